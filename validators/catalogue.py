@@ -1,0 +1,434 @@
+"""The regional service catalogue: the YAML data file, its loader and its own validation.
+
+Nothing here knows about a specific service code: every fact (eligibility, target, durations,
+prerequisites) is read from the data file. It imports nothing of ours but the leaf modules
+errors and text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from validators.errors import CatalogueError
+from validators.text import norm_key
+
+DEFAULT_PATH = Path(__file__).with_name("data") / "catalogo.yaml"
+
+TARGETS = ("persona", "azienda", "entrambi")
+PROVENANCES = ("tabella", "ereditata", "incompleta", "assente")
+SEVERITIES = ("errore", "avviso")
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Standard minutes of a service and where they come from."""
+
+    minimum: int | None
+    average: int | None
+    maximum: int | None
+    provenance: str
+    inherited_from: str | None = None
+    note: str | None = None
+
+    @property
+    def printed(self) -> bool:
+        """True when all three values are printed on the table's row."""
+        return self.provenance == "tabella"
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    """A service that must precede another one for the same person."""
+
+    code: str
+    severity: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """One entry of the regional table."""
+
+    code: str
+    lep: str
+    group: str | None
+    name: str
+    registrable: bool
+    not_registrable_reason: str | None
+    target: str | None
+    target_note: str | None
+    programmes: tuple[str, ...] | None
+    programmes_source: str | None
+    duration: Duration | None
+    automatic_from: str | None
+    automatic_note: str | None
+    prerequisites: tuple[Prerequisite, ...]
+    sap: tuple[dict, ...]
+    procedure: str | None
+    procedure_from: str | None
+
+    def allows_programme(self, programme: str) -> bool:
+        """Whether a row with this programme may carry this service."""
+        return self.programmes is None or programme in self.programmes
+
+    def serves(self, user_type: str) -> bool:
+        """Whether the service may be registered for a 'persona' or an 'azienda'."""
+        return self.target == "entrambi" or self.target == user_type
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme a service may be delivered under (Ordinario, GG, ...)."""
+
+    code: str
+    name: str
+    default: bool
+    synonyms: tuple[str, ...]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether the programme is in force on that day."""
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class Lep:
+    """A LEP (livello essenziale delle prestazioni) with its sub-groups."""
+
+    letter: str
+    name: str
+    groups: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Modality:
+    """A delivery modality with the spellings accepted for it."""
+
+    code: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole catalogue, as loaded and checked from its data file."""
+
+    version: str
+    title: str
+    authority: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    notice: str
+    programmes: tuple[Programme, ...]
+    modalities: tuple[Modality, ...]
+    leps: tuple[Lep, ...]
+    services: dict[str, Service]
+    path: str
+    _lookup: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def registrable(self) -> list[Service]:
+        """The services that can be registered in JA, in table order."""
+        return [s for s in self.services.values() if s.registrable]
+
+    @property
+    def default_programme(self) -> Programme:
+        """The programme used when a row leaves Programma blank."""
+        return next(p for p in self.programmes if p.default)
+
+    def lep(self, letter: str) -> Lep:
+        """The LEP with that letter."""
+        return next(x for x in self.leps if x.letter == letter)
+
+    def programme(self, code: str) -> Programme | None:
+        """The programme with that canonical code, or None."""
+        return next((p for p in self.programmes if p.code == code), None)
+
+    def procedure_text(self, service: Service) -> str | None:
+        """The "Procedure Regione Marche" text that applies to a service."""
+        if service.procedure:
+            return service.procedure
+        if service.procedure_from:
+            return self.services[service.procedure_from].procedure
+        return None
+
+    def programme_aliases(self) -> dict[str, str]:
+        """Normalised spelling -> canonical programme code (codes, names and synonyms)."""
+        out: dict[str, str] = {}
+        for p in self.programmes:
+            for text in (p.code, p.name, *p.synonyms):
+                out[norm_key(text)] = p.code
+        return out
+
+    def modality_aliases(self) -> dict[str, str]:
+        """Normalised spelling -> canonical modality."""
+        out: dict[str, str] = {}
+        for m in self.modalities:
+            for text in (m.code, *m.synonyms):
+                out[norm_key(text)] = m.code
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and checking
+
+
+class _Checker:
+    """Reads raw YAML values and raises CatalogueError naming the entry and the field."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, entry: str, fieldname: str, problem: str) -> None:
+        raise CatalogueError(
+            f"Catalogo '{self.path}': voce '{entry}', campo '{fieldname}': {problem}"
+        )
+
+    def text(self, raw: dict, key: str, entry: str, required: bool = True) -> str | None:
+        value = raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(entry, key, "manca o è vuoto.")
+            return None
+        if not isinstance(value, (str, int, float)):
+            self.fail(entry, key, f"atteso un testo, trovato {value!r}.")
+        return str(value).strip()
+
+    def date(self, raw: dict, key: str, entry: str, required: bool = False) -> dt.date | None:
+        value = raw.get(key)
+        if value is None:
+            if required:
+                self.fail(entry, key, "manca (data nel formato AAAA-MM-GG).")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(entry, key, f"'{value}' non è una data valida (formato AAAA-MM-GG).")
+        return None
+
+    def minutes(self, raw: dict, key: str, entry: str) -> int | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            self.fail(entry, f"durata.{key}", f"'{value}' non è un numero intero positivo di minuti.")
+        return value
+
+    def flag(self, raw: dict, key: str, entry: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(entry, key, f"atteso true o false, trovato {value!r}.")
+        return value
+
+    def period(self, start: dt.date | None, end: dt.date | None, entry: str) -> None:
+        if start and end and end < start:
+            self.fail(entry, "valido_al", f"{end.isoformat()} precede valido_dal {start.isoformat()}.")
+
+
+def _as_list(ck: _Checker, raw: Any, entry: str, key: str) -> list:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        ck.fail(entry, key, "atteso un elenco.")
+    return raw
+
+
+def _parse_duration(ck: _Checker, raw: Any, code: str) -> Duration:
+    if not isinstance(raw, dict):
+        ck.fail(code, "durata", "manca (indicare minimo, medio, massimo e provenienza).")
+    mn, avg, mx = (ck.minutes(raw, k, code) for k in ("minimo", "medio", "massimo"))
+    provenance = ck.text(raw, "provenienza", code)
+    if provenance not in PROVENANCES:
+        ck.fail(code, "durata.provenienza", f"'{provenance}' non è tra {', '.join(PROVENANCES)}.")
+    values = [v for v in (mn, avg, mx) if v is not None]
+    if values != sorted(values):
+        ck.fail(code, "durata", f"deve valere minimo <= medio <= massimo (trovati {mn}/{avg}/{mx}).")
+    present = len(values)
+    if provenance in ("tabella", "ereditata") and present != 3:
+        ck.fail(code, "durata", f"con provenienza '{provenance}' servono minimo, medio e massimo.")
+    if provenance == "incompleta" and present not in (1, 2):
+        ck.fail(code, "durata", "con provenienza 'incompleta' servono uno o due valori, non tutti.")
+    if provenance == "assente" and present:
+        ck.fail(code, "durata", "con provenienza 'assente' i minuti devono essere vuoti.")
+    inherited = ck.text(raw, "ereditata_da", code, required=False)
+    if provenance == "ereditata" and not inherited:
+        ck.fail(code, "durata.ereditata_da", "obbligatorio quando la provenienza è 'ereditata'.")
+    return Duration(mn, avg, mx, provenance, inherited, ck.text(raw, "nota", code, required=False))
+
+
+def _parse_service(ck: _Checker, raw: Any, index: int, programmes: set[str]) -> Service:
+    if not isinstance(raw, dict):
+        ck.fail(f"servizi[{index + 1}]", "servizi", "ogni servizio deve essere una voce con campi.")
+    code = ck.text(raw, "codice", f"servizi[{index + 1}]")
+    registrable = ck.flag(raw, "registrabile", code, True)
+    target = ck.text(raw, "destinatario", code, required=registrable)
+    if registrable and target not in TARGETS:
+        ck.fail(code, "destinatario", f"'{target}' non è tra {', '.join(TARGETS)}.")
+    allowed = raw.get("programmi")
+    if allowed is not None:
+        allowed = tuple(str(p) for p in _as_list(ck, allowed, code, "programmi"))
+        for p in allowed:
+            if p not in programmes:
+                ck.fail(code, "programmi", f"programma '{p}' sconosciuto (programmi: {', '.join(sorted(programmes))}).")
+        if not allowed:
+            ck.fail(code, "programmi", "elenco vuoto: ometterlo per ammettere tutti i programmi.")
+    prereqs = []
+    for p in _as_list(ck, raw.get("prerequisiti"), code, "prerequisiti"):
+        if not isinstance(p, dict):
+            ck.fail(code, "prerequisiti", "ogni prerequisito ha codice, gravita e fonte.")
+        severity = ck.text(p, "gravita", code) or ""
+        if severity not in SEVERITIES:
+            ck.fail(code, "prerequisiti.gravita", f"'{severity}' non è tra {', '.join(SEVERITIES)}.")
+        prereqs.append(Prerequisite(ck.text(p, "codice", code), severity, ck.text(p, "fonte", code, required=False) or ""))
+    auto = raw.get("registrazione_automatica")
+    if auto is not None and not isinstance(auto, dict):
+        ck.fail(code, "registrazione_automatica", "attesi i campi replica e nota.")
+    sap = tuple(dict(x) for x in _as_list(ck, raw.get("sap"), code, "sap"))
+    return Service(
+        code=code,
+        lep=ck.text(raw, "lep", code),
+        group=ck.text(raw, "gruppo", code, required=False),
+        name=ck.text(raw, "nome", code),
+        registrable=registrable,
+        not_registrable_reason=ck.text(raw, "motivo_non_registrabile", code, required=not registrable),
+        target=target,
+        target_note=ck.text(raw, "nota_destinatario", code, required=False),
+        programmes=allowed,
+        programmes_source=ck.text(raw, "fonte_programmi", code, required=allowed is not None),
+        duration=_parse_duration(ck, raw.get("durata"), code) if registrable else None,
+        automatic_from=ck.text(auto, "replica", code) if auto else None,
+        automatic_note=ck.text(auto, "nota", code, required=False) if auto else None,
+        prerequisites=tuple(prereqs),
+        sap=sap,
+        procedure=ck.text(raw, "procedura", code, required=False),
+        procedure_from=ck.text(raw, "procedura_da", code, required=False),
+    )
+
+
+def _check_references(ck: _Checker, services: dict[str, Service], leps: dict[str, Lep]) -> None:
+    for s in services.values():
+        if s.lep not in leps:
+            ck.fail(s.code, "lep", f"LEP '{s.lep}' non definito nell'elenco 'lep'.")
+        if s.group and s.group not in leps[s.lep].groups:
+            ck.fail(s.code, "gruppo", f"sotto-gruppo '{s.group}' non definito nel LEP {s.lep}.")
+        refs = [("prerequisiti", p.code) for p in s.prerequisites]
+        refs += [("registrazione_automatica.replica", s.automatic_from), ("procedura_da", s.procedure_from)]
+        if s.duration:
+            refs.append(("durata.ereditata_da", s.duration.inherited_from))
+        for fieldname, ref in refs:
+            if ref is None:
+                continue
+            if ref not in services:
+                ck.fail(s.code, fieldname, f"il codice '{ref}' non esiste nel catalogo.")
+            if fieldname == "prerequisiti" and (ref == s.code or not services[ref].registrable):
+                ck.fail(s.code, fieldname, f"'{ref}' non può essere un prerequisito di {s.code}.")
+
+
+def parse_catalogue(raw: Any, path: str) -> Catalogue:
+    """Build and check a Catalogue from the parsed YAML document."""
+    ck = _Checker(path)
+    if not isinstance(raw, dict):
+        ck.fail("(documento)", "(radice)", "il file non contiene un catalogo (attese le chiavi versione, programmi, lep, servizi).")
+    top = "(catalogo)"
+    version = ck.text(raw, "versione", top)
+    valid_from = ck.date(raw, "valido_dal", top, required=True)
+    valid_to = ck.date(raw, "valido_al", top)
+    ck.period(valid_from, valid_to, top)
+
+    programmes = []
+    for i, p in enumerate(_as_list(ck, raw.get("programmi"), top, "programmi")):
+        if not isinstance(p, dict):
+            ck.fail(f"programmi[{i + 1}]", "programmi", "ogni programma ha codice e nome.")
+        code = ck.text(p, "codice", f"programmi[{i + 1}]")
+        start, end = ck.date(p, "valido_dal", code), ck.date(p, "valido_al", code)
+        ck.period(start, end, code)
+        synonyms = tuple(str(x) for x in _as_list(ck, p.get("sinonimi"), code, "sinonimi"))
+        programmes.append(Programme(code, ck.text(p, "nome", code), ck.flag(p, "predefinito", code, False), synonyms, start, end))
+    codes = [p.code for p in programmes]
+    if not programmes:
+        ck.fail(top, "programmi", "serve almeno un programma.")
+    if len(set(codes)) != len(codes):
+        dup = next(c for c in codes if codes.count(c) > 1)
+        ck.fail(dup, "codice", "programma duplicato.")
+    if sum(p.default for p in programmes) != 1:
+        ck.fail(top, "programmi", "esattamente un programma deve avere 'predefinito: true'.")
+
+    modalities = []
+    for i, m in enumerate(_as_list(ck, raw.get("modalita"), top, "modalita")):
+        if not isinstance(m, dict):
+            ck.fail(f"modalita[{i + 1}]", "modalita", "ogni modalità ha codice e sinonimi.")
+        code = ck.text(m, "codice", f"modalita[{i + 1}]")
+        modalities.append(Modality(code, tuple(str(x) for x in _as_list(ck, m.get("sinonimi"), code, "sinonimi"))))
+    if not modalities:
+        ck.fail(top, "modalita", "serve almeno una modalità di erogazione.")
+
+    leps: dict[str, Lep] = {}
+    for i, x in enumerate(_as_list(ck, raw.get("lep"), top, "lep")):
+        if not isinstance(x, dict):
+            ck.fail(f"lep[{i + 1}]", "lep", "ogni LEP ha lettera e nome.")
+        letter = ck.text(x, "lettera", f"lep[{i + 1}]")
+        if letter in leps:
+            ck.fail(letter, "lettera", "LEP duplicato.")
+        groups = {}
+        for g in _as_list(ck, x.get("gruppi"), letter, "gruppi"):
+            if not isinstance(g, dict):
+                ck.fail(letter, "gruppi", "ogni sotto-gruppo ha codice e nome.")
+            groups[ck.text(g, "codice", letter)] = ck.text(g, "nome", letter)
+        leps[letter] = Lep(letter, ck.text(x, "nome", letter), groups)
+
+    services: dict[str, Service] = {}
+    for i, s in enumerate(_as_list(ck, raw.get("servizi"), top, "servizi")):
+        service = _parse_service(ck, s, i, set(codes))
+        if service.code in services:
+            ck.fail(service.code, "codice", "codice duplicato nel catalogo.")
+        services[service.code] = service
+    if not any(s.registrable for s in services.values()):
+        ck.fail(top, "servizi", "nessun servizio registrabile.")
+    _check_references(ck, services, leps)
+
+    return Catalogue(
+        version=version,
+        title=ck.text(raw, "titolo", top, required=False) or "",
+        authority=ck.text(raw, "ente", top, required=False) or "",
+        valid_from=valid_from,
+        valid_to=valid_to,
+        notice=ck.text(raw, "avvertenza", top, required=False) or "",
+        programmes=tuple(programmes),
+        modalities=tuple(modalities),
+        leps=tuple(leps.values()),
+        services=services,
+        path=path,
+    )
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Load and check the catalogue file (the bundled one when path is None)."""
+    return _load(str(Path(path).resolve()) if path else str(DEFAULT_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> Catalogue:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            raw = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise CatalogueError(f"Catalogo '{path}': file non trovato.") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"Catalogo '{path}': il file non è testo UTF-8.") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" alla riga {where.line + 1}, colonna {where.column + 1}" if where else ""
+        raise CatalogueError(f"Catalogo '{path}': YAML non valido{line} ({getattr(exc, 'problem', exc)}).") from None
+    return parse_catalogue(raw, path)

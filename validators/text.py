@@ -1,0 +1,29 @@
+"""Text normalisation shared by the catalogue, the reader and the rules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def norm_key(text: object) -> str:
+    """Lower-case ASCII letters and digits only: ignores case, accents, spaces and punctuation."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub("", plain.casefold())
+
+
+def clean_cell(text: str) -> str:
+    """NFKC, Unicode dashes to '-', non-breaking and repeated spaces collapsed, trimmed."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return _SPACES.sub(" ", text).strip()
+
+
+def service_code_part(text: str) -> str:
+    """The code in a 'Codice servizio' cell: 'a. 1 – Accoglienza' -> 'A.1'."""
+    head = clean_cell(text).split("-", 1)[0]
+    return _SPACES.sub("", head).upper()
