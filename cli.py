@@ -136,5 +136,103 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
         catalogue_view.print_table(_console(), cat, records)
 
 
+# ---------------------------------------------------------------------------------------------
+# registro valida
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+
+
+def _progress_printer():
+    """A one-line progress on stderr when interactive (never shows personal data)."""
+    if not sys.stderr.isatty():
+        return None
+    console = _console(stderr=True)
+    return lambda stage: console.print(f"[dim]{stage}...[/]")
+
+
+def validation_options(func):
+    """Options shared by valida, totali and esporta."""
+    options = [
+        click.option("--storico", "history", multiple=True, type=click.Path(exists=True, path_type=Path),
+                     help="Registri dei mesi precedenti, usati solo come storico per le sequenze (ripetibile)."),
+        click.option("--mese", "month", metavar="AAAA-MM", help="Mese del registro: le date fuori dal mese sono errori."),
+        click.option("--foglio", "sheet", help="Nome del foglio da leggere (predefinito: Registro)."),
+        click.option("--giornata", "workday", type=click.IntRange(min=1), default=432, show_default=True,
+                     help="Minuti di una giornata lavorativa di un operatore."),
+        click.option("--oggi", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+                     help="Data di riferimento al posto di oggi (per ricontrollare un mese passato)."),
+        CATALOGO_OPTION,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _check(paths, history, month, sheet, workday, today, catalogue_path, exclude=()):
+    from validators.api import check
+
+    return check(list(paths), history=list(history), month=month, sheet=sheet, catalogue=catalogue_path,
+                 today=today.date() if today else None, workday_minutes=workday, exclude=exclude,
+                 progress=_progress_printer())
+
+
+@main.command("valida")
+@PATHS
+@validation_options
+@click.option("--rapporto", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Scrive il rapporto completo: .json, .csv o .xlsx.")
+@click.option("--annota", "annotate_path", type=click.Path(path_type=Path),
+              help="Copia annotata del registro (.xlsx) con colonna Esito, celle colorate, commenti e foglio "
+                   "Verifica; con più registri indicare una cartella.")
+@click.option("--escludi", "exclude", multiple=True, metavar="REGOLA", help="Non applicare questa regola (ripetibile).")
+@click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Quanti problemi mostrare a terminale.")
+@handles_domain_errors
+def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, report_path, annotate_path, exclude, limit):
+    """Controlla uno o più registri (file o cartelle) e riporta ogni problema riga per riga.
+
+    Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore, 2 file inutilizzabile.
+
+    \b
+    Esempi:
+      registro valida registro_ottobre.xlsx
+      registro valida registri/ --mese 2026-10 --storico settembre/ --rapporto rapporto.xlsx
+      registro valida registro.xlsx --annota registro_annotato.xlsx
+    """
+    from validators.report import render_text, write_report
+
+    checked = _check(paths, history, month, sheet, workday, today, catalogue_path, exclude)
+    report = checked.report
+    render_text(_console(), report, limit)
+    if report_path:
+        write_report(report, report_path, checked.inputs)
+        click.echo(f"Rapporto scritto in {report_path}")
+    if annotate_path:
+        from validators.annotate import annotate_all
+
+        for out in annotate_all(report, annotate_path, checked.inputs):
+            click.echo(f"Copia annotata scritta in {out}")
+    click.get_current_context().exit(report.exit_code)
+
+
+@main.command("regole")
+@click.option("--formato", type=click.Choice(["tabella", "markdown"]), default="tabella", show_default=True)
+def regole_cmd(formato):
+    """Elenca le regole di controllo con identificativo, gravità e come correggere."""
+    from validators.rules.registry import RULES, readme_table
+
+    if formato == "markdown":
+        click.echo(readme_table())
+        return
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for name in ("Regola", "Gravità", "Colonna", "Quando", "Come correggere"):
+        table.add_column(name, overflow="fold")
+    for r in RULES:
+        table.add_row(r.id, r.severity, r.column or "file", r.title, r.hint)
+    _console().print(table)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,165 @@
+"""The public entry points: what the command line and the Excel add-in call.
+
+    validate(paths, ...)          -> Report
+    validate_values(values, ...)  -> Report   (cells of an open workbook)
+
+Totals and export start from the same checked rows (see `check`), so the three always agree.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import polars as pl
+
+from validators import engine
+from validators.catalogue import Catalogue, load_catalogue
+from validators.errors import FileProblem, UsageError
+from validators.normalise import normalise
+from validators.read import COLUMNS, RawRegister, find_registers, read_register, register_from_values
+from validators.report import Problem, Report
+from validators.rules.context import DEFAULT_WORKDAY_MINUTES, Context, Options
+from validators.rules.registry import BY_ID
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Checked:
+    """Checked rows (internal frame), their report and the catalogue used."""
+
+    frame: pl.DataFrame  # current rows only, normalised, with _errori / _avvisi counts
+    report: Report
+    catalogue: Catalogue
+    inputs: list[Path]
+
+
+def parse_month(text: str | None) -> tuple[dt.date, dt.date] | None:
+    """'2026-10' -> (2026-10-01, 2026-10-31); UsageError when malformed."""
+    if not text:
+        return None
+    try:
+        year, month = (int(x) for x in text.strip().split("-"))
+        last = calendar.monthrange(year, month)[1]
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    except (ValueError, calendar.IllegalMonthError):
+        raise UsageError(f"mese '{text}' non valido: usare il formato AAAA-MM, ad es. 2026-10.") from None
+
+
+def make_options(month=None, today=None, workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=()) -> Options:
+    """Options from user-level values, checking rule ids and limits."""
+    unknown = [r for r in exclude if r not in BY_ID]
+    if unknown:
+        raise UsageError(f"regola sconosciuta in --escludi: {', '.join(unknown)} (vedere 'registro regole').")
+    if workday_minutes <= 0:
+        raise UsageError("la giornata lavorativa deve essere di almeno un minuto.")
+    return Options(
+        today=today or dt.date.today(),
+        month=parse_month(month) if isinstance(month, str) or month is None else month,
+        workday_minutes=workday_minutes,
+        exclude=frozenset(exclude),
+    )
+
+
+def _file_problem(p: FileProblem) -> Problem:
+    return Problem(p.file, p.sheet, None, None, p.rule, "errore", f"File '{p.file}': {p}", None)
+
+
+def _read_all(paths: Iterable[Path], sheet, progress: Progress | None) -> tuple[list[RawRegister], list[Problem]]:
+    registers, problems = [], []
+    for path in paths:
+        if progress:
+            progress(f"Lettura di {path.name}")
+        try:
+            registers.append(read_register(path, sheet))
+        except FileProblem as exc:
+            problems.append(_file_problem(exc))
+    return registers, problems
+
+
+def _stack(registers: list[RawRegister], history: bool) -> pl.DataFrame:
+    frames = [
+        r.frame.with_columns(
+            pl.lit(r.file).alias("_file"), pl.lit(r.sheet, dtype=pl.String).alias("_foglio"), pl.lit(history).alias("_storico")
+        )
+        for r in registers
+    ]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+
+
+def run(current: list[RawRegister], history: list[RawRegister], file_problems: list[Problem],
+        catalogue: Catalogue, options: Options, names: list[str], history_names: list[str],
+        inputs: list[Path], progress: Progress | None = None) -> Checked:
+    """Normalise, check and report the rows of already-read registers."""
+    ctx = Context(catalogue, options)
+    frames = [f for f in (_stack(current, False), _stack(history, True)) if f.height or f.width]
+    if frames:
+        frame = pl.concat(frames, how="vertical").with_row_index("_idx")
+        if progress:
+            progress(f"Controllo di {frame.height} righe")
+        frame = engine.prepare(normalise(frame, catalogue), ctx)
+        checks = engine.all_checks(ctx)
+        problems = engine.problems(frame, checks, engine.failures(frame, checks))
+        frame = frame.filter(~pl.col("_storico"))
+    else:
+        frame, problems = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), []
+    problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
+                    catalogue_version=catalogue.version)
+    return Checked(_with_counts(frame, problems), report, catalogue, inputs)
+
+
+def _with_counts(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Attach per-row counts of errori and avvisi (for totals and export)."""
+    if "_file" not in frame.columns:
+        return frame
+    rows = [(p.file, p.row, p.severity) for p in problems if p.row is not None]
+    counts = (
+        pl.DataFrame(rows, schema={"_file": pl.String, "_riga": pl.Int64, "_g": pl.String}, orient="row")
+        .group_by("_file", "_riga")
+        .agg((pl.col("_g") == "errore").sum().alias("_errori"), (pl.col("_g") == "avviso").sum().alias("_avvisi"))
+    )
+    return frame.join(counts, on=["_file", "_riga"], how="left", maintain_order="left").with_columns(
+        pl.col("_errori").fill_null(0), pl.col("_avvisi").fill_null(0)
+    )
+
+
+def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=None,
+          workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=(), progress: Progress | None = None) -> Checked:
+    """Read and check registers (files or folders) with optional history files."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    options = make_options(month, today, workday_minutes, exclude)
+    files = find_registers(list(paths))
+    if not files:
+        raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
+    past = find_registers(list(history))
+    current, problems = _read_all(files, sheet, progress)
+    old, old_problems = _read_all(past, sheet, progress)
+    return run(current, old, problems + old_problems, cat, options,
+               [str(f) for f in files], [str(f) for f in past], files + past, progress)
+
+
+def validate(paths, **kwargs) -> Report:
+    """Check registers and return the report (see `check` for the options)."""
+    return check(paths, **kwargs).report
+
+
+def check_values(values: list[list], *, name: str, sheet: str = "Registro", catalogue=None, today=None,
+                 month=None, workday_minutes=DEFAULT_WORKDAY_MINUTES) -> Checked:
+    """Check the cells of an open workbook's sheet (2-D values from A1)."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    options = make_options(month, today, workday_minutes)
+    try:
+        current, problems = [register_from_values(values, name, sheet)], []
+    except FileProblem as exc:
+        current, problems = [], [_file_problem(exc)]
+    return run(current, [], problems, cat, options, [name], [], [])
+
+
+def validate_values(values: list[list], **kwargs) -> Report:
+    """Report for the cells of an open workbook's sheet."""
+    return check_values(values, **kwargs).report

@@ -1,0 +1,100 @@
+"""Runs the checks through pandera's polars backend and turns its failure cases into problems.
+
+Each rule's check carries the rule id as pandera's `error`; failures are collected lazily
+(lazy=True) and converted into Problems in one place. Severity comes from the registry (or,
+for prerequisites, from the catalogue), never from pandera's warnings, which lose the rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandera.polars as pa
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+from validators.report import Problem
+from validators.rules.checks import row_checks
+from validators.rules.context import Context, RowCheck
+from validators.rules.crossrow import annotate as annotate_crossrow
+from validators.rules.crossrow import crossrow_checks
+from validators.rules.registry import RULES, rule
+from validators.rules.sequencing import annotate as annotate_sequencing
+from validators.rules.sequencing import sequencing_checks
+
+RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
+
+
+def all_checks(ctx: Context) -> list[RowCheck]:
+    """Every row check, minus the rules the user excluded."""
+    checks = row_checks(ctx) + sequencing_checks(ctx) + crossrow_checks(ctx)
+    return [c for c in checks if c.rule not in ctx.options.exclude]
+
+
+def prepare(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
+    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read."""
+    frame = annotate_sequencing(frame, ctx)
+    return annotate_crossrow(frame, ctx)
+
+
+def _pandera_check(check: RowCheck) -> pa.Check:
+    # History rows only feed the cross-row rules: they always pass.
+    ok = ~check.bad.fill_null(False) | pl.col("_storico")
+
+    def run(data: PolarsData):
+        return data.lazyframe.select(ok)
+
+    return pa.Check(run, error=check.rule, name=check.rule)
+
+
+def schema_for(checks: list[RowCheck]) -> pa.DataFrameSchema:
+    """One pandera column per register column, holding that column's rule checks."""
+    by_column: dict[str, list[pa.Check]] = defaultdict(list)
+    for c in checks:
+        by_column[c.column].append(_pandera_check(c))
+    columns = {name: pa.Column(pl.String, checks=cs, nullable=True) for name, cs in by_column.items()}
+    return pa.DataFrameSchema(columns, name="Registro")
+
+
+def failures(frame: pl.DataFrame, checks: list[RowCheck]) -> pl.DataFrame:
+    """(check, column, index) of every failing row, from pandera's lazy validation."""
+    try:
+        schema_for(checks).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        unexpected = cases.filter(pl.col("index").is_null() | ~pl.col("check").is_in([c.rule for c in checks]))
+        if unexpected.height:
+            raise RuntimeError(f"pandera reported non-rule failures: {unexpected.head(3).to_dicts()}") from None
+        return cases.select("check", "column", pl.col("index").cast(pl.Int64))
+    return pl.DataFrame(schema={"check": pl.String, "column": pl.String, "index": pl.Int64})
+
+
+def problems(frame: pl.DataFrame, checks: list[RowCheck], fails: pl.DataFrame) -> list[Problem]:
+    """Format the failures as Problems, with the Italian message of each rule."""
+    by_key = {(c.rule, c.column): c for c in checks}
+    out: list[Problem] = []
+    for (rule_id, column), group in fails.group_by("check", "column", maintain_order=True):
+        check = by_key[(rule_id, column)]
+        r = rule(rule_id)
+        idx = group["index"].sort()
+        rows = frame.select(
+            pl.col("_file"), pl.col("_foglio"), pl.col("_riga"), pl.col(column).alias("_valore"),
+            *(e.alias(k) for k, e in check.fields.items()),
+            (check.severity if check.severity is not None else pl.lit(None, dtype=pl.String)).alias("_gravita"),
+        ).select(pl.all().gather(idx))
+        template = r.message + " " + r.hint
+        for rec in rows.iter_rows(named=True):
+            fields = {k: ("" if v is None else v) for k, v in rec.items()}
+            text = template.format(riga=rec["_riga"], colonna=column, valore=fields["_valore"], **fields)
+            out.append(Problem(
+                file=rec["_file"], sheet=rec["_foglio"], row=rec["_riga"], column=column, rule=rule_id,
+                severity=rec["_gravita"] or r.severity,
+                message=f"Riga {rec['_riga']}, '{column}': {text}", value=rec["_valore"],
+            ))
+    return out
+
+
+def sort_key(files: list[str]):
+    """Problems in file order, then row, then registry order."""
+    order = {f: i for i, f in enumerate(files)}
+    return lambda p: (order.get(p.file, len(order)), p.row or 0, RULE_ORDER.get(p.rule, 0), p.column or "")

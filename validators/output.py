@@ -1,0 +1,48 @@
+"""Safe output files: written atomically, never onto an input, text cells defused for Excel."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable
+
+from validators.errors import UsageError
+
+# A text cell starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value):
+    """Neutralise a text that a spreadsheet would run as a formula (prefix with an apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def check_target(target: Path, inputs: Iterable[Path]) -> None:
+    """Refuse to write onto one of the input files."""
+    target = Path(target).resolve()
+    for p in inputs:
+        try:
+            if Path(p).resolve() == target or (target.exists() and Path(p).exists() and os.path.samefile(p, target)):
+                raise UsageError(f"il file di uscita '{target}' coincide con un file di ingresso: scegliere un altro nome.")
+        except OSError:
+            continue
+
+
+@contextmanager
+def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
+    """Yield a temporary path beside target; on success it replaces target in one step."""
+    target = Path(target)
+    check_target(target, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,240 @@
+"""Registers (xlsx, xlsm, xls, ods, csv, or values from an open workbook) -> a frame of text cells.
+
+Every cell is read as text, so that nothing is silently lost by type inference; the rules parse
+dates, numbers and codes themselves. Each row keeps the number the user sees in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from validators.errors import FileProblem
+from validators.text import norm_key
+
+HEADER_SEARCH_ROWS = 20
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of the input contract and the header spellings accepted for it."""
+
+    name: str
+    required: bool
+    synonyms: tuple[str, ...]
+
+
+# Order = the template's column order. Synonyms are compared with norm_key (case, accents,
+# spaces and punctuation ignored).
+FIELDS: tuple[Field, ...] = (
+    Field("Data", True, ("Data", "Data servizio", "Data erogazione", "Data del servizio", "Giorno")),
+    Field("Sede", True, ("Sede", "CPI", "Centro per l'impiego", "Ufficio", "Sede CPI")),
+    Field("Operatore", True, ("Operatore", "Operatrice", "Operatore/trice", "Erogato da")),
+    Field("Tipo utente", True, ("Tipo utente", "Tipo", "Utente", "Tipologia utente", "Destinatario", "Persona/Azienda")),
+    Field("Codice fiscale", True, ("Codice fiscale", "CF", "C.F.", "Cod. fiscale", "Cod fisc", "Codice fiscale / P.IVA",
+                                   "CF/P.IVA", "Partita IVA", "P.IVA", "Codice fiscale utente")),
+    Field("Programma", False, ("Programma", "Misura", "Programma/Misura")),
+    Field("Codice servizio", True, ("Codice servizio", "Cod. servizio", "Servizio", "Codice", "Codice attività",
+                                    "Attività", "Codice LEP")),
+    Field("Durata (min)", False, ("Durata (min)", "Durata", "Minuti", "Durata in minuti", "Durata minuti")),
+    Field("Modalità", True, ("Modalità", "Modalità di erogazione", "Modalita erogazione", "Canale")),
+    Field("Note", False, ("Note", "Nota", "Annotazioni")),
+)
+COLUMNS = tuple(f.name for f in FIELDS)
+REQUIRED = tuple(f.name for f in FIELDS if f.required)
+_SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
+
+DEFAULT_SHEET = "Registro"
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
+
+
+@dataclass
+class RawRegister:
+    """The text cells of one register: contract columns plus '_riga' (the Excel row number)."""
+
+    file: str
+    sheet: str | None
+    header_row: int
+    frame: pl.DataFrame
+
+
+def header_field(text: object) -> str | None:
+    """The contract column a header cell names, if any."""
+    return _SYNONYMS.get(norm_key(text)) if text is not None else None
+
+
+def _locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
+    """(0-based header row, {column position: contract name}) among the first rows."""
+    best: tuple[int, int, dict[int, str]] | None = None
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping: dict[int, str] = {}
+        for j, cell in enumerate(row):
+            name = header_field(cell)
+            if name and name not in mapping.values():
+                mapping[j] = name
+        found = sum(1 for n in mapping.values() if n in REQUIRED)
+        if found == len(REQUIRED):
+            return i, mapping
+        if found >= 2 and (best is None or found > best[1]):
+            best = (i, found, mapping)
+    if best is None:
+        missing = ", ".join(f"'{n}'" for n in REQUIRED)
+        where = f" (nessuna intestazione riconosciuta nelle prime {HEADER_SEARCH_ROWS} righe)"
+    else:
+        missing = ", ".join(f"'{n}'" for n in REQUIRED if n not in best[2].values())
+        where = f" nella riga di intestazione {best[0] + 1}"
+    from validators.rules.registry import rule
+
+    raise FileProblem(
+        "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
+    )
+
+
+def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
+    """Header detection, contract columns, Excel row numbers, empty rows dropped."""
+    head = frame.head(HEADER_SEARCH_ROWS).rows()
+    header, mapping = _locate_header(head, file, sheet)
+    source = frame.columns
+    body = frame.slice(header + 1).with_row_index("_riga", offset=header + 2)
+    exprs = [pl.col("_riga").cast(pl.Int64)]
+    present = {name: source[j] for j, name in mapping.items()}
+    for name in COLUMNS:
+        if name in present:
+            exprs.append(pl.col(present[name]).cast(pl.String).str.strip_chars().replace("", None).alias(name))
+        else:
+            exprs.append(pl.lit(None, dtype=pl.String).alias(name))
+    body = body.select(exprs)
+    body = body.filter(~pl.all_horizontal(pl.col(list(COLUMNS)).is_null()))
+    return RawRegister(file, sheet, header + 1, body)
+
+
+def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
+    if wanted is not None:
+        match = [n for n in names if n == wanted] or [n for n in names if norm_key(n) == norm_key(wanted)]
+    else:
+        match = [n for n in names if norm_key(n) == norm_key(DEFAULT_SHEET)]
+        if not match and len(names) == 1:
+            match = names
+    if not match:
+        from validators.rules.registry import rule
+
+        msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
+        raise FileProblem("foglio.mancante", file, msg)
+    return match[0]
+
+
+def _unreadable(file: str, reason: str) -> FileProblem:
+    from validators.rules.registry import rule
+
+    return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
+
+
+def _read_excel(path: Path, sheet: str | None) -> RawRegister:
+    import fastexcel
+
+    file = str(path)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        name = _pick_sheet(list(reader.sheet_names), sheet, file)
+        data = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    except FileProblem:
+        raise
+    except Exception as exc:  # fastexcel raises its own error types for corrupt files
+        raise _unreadable(file, f"formato non riconosciuto o file danneggiato ({type(exc).__name__})") from None
+    return _shape(data, file, name)
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Italian Excel writes)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def sniff_delimiter(text: str) -> str:
+    """';' or ',' or tab, whichever splits the first non-empty lines best."""
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
+    counts = {d: sum(ln.count(d) for ln in lines) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ";"))
+
+
+def _read_csv(path: Path) -> RawRegister:
+    file = str(path)
+    text = decode_text(path.read_bytes())
+    if not text.strip():
+        raise _unreadable(file, "il file è vuoto")
+    delimiter = sniff_delimiter(text)
+    # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
+    # synthetic header line as wide as the widest of the first lines (row numbers are unchanged).
+    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 1])), delimiter=delimiter))
+    width = max((len(r) for r in head), default=1)
+    names = delimiter.join(f"c{j}" for j in range(width))
+    try:
+        data = pl.read_csv(
+            io.BytesIO((names + "\n" + text).encode("utf-8")),
+            has_header=True,
+            infer_schema=False,
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            quote_char='"',
+        )
+    except Exception as exc:  # polars.exceptions.ComputeError and friends
+        raise _unreadable(file, f"CSV non interpretabile ({type(exc).__name__})") from None
+    return _shape(data, file, None)
+
+
+def read_register(path: str | Path, sheet: str | None = None) -> RawRegister:
+    """Read one register file; raises FileProblem when it cannot be used."""
+    path = Path(path)
+    if not path.is_file():
+        raise _unreadable(str(path), "file non trovato")
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, sheet)
+    raise _unreadable(str(path), f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
+
+
+def register_from_values(values: list[list], file: str, sheet: str) -> RawRegister:
+    """A register from a 2-D list of cell values anchored at A1 (an open workbook's sheet)."""
+    width = max((len(r) for r in values), default=0)
+    rows = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in values]
+    frame = pl.DataFrame(rows, schema=[f"c{j}" for j in range(width)], orient="row") if width else pl.DataFrame()
+    if frame.width == 0:
+        raise FileProblem("colonne.mancanti", file, "il foglio è vuoto.", sheet)
+    return _shape(frame, file, sheet)
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell value as the text calamine would give (dates as ISO, whole floats without .0)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return str(value)
+
+
+def find_registers(paths: list[str | Path]) -> list[Path]:
+    """Expand folders into the register files they hold (sorted), keep files as given."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                f for f in p.iterdir()
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", ".~lock"))
+            )
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,1 @@
+"""Rules: the registry (ids, severities, messages) and the checks that implement them."""

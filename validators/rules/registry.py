@@ -1,0 +1,121 @@
+"""The rule registry: stable ids, severities and Italian message templates.
+
+One registry feeds the validator, the --escludi filter, the README's rule table and the tests.
+Ids are never reused or renamed. Row messages are prefixed with "Riga N, 'Colonna': ".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERRORE, AVVISO = "errore", "avviso"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check, with what the user reads when it fails."""
+
+    id: str
+    severity: str
+    column: str | None  # register column the rule names; None for file-level rules
+    title: str
+    message: str  # str.format template; fields: riga, colonna, valore and the rule's own
+    hint: str
+    source: str | None = None  # sentence of the regional table behind the rule, if any
+    file_level: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    # -- file level: the file cannot be used (exit 2) ------------------------------------------------
+    Rule("file.illeggibile", ERRORE, None, "File illeggibile",
+         "il file non si può leggere: {motivo}.",
+         "Aprirlo in Excel e salvarlo di nuovo come .xlsx (o .csv) senza password.", file_level=True),
+    Rule("foglio.mancante", ERRORE, None, "Foglio mancante",
+         "manca il foglio '{foglio}' (fogli presenti: {fogli}).",
+         "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True),
+    Rule("colonne.mancanti", ERRORE, None, "Colonne obbligatorie mancanti",
+         "mancano le colonne {mancanti}{dove}.",
+         "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True),
+    # -- single fields ----------------------------------------------------------------------------------
+    Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
+         "campo obbligatorio vuoto.",
+         "Compilare Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio e Modalità."),
+    Rule("data.non_valida", ERRORE, "Data", "Data non valida",
+         "'{valore}' non è una data valida{dettaglio}.",
+         "Scrivere la data come gg/mm/aaaa (ad es. 03/10/2026), non successiva a oggi."),
+    Rule("data.fuori_periodo", ERRORE, "Data", "Data fuori dal mese",
+         "la data {data} è fuori dal mese {mese} indicato con --mese.",
+         "Correggere la data o spostare la riga nel registro del mese giusto."),
+    Rule("data.fuori_catalogo", ERRORE, "Data", "Data fuori dalla validità del catalogo",
+         "la data {data} è fuori dal periodo di validità del catalogo {versione} ({validita}).",
+         "Verificare la data o usare il catalogo in vigore a quella data (--catalogo)."),
+    Rule("codice.sconosciuto", ERRORE, "Codice servizio", "Codice servizio sconosciuto",
+         "'{valore}' non esiste nel catalogo.{suggerimento}",
+         "Scegliere il codice dal menu a tendina del modello o da 'registro catalogo'."),
+    Rule("codice.non_registrabile", ERRORE, "Codice servizio", "Codice non registrabile",
+         "{codice} non si registra in JA: {motivo}",
+         "Registrare il servizio specifico erogato (ad es. F1.2, M3.1), non la voce aggregata."),
+    Rule("codice.automatico", AVVISO, "Codice servizio", "Registrazione automatica di JA",
+         "{codice} ({nome}) è registrato automaticamente da JA, che replica {replica}: non va inserito a mano.",
+         "Registrare {replica}; JA aggiungerà {codice} da sé.",
+         source="O.2 - Registrazione automatica effettuata da JA che replica la registrazione di cui al LEP F.15"),
+    Rule("programma.sconosciuto", ERRORE, "Programma", "Programma sconosciuto",
+         "'{valore}' non è un programma del catalogo ({programmi}).",
+         "Scegliere il programma dal menu a tendina; lasciare vuoto per Ordinario."),
+    Rule("programma.non_ammesso", ERRORE, "Programma", "Programma non ammesso per il servizio",
+         "il servizio {codice} è riservato a {ammessi}, ma la riga indica {programma}. Tabella regionale: «{fonte}»",
+         "Correggere il programma della persona o il codice del servizio."),
+    Rule("programma.non_attivo", ERRORE, "Programma", "Programma non attivo alla data",
+         "il programma {programma} non è attivo il {data} ({validita}).",
+         "Verificare la data o il programma; i periodi dei programmi sono nel catalogo."),
+    Rule("utente.tipo_non_valido", ERRORE, "Tipo utente", "Tipo utente non valido",
+         "'{valore}' non è un tipo utente valido.",
+         "Scrivere Persona oppure Azienda."),
+    Rule("utente.destinatario_errato", ERRORE, "Codice servizio", "Servizio per il destinatario sbagliato",
+         "il servizio {codice} ({nome}) è rivolto {destinatario}, ma la riga è per {tipo}.",
+         "Correggere il codice del servizio o il tipo utente (P, Q, R, S sono servizi alle imprese)."),
+    Rule("cf.non_valido", ERRORE, "Codice fiscale", "Codice fiscale non valido",
+         "codice fiscale non valido per {tipo}: {dettaglio}.",
+         "Ricopiare il codice dal documento: 16 caratteri per le persone, 11 cifre (partita IVA) o 16 caratteri per le aziende."),
+    Rule("cf.provvisorio", AVVISO, "Codice fiscale", "Codice fiscale provvisorio",
+         "codice fiscale numerico provvisorio (11 cifre) per una persona.",
+         "Sostituirlo con il codice fiscale definitivo appena disponibile."),
+    Rule("modalita.non_valida", ERRORE, "Modalità", "Modalità non valida",
+         "'{valore}' non è una modalità di erogazione valida ({modalita}).",
+         "Scegliere la modalità dal menu a tendina.",
+         source="La registrazione delle attività [...] deve essere effettuata anche se il servizio viene erogato in modalità agile (on line)"),
+    Rule("durata.non_valida", ERRORE, "Durata (min)", "Durata non valida",
+         "'{valore}' non è un numero intero positivo di minuti.",
+         "Scrivere la durata in minuti interi (ad es. 45) o lasciare vuoto per usare la durata standard."),
+    Rule("durata.fuori_intervallo", AVVISO, "Durata (min)", "Durata fuori dall'intervallo standard",
+         "{minuti} minuti sono fuori dall'intervallo standard di {codice} ({intervallo} minuti).",
+         "Verificare la durata registrata."),
+    Rule("sequenza.ordine_invertito", ERRORE, "Codice servizio", "Prerequisito registrato dopo",
+         "{codice} del {data} precede {prerequisito} ({nome_prerequisito}), registrato per la stessa persona solo il {data_prerequisito}. Tabella regionale: «{fonte}»",
+         "{prerequisito} va registrato prima di {codice} o nello stesso giorno: correggere le date."),
+    Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
+         "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
+         "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico."),
+    Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
+         "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",
+         "Eliminare il doppione se è un errore di inserimento."),
+    Rule("operatore.giornata_eccessiva", AVVISO, "Operatore", "Giornata dell'operatore oltre l'orario",
+         "{operatore} il {data} ha {minuti} minuti di servizi ({ore}), oltre la giornata di {limite} minuti.",
+         "Verificare date e durate dei servizi di quel giorno (righe {righe})."),
+)
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with that id (KeyError for an unknown id)."""
+    return BY_ID[rule_id]
+
+
+def readme_table() -> str:
+    """The Markdown table of rules that the README embeds (a test keeps it in sync)."""
+    lines = ["| Regola | Gravità | Colonna | Quando | Come correggere |", "|---|---|---|---|---|"]
+    for r in RULES:
+        when = r.title + (f" (tabella: «{r.source}»)" if r.source else "")
+        lines.append(f"| `{r.id}` | {r.severity} | {r.column or 'file'} | {when} | {r.hint} |")
+    return "\n".join(lines)
