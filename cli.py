@@ -227,10 +227,10 @@ def regole_cmd(formato):
     from rich.table import Table
 
     table = Table(header_style="bold")
-    for name in ("Regola", "Gravità", "Colonna", "Quando", "Come correggere"):
+    for name in ("Regola", "Gravità", "Colonna", "Quando"):
         table.add_column(name, overflow="fold")
     for r in RULES:
-        table.add_row(r.id, r.severity, r.column or "file", r.title, r.hint)
+        table.add_row(r.id, r.severity, r.column or "file", r.description)
     _console().print(table)
 
 

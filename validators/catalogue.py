@@ -92,6 +92,7 @@ class Programme:
     synonyms: tuple[str, ...]
     valid_from: dt.date | None
     valid_to: dt.date | None
+    note: str | None = None
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether the programme is in force on that day."""
@@ -355,7 +356,8 @@ def parse_catalogue(raw: Any, path: str) -> Catalogue:
         start, end = ck.date(p, "valido_dal", code), ck.date(p, "valido_al", code)
         ck.period(start, end, code)
         synonyms = tuple(str(x) for x in _as_list(ck, p.get("sinonimi"), code, "sinonimi"))
-        programmes.append(Programme(code, ck.text(p, "nome", code), ck.flag(p, "predefinito", code, False), synonyms, start, end))
+        programmes.append(Programme(code, ck.text(p, "nome", code), ck.flag(p, "predefinito", code, False), synonyms,
+                                    start, end, ck.text(p, "nota", code, required=False)))
     codes = [p.code for p in programmes]
     if not programmes:
         ck.fail(top, "programmi", "serve almeno un programma.")

@@ -19,6 +19,7 @@ class Rule:
     severity: str
     column: str | None  # register column the rule names; None for file-level rules
     title: str
+    description: str  # when the rule fires, for the README and `registro regole`
     message: str  # str.format template; fields: riga, colonna, valore and the rule's own
     hint: str
     source: str | None = None  # sentence of the regional table behind the rule, if any
@@ -28,78 +29,102 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     # -- file level: the file cannot be used (exit 2) ------------------------------------------------
     Rule("file.illeggibile", ERRORE, None, "File illeggibile",
+         "il file è vuoto, danneggiato, protetto da password o non è un foglio di calcolo",
          "il file non si può leggere: {motivo}.",
          "Aprirlo in Excel e salvarlo di nuovo come .xlsx (o .csv) senza password.", file_level=True),
     Rule("foglio.mancante", ERRORE, None, "Foglio mancante",
+         "il file non ha il foglio Registro (né un unico foglio, né quello indicato con --foglio)",
          "manca il foglio '{foglio}' (fogli presenti: {fogli}).",
          "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True),
     Rule("colonne.mancanti", ERRORE, None, "Colonne obbligatorie mancanti",
+         "nelle prime 20 righe non c'è una riga con tutte le intestazioni obbligatorie",
          "mancano le colonne {mancanti}{dove}.",
          "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True),
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
+         "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
          "campo obbligatorio vuoto.",
          "Compilare Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio e Modalità."),
     Rule("data.non_valida", ERRORE, "Data", "Data non valida",
+         "non è una data, è una data impossibile (31/02) o è successiva a oggi",
          "'{valore}' non è una data valida{dettaglio}.",
          "Scrivere la data come gg/mm/aaaa (ad es. 03/10/2026), non successiva a oggi."),
     Rule("data.fuori_periodo", ERRORE, "Data", "Data fuori dal mese",
+         "la data è fuori dal mese indicato con --mese",
          "la data {data} è fuori dal mese {mese} indicato con --mese.",
          "Correggere la data o spostare la riga nel registro del mese giusto."),
     Rule("data.fuori_catalogo", ERRORE, "Data", "Data fuori dalla validità del catalogo",
+         "la data è fuori dal periodo di validità del catalogo",
          "la data {data} è fuori dal periodo di validità del catalogo {versione} ({validita}).",
          "Verificare la data o usare il catalogo in vigore a quella data (--catalogo)."),
     Rule("codice.sconosciuto", ERRORE, "Codice servizio", "Codice servizio sconosciuto",
+         "il codice non è nel catalogo (con i codici più simili come suggerimento)",
          "'{valore}' non esiste nel catalogo.{suggerimento}",
          "Scegliere il codice dal menu a tendina del modello o da 'registro catalogo'."),
     Rule("codice.non_registrabile", ERRORE, "Codice servizio", "Codice non registrabile",
+         "F e M (aggregati) e N (nessuna registrazione)",
          "{codice} non si registra in JA: {motivo}",
          "Registrare il servizio specifico erogato (ad es. F1.2, M3.1), non la voce aggregata."),
     Rule("codice.automatico", AVVISO, "Codice servizio", "Registrazione automatica di JA",
+         "O.2: JA lo registra da sé replicando F1.15 (\"F.15\" nella tabella)",
          "{codice} ({nome}) è registrato automaticamente da JA, che replica {replica}: non va inserito a mano.",
          "Registrare {replica}; JA aggiungerà {codice} da sé.",
          source="O.2 - Registrazione automatica effettuata da JA che replica la registrazione di cui al LEP F.15"),
     Rule("programma.sconosciuto", ERRORE, "Programma", "Programma sconosciuto",
+         "il programma non è tra quelli del catalogo",
          "'{valore}' non è un programma del catalogo ({programmi}).",
          "Scegliere il programma dal menu a tendina; lasciare vuoto per Ordinario."),
     Rule("programma.non_ammesso", ERRORE, "Programma", "Programma non ammesso per il servizio",
-         "il servizio {codice} è riservato a {ammessi}, ma la riga indica {programma}. Tabella regionale: «{fonte}»",
+         "il servizio è riservato ad altri programmi (ad es. un servizio solo GG con programma Ordinario)",
+         "il servizio {codice} è riservato a {ammessi}, ma la riga indica {programma}. Tabella regionale: «{fonte}».",
          "Correggere il programma della persona o il codice del servizio."),
     Rule("programma.non_attivo", ERRORE, "Programma", "Programma non attivo alla data",
+         "il programma non è in vigore alla data della riga (periodi nel catalogo)",
          "il programma {programma} non è attivo il {data} ({validita}).",
          "Verificare la data o il programma; i periodi dei programmi sono nel catalogo."),
     Rule("utente.tipo_non_valido", ERRORE, "Tipo utente", "Tipo utente non valido",
+         "Tipo utente non è né Persona né Azienda",
          "'{valore}' non è un tipo utente valido.",
          "Scrivere Persona oppure Azienda."),
     Rule("utente.destinatario_errato", ERRORE, "Codice servizio", "Servizio per il destinatario sbagliato",
+         "un servizio per le aziende registrato per una persona, o viceversa",
          "il servizio {codice} ({nome}) è rivolto {destinatario}, ma la riga è per {tipo}.",
          "Correggere il codice del servizio o il tipo utente (P, Q, R, S sono servizi alle imprese)."),
     Rule("cf.non_valido", ERRORE, "Codice fiscale", "Codice fiscale non valido",
+         "persona: non è un codice fiscale valido di 16 caratteri; azienda: né partita IVA di 11 cifre né codice fiscale di 16 caratteri validi",
          "codice fiscale non valido per {tipo}: {dettaglio}.",
          "Ricopiare il codice dal documento: 16 caratteri per le persone, 11 cifre (partita IVA) o 16 caratteri per le aziende."),
     Rule("cf.provvisorio", AVVISO, "Codice fiscale", "Codice fiscale provvisorio",
+         "persona con codice numerico provvisorio di 11 cifre",
          "codice fiscale numerico provvisorio (11 cifre) per una persona.",
          "Sostituirlo con il codice fiscale definitivo appena disponibile."),
     Rule("modalita.non_valida", ERRORE, "Modalità", "Modalità non valida",
+         "la modalità non è In presenza o A distanza (o un sinonimo)",
          "'{valore}' non è una modalità di erogazione valida ({modalita}).",
          "Scegliere la modalità dal menu a tendina.",
          source="La registrazione delle attività [...] deve essere effettuata anche se il servizio viene erogato in modalità agile (on line)"),
     Rule("durata.non_valida", ERRORE, "Durata (min)", "Durata non valida",
+         "la durata non è un numero intero positivo di minuti",
          "'{valore}' non è un numero intero positivo di minuti.",
          "Scrivere la durata in minuti interi (ad es. 45) o lasciare vuoto per usare la durata standard."),
     Rule("durata.fuori_intervallo", AVVISO, "Durata (min)", "Durata fuori dall'intervallo standard",
+         "la durata è fuori dall'intervallo [minimo, massimo] standard del servizio",
          "{minuti} minuti sono fuori dall'intervallo standard di {codice} ({intervallo} minuti).",
          "Verificare la durata registrata."),
     Rule("sequenza.ordine_invertito", ERRORE, "Codice servizio", "Prerequisito registrato dopo",
-         "{codice} del {data} precede {prerequisito} ({nome_prerequisito}), registrato per la stessa persona solo il {data_prerequisito}. Tabella regionale: «{fonte}»",
+         "il prerequisito esiste per la stessa persona ma solo con una data successiva (gravità dal catalogo: B.1 ← A.1 è solo un avviso)",
+         "{codice} del {data} precede {prerequisito} ({nome_prerequisito}), registrato per la stessa persona solo il {data_prerequisito}. Tabella regionale: «{fonte}».",
          "{prerequisito} va registrato prima di {codice} o nello stesso giorno: correggere le date."),
     Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
+         "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
          "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico."),
     Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
+         "stessi codice fiscale, codice servizio, data e operatore più di una volta",
          "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",
          "Eliminare il doppione se è un errore di inserimento."),
     Rule("operatore.giornata_eccessiva", AVVISO, "Operatore", "Giornata dell'operatore oltre l'orario",
+         "i minuti di un operatore in un giorno superano la giornata lavorativa (predefinita 432 minuti)",
          "{operatore} il {data} ha {minuti} minuti di servizi ({ore}), oltre la giornata di {limite} minuti.",
          "Verificare date e durate dei servizi di quel giorno (righe {righe})."),
 )
@@ -114,8 +139,8 @@ def rule(rule_id: str) -> Rule:
 
 def readme_table() -> str:
     """The Markdown table of rules that the README embeds (a test keeps it in sync)."""
-    lines = ["| Regola | Gravità | Colonna | Quando | Come correggere |", "|---|---|---|---|---|"]
+    lines = ["| Regola | Gravità | Colonna | Quando | Fonte nella tabella regionale |", "|---|---|---|---|---|"]
     for r in RULES:
-        when = r.title + (f" (tabella: «{r.source}»)" if r.source else "")
-        lines.append(f"| `{r.id}` | {r.severity} | {r.column or 'file'} | {when} | {r.hint} |")
+        source = f"«{r.source}»" if r.source else ""
+        lines.append(f"| `{r.id}` | {r.severity} | {r.column or 'file'} | {r.description} | {source} |")
     return "\n".join(lines)
