@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 
@@ -142,12 +143,25 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 
 
-def _progress_printer():
-    """A one-line progress on stderr when interactive (never shows personal data)."""
+@contextmanager
+def _progress_bar():
+    """A progress bar on stderr when interactive; yields the API's progress callback or None.
+
+    Stages name files and row counts only, never personal data.
+    """
     if not sys.stderr.isatty():
-        return None
-    console = _console(stderr=True)
-    return lambda stage: console.print(f"[dim]{stage}...[/]")
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Avvio", total=1)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        yield update
 
 
 def validation_options(func):
@@ -171,9 +185,10 @@ def validation_options(func):
 def _check(paths, history, month, sheet, workday, today, catalogue_path, exclude=()):
     from validators.api import check
 
-    return check(list(paths), history=list(history), month=month, sheet=sheet, catalogue=catalogue_path,
-                 today=today.date() if today else None, workday_minutes=workday, exclude=exclude,
-                 progress=_progress_printer())
+    with _progress_bar() as progress:
+        return check(list(paths), history=list(history), month=month, sheet=sheet, catalogue=catalogue_path,
+                     today=today.date() if today else None, workday_minutes=workday, exclude=exclude,
+                     progress=progress)
 
 
 @main.command("valida")

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import polars as pl
 
@@ -25,7 +25,7 @@ from validators.report import Problem, Report
 from validators.rules.context import DEFAULT_WORKDAY_MINUTES, Context, Options
 from validators.rules.registry import BY_ID
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # (stage, steps done, total steps)
 
 
 @dataclass
@@ -69,11 +69,11 @@ def _file_problem(p: FileProblem) -> Problem:
     return Problem(p.file, p.sheet, None, None, p.rule, "errore", f"File '{p.file}': {p}", None)
 
 
-def _read_all(paths: Iterable[Path], sheet, progress: Progress | None) -> tuple[list[RawRegister], list[Problem]]:
+def _read_all(paths: list[Path], sheet, progress: Progress | None, total: int = 0) -> tuple[list[RawRegister], list[Problem]]:
     registers, problems = [], []
-    for path in paths:
+    for i, path in enumerate(paths):
         if progress:
-            progress(f"Lettura di {path.name}")
+            progress(f"Lettura di {path.name}", i, total or len(paths) + 1)
         try:
             registers.append(read_register(path, sheet))
         except FileProblem as exc:
@@ -100,7 +100,7 @@ def run(current: list[RawRegister], history: list[RawRegister], file_problems: l
     if frames:
         frame = pl.concat(frames, how="vertical").with_row_index("_idx")
         if progress:
-            progress(f"Controllo di {frame.height} righe")
+            progress(f"Controllo di {frame.height} righe", len(names) + len(history_names), len(names) + len(history_names) + 1)
         frame = engine.prepare(normalise(frame, catalogue), ctx)
         checks = engine.all_checks(ctx)
         problems = engine.problems(frame, checks, engine.failures(frame, checks))
@@ -137,8 +137,9 @@ def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=No
     if not files:
         raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
     past = find_registers(list(history))
-    current, problems = _read_all(files, sheet, progress)
-    old, old_problems = _read_all(past, sheet, progress)
+    total = len(files) + len(past) + 1
+    current, problems = _read_all(files, sheet, progress, total)
+    old, old_problems = _read_all(past, sheet, (lambda stage, i, n: progress(stage, len(files) + i, n)) if progress else None, total)
     return run(current, old, problems + old_problems, cat, options,
                [str(f) for f in files], [str(f) for f in past], files + past, progress)
 

@@ -1,0 +1,174 @@
+"""Every rule of the registry has a minimal failing case and a minimal passing case, built in code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
+from validators.api import validate
+from validators.rules.registry import RULES
+
+D = dt.date
+
+
+def _day(n):
+    return D(2026, 10, n)
+
+
+# rule id -> (rows that break it, Excel row expected to carry it, rows that respect it)
+CASES = {
+    "campo.obbligatorio": ([riga(operatore=None)], 2, [riga()]),
+    "data.non_valida": ([riga(data="31/02/2026")], 2, [riga(data="3/10/26")]),
+    "data.fuori_periodo": ([riga(data=D(2026, 9, 30))], 2, [riga(data=D(2026, 10, 31))]),
+    "data.fuori_catalogo": ([riga(data=D(2018, 12, 31))], 2, [riga(data=D(2019, 1, 1))]),
+    "codice.sconosciuto": ([riga(codice="F1.09")], 2, [riga(codice=" f1.9 ", durata=60)]),
+    "codice.non_registrabile": ([riga(codice="F")], 2, [riga(codice="F1.2", durata=300)]),
+    "codice.automatico": ([riga(codice="O.2", durata=None)], 2, [riga(codice="F1.15", durata=60)]),
+    "programma.sconosciuto": ([riga(programma="GOL")], 2, [riga(programma="Garanzia Giovani")]),
+    "programma.non_ammesso": ([riga(codice="E.3", durata=90)], 2, [riga(codice="E.3", durata=90, programma="GG")]),
+    "programma.non_attivo": ([riga(codice="C.1", durata=90, programma="RdC")], 2,
+                             [riga(codice="C.1", durata=90, programma="RdC", data=D(2023, 10, 2))]),
+    "utente.tipo_non_valido": ([riga(tipo="Privato")], 2, [riga(tipo="persona")]),
+    "utente.destinatario_errato": ([riga(codice="P.1", durata=60)], 2,
+                                   [riga(codice="P.1", durata=60, tipo="Azienda", cf=PIVA)]),
+    "cf.non_valido": ([riga(cf="RSSMRA80A01H501X")], 2, [riga(cf="rss mra 80a01 h501u")]),
+    "cf.provvisorio": ([riga(cf="12345678903")], 2, [riga()]),
+    "modalita.non_valida": ([riga(modalita="Via fax")], 2, [riga(modalita="online")]),
+    "durata.non_valida": ([riga(durata="12,5")], 2, [riga(durata=None)]),
+    "durata.fuori_intervallo": ([riga(durata=25)], 2, [riga(durata=20)]),
+    "sequenza.ordine_invertito": (
+        [riga(codice="D.2", durata=45, data=_day(5)), riga(codice="D.1", durata=45, data=_day(6))], 2,
+        [riga(codice="D.2", durata=45, data=_day(6)), riga(codice="D.1", durata=45, data=_day(6))]),
+    "sequenza.prerequisito_assente": ([riga(codice="D.2", durata=45)], 2,
+                                      [riga(codice="D.2", durata=45, data=_day(5)), riga(codice="D.1", durata=45, data=_day(2)),
+                                       riga(codice="B.1", durata=25), riga(codice="A.1")]),
+    "riga.duplicata": ([riga(), riga(cf=CF["laura"]), riga()], 4, [riga(), riga(operatore="Luca Verdi")]),
+    # E.2 (max 480 minutes) and K.3 (max 2160) do not fit in a day: they do not count.
+    "operatore.giornata_eccessiva": (
+        [riga(codice="E.2", durata=240), riga(codice="E.4", durata=180, cf=CF["laura"]),
+         riga(codice="E.6", durata=180, cf=CF["sara"]), riga(codice="C.1", durata=90, cf=CF["franco"])], 2,
+        [riga(codice="E.2", durata=240), riga(codice="E.4", durata=180, cf=CF["laura"]),
+         riga(codice="E.6", durata=180, cf=CF["sara"]), riga(codice="K.3", durata=900, cf=CF["franco"])]),
+}
+FILE_RULES = {r.id for r in RULES if r.file_level}
+
+
+def test_ogni_regola_di_riga_ha_un_caso_che_fallisce_e_uno_che_passa():
+    assert set(CASES) == {r.id for r in RULES} - FILE_RULES
+
+
+def _check(tmp_path, rows, name="registro.xlsx", **kwargs):
+    path = write_xlsx(tmp_path / name, rows)
+    return validate([path], **{"month": MONTH, "today": TODAY, **kwargs})
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_il_caso_sbagliato_viola_la_regola_sulla_riga_giusta(tmp_path, rule_id):
+    bad, row, _ = CASES[rule_id]
+    report = _check(tmp_path, bad)
+    hits = [p for p in report.problems if p.rule == rule_id]
+    assert hits, [p.message for p in report.problems]
+    assert hits[0].row == row
+    assert hits[0].message.startswith(f"Riga {row}, '")
+    expected = next(r for r in RULES if r.id == rule_id).severity
+    assert hits[0].severity == expected
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_il_caso_corretto_rispetta_la_regola(tmp_path, rule_id):
+    _, _, good = CASES[rule_id]
+    report = _check(tmp_path, good)
+    assert not [p.message for p in report.problems if p.rule == rule_id]
+
+
+def test_i_casi_corretti_non_hanno_alcun_problema_tranne_i_prerequisiti(tmp_path):
+    # The passing cases are clean registers, except that A.1/D.1 are not preceded by history.
+    for rule_id, (_, _, good) in CASES.items():
+        report = _check(tmp_path, good, name=f"{rule_id}.xlsx", month=None)
+        others = [p for p in report.problems if p.rule != "sequenza.prerequisito_assente"]
+        assert others == [], (rule_id, [p.message for p in others])
+
+
+# ------------------------------------------------------------------------------------------------
+# Behaviours of single rules
+
+
+def test_d2_senza_d1_precedente_e_un_avviso(tmp_path):
+    report = _check(tmp_path, [riga(codice="D.2", durata=45)])
+    (p,) = [p for p in report.problems if p.rule == "sequenza.prerequisito_assente"]
+    assert p.severity == "avviso" and "D.1" in p.message and report.exit_code == 0
+
+
+def test_b1_prima_di_a1_e_solo_un_avviso(tmp_path):
+    rows = [riga(codice="B.1", durata=25, data=_day(2)), riga(codice="A.1", data=_day(3))]
+    (p,) = [p for p in _check(tmp_path, rows).problems if p.rule == "sequenza.ordine_invertito"]
+    assert p.severity == "avviso"
+
+
+def test_il_prerequisito_nello_storico_soddisfa_la_sequenza(tmp_path):
+    history = write_xlsx(tmp_path / "settembre.xlsx", [riga(codice="D.1", durata=45, data=D(2026, 9, 10))])
+    current = write_xlsx(tmp_path / "ottobre.xlsx", [riga(codice="D.2", durata=45)])
+    report = validate([current], history=[history], month=MONTH, today=TODAY)
+    assert not [p for p in report.problems if p.rule.startswith("sequenza")]
+    assert report.files == [str(current)] and report.history == [str(history)]
+
+
+def test_i_problemi_dello_storico_non_sono_riportati(tmp_path):
+    history = write_xlsx(tmp_path / "settembre.xlsx", [riga(codice="XX", data=D(2026, 9, 10))])
+    current = write_xlsx(tmp_path / "ottobre.xlsx", [riga()])
+    report = validate([current], history=[history], month=MONTH, today=TODAY)
+    assert report.problems == [] and report.rows == 1
+
+
+def test_la_data_futura_non_e_valida(tmp_path):
+    report = _check(tmp_path, [riga(data=D(2026, 11, 2))], month=None)
+    (p,) = report.problems
+    assert p.rule == "data.non_valida" and "successiva a oggi" in p.message
+
+
+def test_codice_con_nome_spazi_e_trattino_unicode_e_accettato(tmp_path):
+    report = _check(tmp_path, [riga(codice="  a.1 – Accoglienza  ")])
+    assert report.problems == []
+
+
+def test_un_codice_sconosciuto_suggerisce_i_piu_vicini(tmp_path):
+    (p,) = _check(tmp_path, [riga(codice="F1.09")]).problems
+    assert "Forse intendevi F1.9" in p.message and p.value == "F1.09"
+
+
+def test_m53_e_riservato_a_gg_anche_se_del_blocco_l68(tmp_path):
+    rows = [riga(codice="M5.3", durata=60, programma="L.68"), riga(codice="M5.3", durata=60, programma="GG", cf=CF["laura"])]
+    problems = _check(tmp_path, rows).problems
+    assert [(p.row, p.rule) for p in problems] == [(2, "programma.non_ammesso")]
+
+
+def test_k3_e_ammesso_per_persona_e_per_azienda(tmp_path):
+    rows = [riga(codice="K.3", durata=900), riga(codice="K.3", durata=900, tipo="Azienda", cf=PIVA)]
+    assert _check(tmp_path, rows).problems == []
+
+
+def test_azienda_con_partita_iva_errata(tmp_path):
+    (p,) = _check(tmp_path, [riga(codice="Q.1", durata=60, tipo="Azienda", cf="01234567890")]).problems
+    assert p.rule == "cf.non_valido" and "partita IVA" in p.message
+
+
+def test_la_giornata_e_configurabile(tmp_path):
+    rows = [riga(codice="E.1", durata=120), riga(codice="C.1", durata=120, cf=CF["laura"])]
+    assert not _check(tmp_path, rows).problems
+    report = _check(tmp_path, rows, workday_minutes=200)
+    assert [p.rule for p in report.problems] == ["operatore.giornata_eccessiva"]
+
+
+def test_escludi_salta_una_regola(tmp_path):
+    report = _check(tmp_path, [riga(durata=25)], exclude=["durata.fuori_intervallo"])
+    assert report.problems == []
+
+
+def test_doppione_tra_due_file_indica_l_altro_file(tmp_path):
+    a = write_xlsx(tmp_path / "ancona.xlsx", [riga()])
+    b = write_xlsx(tmp_path / "ancona_bis.xlsx", [riga()])
+    report = validate([a, b], month=MONTH, today=TODAY)
+    (p,) = report.problems
+    assert p.rule == "riga.duplicata" and p.file == str(b) and "ancona.xlsx" in p.message
