@@ -85,13 +85,19 @@ def problems(frame: pl.DataFrame, checks: list[RowCheck], fails: pl.DataFrame) -
         template = r.message + " " + r.hint
         for rec in rows.iter_rows(named=True):
             fields = {k: ("" if v is None else v) for k, v in rec.items()}
-            text = template.format(riga=rec["_riga"], colonna=column, valore=fields["_valore"], **fields)
+            text = template.format(riga=rec["_riga"], colonna=column, valore=_short(fields["_valore"]), **fields)
             out.append(Problem(
                 file=rec["_file"], sheet=rec["_foglio"], row=rec["_riga"], column=column, rule=rule_id,
                 severity=rec["_gravita"] or r.severity,
                 message=f"Riga {rec['_riga']}, '{column}': {text}", value=rec["_valore"],
             ))
     return out
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """A cell value cut for a message (a 32,000-character cell stays readable)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def sort_key(files: list[str]):

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from validators import guard
 from validators.errors import FileProblem
 from validators.text import norm_key
 
@@ -87,13 +90,29 @@ def _locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int,
         missing = ", ".join(f"'{n}'" for n in REQUIRED)
         where = f" (nessuna intestazione riconosciuta nelle prime {HEADER_SEARCH_ROWS} righe)"
     else:
-        missing = ", ".join(f"'{n}'" for n in REQUIRED if n not in best[2].values())
-        where = f" nella riga di intestazione {best[0] + 1}"
+        absent = [n for n in REQUIRED if n not in best[2].values()]
+        missing = ", ".join(f"'{n}'" for n in absent)
+        where = f" nella riga di intestazione {best[0] + 1}" + _lookalikes(rows[best[0]], best[2], absent)
     from validators.rules.registry import rule
 
     raise FileProblem(
         "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
     )
+
+
+def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
+    """' (trovata 'Codce fiscale': forse 'Codice fiscale'?)' for misspelled headers."""
+    import difflib
+
+    hints = []
+    for j, cell in enumerate(row):
+        if j in mapping or cell is None or not str(cell).strip():
+            continue
+        for name in absent:
+            if difflib.SequenceMatcher(None, norm_key(cell), norm_key(name)).ratio() >= 0.75:
+                hints.append(f"'{str(cell).strip()}' invece di '{name}'")
+                break
+    return f" (forse scritte male: {', '.join(hints)})" if hints else ""
 
 
 def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
@@ -135,23 +154,53 @@ def _unreadable(file: str, reason: str) -> FileProblem:
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 
 
-def _read_excel(path: Path, sheet: str | None) -> RawRegister:
+def _load_sheet(path: Path, sheet: str | None, file: str) -> tuple[str, pl.DataFrame]:
     import fastexcel
 
+    reader = fastexcel.read_excel(str(path))
+    name = _pick_sheet(list(reader.sheet_names), sheet, file)
+    return name, reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+
+
+def _read_excel(path: Path, sheet: str | None) -> RawRegister:
     file = str(path)
     try:
-        reader = fastexcel.read_excel(str(path))
-        name = _pick_sheet(list(reader.sheet_names), sheet, file)
-        data = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        container = guard.check_spreadsheet(path)
+    except guard.Refused as exc:
+        raise _unreadable(file, str(exc)) from None
+    # calamine picks the format from the extension: an old .xls saved as .xlsx (or the reverse)
+    # is read through a temporary link with the right extension.
+    real_suffix = ".xls" if container == "ole" else (path.suffix.lower() if path.suffix.lower() != ".xls" else ".xlsx")
+    try:
+        if real_suffix != path.suffix.lower():
+            with tempfile.TemporaryDirectory(prefix="registro-") as tmp:
+                link = Path(tmp) / f"registro{real_suffix}"
+                os.symlink(path.resolve(), link)
+                name, data = _load_sheet(link, sheet, file)
+        else:
+            name, data = _load_sheet(path, sheet, file)
     except FileProblem:
         raise
-    except Exception as exc:  # fastexcel raises its own error types for corrupt files
-        raise _unreadable(file, f"formato non riconosciuto o file danneggiato ({type(exc).__name__})") from None
+    except MemoryError:
+        raise _unreadable(file, "memoria insufficiente per leggerlo: dividerlo in file più piccoli") from None
+    except Exception as exc:  # fastexcel/calamine raise their own error types for corrupt files
+        detail = str(exc).split("\n", 1)[0]
+        reason = ("è protetto da password: toglierla in Excel e salvarlo di nuovo" if "password" in detail.lower()
+                  else f"formato non riconosciuto o file danneggiato ({type(exc).__name__})")
+        raise _unreadable(file, reason) from None
+    _check_rows(data.height, file)
     return _shape(data, file, name)
 
 
+def _check_rows(rows: int, file: str) -> None:
+    if rows > guard.MAX_ROWS:
+        raise _unreadable(file, f"ha {rows} righe, oltre il limite di {guard.MAX_ROWS} per file: dividerlo")
+
+
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 (what Italian Excel writes)."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (what Italian Excel writes)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -167,9 +216,15 @@ def sniff_delimiter(text: str) -> str:
 
 def _read_csv(path: Path) -> RawRegister:
     file = str(path)
+    try:
+        guard.check_text(path)
+    except guard.Refused as exc:
+        raise _unreadable(file, str(exc)) from None
     text = decode_text(path.read_bytes())
     if not text.strip():
-        raise _unreadable(file, "il file è vuoto")
+        raise _unreadable(file, "il file non contiene dati")
+    if "\x00" in text:
+        raise _unreadable(file, "non è un file di testo CSV (contiene dati binari)")
     delimiter = sniff_delimiter(text)
     # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
     # synthetic header line as wide as the widest of the first lines (row numbers are unchanged).
@@ -187,6 +242,7 @@ def _read_csv(path: Path) -> RawRegister:
         )
     except Exception as exc:  # polars.exceptions.ComputeError and friends
         raise _unreadable(file, f"CSV non interpretabile ({type(exc).__name__})") from None
+    _check_rows(data.height, file)
     return _shape(data, file, None)
 
 

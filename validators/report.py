@@ -158,6 +158,9 @@ def render_text(console, report: Report, limit: int = 20) -> None:
         + f" con il catalogo {report.catalogue_version}: "
         + f"[bold red]{report.errors} errori[/], [bold yellow]{report.warnings} avvisi[/]."
     )
+    # A file that cannot be used gets one line of its own, never wrapped.
+    for p in report.unusable_files:
+        console.print(f"[bold red]{p.rule}:[/] {p.message}", soft_wrap=True)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -168,8 +171,11 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     for r, s, n in report.counts():
         counts.add_row(r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
     console.print(counts)
-    shown = report.problems[:limit]
-    table = Table(title=f"Primi {len(shown)} problemi su {len(report.problems)}", title_justify="left", header_style="bold")
+    shown = [p for p in report.problems if p.row is not None][:limit]
+    if not shown:
+        return
+    rows = sum(1 for p in report.problems if p.row is not None)
+    table = Table(title=f"Primi {len(shown)} problemi su {rows}", title_justify="left", header_style="bold")
     table.add_column("File")
     table.add_column("Riga", justify="right")
     table.add_column("Regola")

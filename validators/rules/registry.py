@@ -43,7 +43,7 @@ RULES: tuple[Rule, ...] = (
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
          "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
-         "campo obbligatorio vuoto.",
+         "campo obbligatorio vuoto (o con un errore di formula come #N/D).",
          "Compilare Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio e Modalità."),
     Rule("data.non_valida", ERRORE, "Data", "Data non valida",
          "non è una data, è una data impossibile (31/02) o è successiva a oggi",
