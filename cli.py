@@ -249,5 +249,33 @@ def regole_cmd(formato):
     _console().print(table)
 
 
+# ---------------------------------------------------------------------------------------------
+# registro addin
+
+
+@main.group("addin")
+def addin_group():
+    """Componente aggiuntivo di Excel (xlwings) per usare registro dal menu di Excel."""
+
+
+@addin_group.command("crea")
+@click.option("-o", "--cartella", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Cartella in cui scrivere xl_addin.xlam.")
+@handles_domain_errors
+def addin_crea_cmd(folder):
+    """Crea xl_addin.xlam: la scheda "Registro CPI" con il pulsante che controlla il registro aperto.
+
+    Il nome del file deve restare xl_addin.xlam: il pulsante esegue xl_addin.main().
+
+    \b
+    Esempio:
+      registro addin crea -o C:\\Users\\operatore\\registro
+    """
+    from xl_addin.addin import build_addin
+
+    path = build_addin(folder)
+    click.echo(f"Componente aggiuntivo scritto in {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

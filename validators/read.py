@@ -72,7 +72,7 @@ def header_field(text: object) -> str | None:
     return _SYNONYMS.get(norm_key(text)) if text is not None else None
 
 
-def _locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
+def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
     """(0-based header row, {column position: contract name}) among the first rows."""
     best: tuple[int, int, dict[int, str]] | None = None
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -118,7 +118,7 @@ def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
 def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
     """Header detection, contract columns, Excel row numbers, empty rows dropped."""
     head = frame.head(HEADER_SEARCH_ROWS).rows()
-    header, mapping = _locate_header(head, file, sheet)
+    header, mapping = locate_header(head, file, sheet)
     source = frame.columns
     body = frame.slice(header + 1).with_row_index("_riga", offset=header + 2)
     exprs = [pl.col("_riga").cast(pl.Int64)]

@@ -1,0 +1,85 @@
+"""The add-in's `valida` on a real xlwings Book: Esito column, colours, Verifica sheet, alert."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cli import main
+from tests.addin.books import actions, make_book
+from tests.registri import CF, TODAY, riga, write_xlsx
+from validators.read import COLUMNS
+from xl_addin.actions import valida
+
+
+def _rows():
+    return [riga(), riga(codice="ZZ", cf=CF["laura"]), riga(durata=25, cf=CF["sara"]), riga(tipo="Privato", cf=CF["franco"])]
+
+
+def _values(rows, title=()):
+    return [list(t) for t in title] + [list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in rows]
+
+
+def _by_func(acts, func):
+    return [a for a in acts if a["func"] == func]
+
+
+def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    book = make_book({"Registro": _values(_rows()), "Istruzioni": [["Guida"]]})
+    counts = valida(book)
+    assert counts == {"righe": 4, "errori": 2, "avvisi": 1}
+    acts = actions(book)
+    esito = _by_func(acts, "setValues")[0]
+    assert esito["start_column"] == len(COLUMNS) and esito["start_row"] == 0
+    texts = [r[0] for r in esito["values"]]
+    assert texts[0] == "Esito" and texts[1] == "OK"
+    assert texts[2].startswith("ERRORE: 'ZZ' non esiste") and texts[3].startswith("AVVISO:")
+    coloured = {(a["start_row"], a["start_column"], a["args"][0]) for a in _by_func(acts, "setRangeColor") if a["args"][0]}
+    assert coloured == {(2, 6, "#FFC7CE"), (3, 7, "#FFEB9C"), (4, 3, "#FFC7CE")}
+    (added,) = _by_func(acts, "addSheet")
+    assert added["args"][1] == "Verifica"
+    links = _by_func(acts, "addHyperlink")
+    assert [a["args"][0] for a in links] == ["#'Registro'!G3", "#'Registro'!H4", "#'Registro'!D5"]
+    (alert,) = _by_func(acts, "alert")
+    assert "Controllate 4 righe: 2 errori e 1 avvisi" in alert["args"][0]
+
+
+def test_valida_non_scrive_nelle_colonne_dell_utente(monkeypatch):
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    book = make_book({"Registro": _values(_rows(), title=[["Registro di ottobre"], []])})
+    valida(book)
+    writes = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 0]
+    assert len(writes) == 1 and writes[0]["start_column"] == len(COLUMNS) and writes[0]["start_row"] == 2
+
+
+def test_un_foglio_esito_esistente_viene_riusato(monkeypatch):
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    values = _values(_rows())
+    values[0] = values[0] + ["Esito"]
+    book = make_book({"Registro": values, "Verifica": [["vecchio"]]})
+    valida(book)
+    acts = actions(book)
+    assert _by_func(acts, "setValues")[0]["start_column"] == len(COLUMNS)
+    assert _by_func(acts, "sheetDelete") and _by_func(acts, "addSheet")
+
+
+def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monkeypatch):
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    rows = _rows() + [riga(codice="D.2", durata=45, cf=CF["laura"]), riga()]
+    book = make_book({"Registro": _values(rows)})
+    valida(book)
+    verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
+    from_book = [(r[0], r[2], r[3], r[4]) for r in verifica[1:]]
+    path = write_xlsx(tmp_path / "registro.xlsx", rows)
+    CliRunner().invoke(main, ["valida", str(path), "--oggi", TODAY.isoformat(), "--rapporto", str(tmp_path / "r.json")])
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    from_cli = [(p["riga"], p["regola"], p["gravita"], p["messaggio"]) for p in report["problemi"]]
+    assert from_book == from_cli and len(from_cli) >= 5
+
+
+def _fixed_today(values, **kwargs):
+    from validators.api import check_values
+
+    return check_values(values, today=TODAY, **kwargs)

@@ -1,0 +1,54 @@
+"""The classic Excel add-in: xlwings' own ribbon add-in template, relabelled in Italian.
+
+xlwings ships `quickstart_addin_ribbon.xlam` (what `xlwings quickstart NAME --addin --ribbon`
+copies). Its ribbon button calls the VBA macro RibbonMyAddin.RunMain, which imports the Python
+module named like the add-in file and calls its main(): the file must be `xl_addin.xlam`, so the
+button runs `xl_addin.main()` on the active workbook. Only customUI/customUI.xml is rewritten;
+xlwings' VBA project is copied byte for byte.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+from validators.output import atomic_path
+
+ADDIN_NAME = "xl_addin.xlam"  # the VBA derives the Python module (xl_addin) from this name
+CUSTOM_UI = "customUI/customUI.xml"
+VBA_PROJECT = "xl/vbaProject.bin"
+LABELS = {"tab": "Registro CPI", "group": "Registro dei servizi", "button": "Controlla, totali ed export JA"}
+
+
+def template_path() -> Path:
+    """The ribbon add-in template inside the installed xlwings package."""
+    import xlwings
+
+    return Path(xlwings.__file__).parent / "quickstart_addin_ribbon.xlam"
+
+
+def custom_ui(labels: dict[str, str] = LABELS) -> bytes:
+    """The ribbon XML: one tab, one group, one large button wired to xlwings' RunMain."""
+    return (
+        '<customUI xmlns="http://schemas.microsoft.com/office/2006/01/customui">\n'
+        "  <ribbon>\n    <tabs>\n"
+        f'      <tab id="registroTab" label={quoteattr(labels["tab"])}>\n'
+        f'        <group id="registroGroup" label={quoteattr(labels["group"])}>\n'
+        f'          <button id="registroRun" label={quoteattr(labels["button"])} size="large" '
+        'onAction="RibbonMyAddin.RunMain" imageMso="AcceptInvitation" '
+        f'screentip={quoteattr("Controlla il registro, calcola i totali e prepara il file per JA")} />\n'
+        "        </group>\n      </tab>\n    </tabs>\n  </ribbon>\n</customUI>\n"
+    ).encode("utf-8")
+
+
+def build_addin(folder: str | Path) -> Path:
+    """Write xl_addin.xlam into folder (atomically) and return its path."""
+    source = template_path()
+    target = Path(folder) / ADDIN_NAME
+    with zipfile.ZipFile(source) as zin, atomic_path(target) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                data = custom_ui() if item.filename == CUSTOM_UI else zin.read(item.filename)
+                zout.writestr(item, data)
+    return target

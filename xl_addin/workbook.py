@@ -1,0 +1,78 @@
+"""Reading and writing an open workbook through the xlwings API subset that classic xlwings,
+xlwings Server and xlwings Lite share (values, colours, sheets, hyperlinks, alerts).
+
+Writes are batched (one block per column or table): per-cell writes are slow in xlwings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validators.read import DEFAULT_SHEET, locate_header
+from validators.text import norm_key
+
+RED, YELLOW, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
+SEVERITY_COLOUR = {"errore": RED, "avviso": YELLOW}
+
+
+def find_sheet(book, name: str = DEFAULT_SHEET):
+    """The sheet called name (any case), or the only sheet; None if absent."""
+    sheets = list(book.sheets)
+    match = [s for s in sheets if norm_key(s.name) == norm_key(name)]
+    if match:
+        return match[0]
+    return sheets[0] if len(sheets) == 1 else None
+
+
+def sheet_values(sheet) -> list[list]:
+    """All cell values from A1 to the last used cell, as a 2-D list."""
+    last = sheet.used_range.last_cell
+    values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+    return values or [[]]
+
+
+def header_layout(values: list[list]) -> tuple[int, dict[str, int]]:
+    """(1-based header row, {contract column: 1-based column index})."""
+    index, mapping = locate_header(values, "registro", None)
+    return index + 1, {name: j + 1 for j, name in mapping.items()}
+
+
+def esito_column(values: list[list], header_row: int) -> int:
+    """The 1-based column of an existing 'Esito' header, else the first free one after the headers."""
+    header = values[header_row - 1] if len(values) >= header_row else []
+    for j, cell in enumerate(header):
+        if cell is not None and norm_key(cell) == "esito":
+            return j + 1
+    used = [j for j, cell in enumerate(header) if cell not in (None, "")]
+    return (max(used) + 2) if used else 1
+
+
+def write_column(sheet, row: int, column: int, values: list) -> None:
+    """Write values downwards from (row, column) in one action."""
+    if values:
+        sheet.range((row, column)).options(transpose=True).value = values
+
+
+def replace_sheet(book, name: str, after):
+    """Delete the sheet called name if present and add a fresh one after `after`."""
+    for s in list(book.sheets):
+        if norm_key(s.name) == norm_key(name):
+            s.delete()
+    return book.sheets.add(name, after=after)
+
+
+def write_table(sheet, rows: list[list], top_left: tuple[int, int] = (1, 1)) -> None:
+    """Write a 2-D block in one action (rows padded to the same width)."""
+    if not rows:
+        return
+    width = max(len(r) for r in rows)
+    sheet.range(top_left).value = [list(r) + [None] * (width - len(r)) for r in rows]
+
+
+def book_folder(book) -> Path | None:
+    """The folder of the workbook file, or None where there is no file system (xlwings Lite, Server)."""
+    try:
+        path = Path(book.fullname)
+    except Exception:  # noqa: BLE001 - engines without files raise their own errors
+        return None
+    return path.parent if path.is_absolute() and path.parent.is_dir() else None
