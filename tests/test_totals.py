@@ -168,7 +168,7 @@ def test_esempio_incluso_righe_con_errori_escluse_avvisi_contati():
     o2 = next(r for r in result.by_code if r["codice"] == "O.2")
     assert (o2["servizi"], o2["minuti_standard"], o2["minuti_lavoro"]) == (1, None, 0)
     assert o2["minuti_min"] == o2["minuti_max"] == CAT.services["O.2"].duration.minimum
-    assert any("O.2" in n and "non contano nelle ore" in n for n in result.notes)
+    assert any("O.2" in n and "non conta nelle ore" in n for n in result.notes)
     # Hours: recorded minutes where given (sum of the example's valid durations).
     assert result.total["minuti_registrati"] == 1375 and result.total["ore"] == 22.92
     assert result.total["fte"] == round(1375 / 60 / 156, 3)
@@ -398,3 +398,17 @@ def test_libreoffice_apre_il_riepilogo_con_i_grafici(tmp_path):
     # Each chart plots its sheet's Ore column against the first column (names), without the Totale row.
     assert "&apos;Per sede&apos;!$A$2:$A$3" in ranges
     assert "&apos;Per LEP&apos;!$A$2:$A$11" in ranges
+
+
+def test_fte_su_due_mesi_divide_per_le_ore_di_due_mesi(tmp_path):
+    october = write_month(tmp_path / "ottobre", seed=1, month=10, offices=("Ancona",))
+    november = write_month(tmp_path / "novembre", seed=2, month=11, offices=("Ancona",))
+    result = totals([tmp_path / "ottobre", tmp_path / "novembre"], today=dt.date(2026, 12, 1))
+    assert result.months == ["2026-10", "2026-11"]
+    for rows, rec in zip((october, november), result.by_month):
+        minutes = sum(e["minuti_lavoro"] for e in expected_detail(rows).values())
+        assert rec["minuti_lavoro"] == minutes
+        assert rec["fte"] == round(minutes / 60 / 156, 3)
+    total = result.total["minuti_lavoro"]
+    assert result.total["fte"] == round(total / 60 / (156 * 2), 3)
+    assert result.by_office[0]["fte"] == round(total / 60 / (156 * 2), 3)

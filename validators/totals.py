@@ -150,8 +150,9 @@ def _notes(rows: pl.DataFrame, cat: Catalogue) -> list[str]:
             notes.append(f"intervallo minimo-massimo non disponibile per {code}{origin}: {_services(n)} fuori "
                          "dall'intervallo.")
         if no_minutes:
+            verb = "non conta" if no_minutes == 1 else "non contano"
             notes.append(f"{_services(no_minutes)} {code} senza durata registrata né durata standard media: "
-                         "non contano nelle ore.")
+                         f"{verb} nelle ore.")
     return notes
 
 
