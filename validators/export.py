@@ -206,7 +206,7 @@ def _write_rows_xlsx(path: Path, sheet: str, headers: list[str] | None, rows: li
 
 def _reject_rows(rejected: list[Rejected]) -> list[list]:
     return [
-        [defuse(v) if isinstance(v, str) else ("" if v is None else v) for v in
+        [(defuse(v) or None) if isinstance(v, str) else v for v in
          (r.file, r.sheet, r.row, "\n".join(r.errors), "\n".join(r.warnings), ", ".join(r.rules), *r.cells)]
         for r in rejected
     ]
