@@ -72,6 +72,8 @@ def main(debug: bool) -> None:
       registro catalogo                    elenco dei servizi registrabili
       registro catalogo --codice D.2       scheda completa di un servizio
       registro valida registri/ --mese 2026-10 --rapporto rapporto.xlsx
+      registro totali registri/ --mese 2026-10 -o riepilogo.xlsx
+      registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
     """
 
 
@@ -247,6 +249,95 @@ def regole_cmd(formato):
     for r in RULES:
         table.add_row(r.id, r.severity, r.column or "file", r.description)
     _console().print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# registro totali
+
+
+@main.command("totali")
+@PATHS
+@validation_options
+@click.option("-o", "--uscita", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Scrive i totali: .xlsx (un foglio per raggruppamento, con grafici), .csv o .json "
+                   "(tabella di dettaglio). Ripetibile.")
+@click.option("--ore-fte", "fte_hours", type=click.FloatRange(min=0, min_open=True), default=156, show_default=True,
+              help="Ore mensili di un FTE (36 ore settimanali x 52 settimane / 12 mesi = 156).")
+@click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
+              help="Modello compilato con il foglio Carichi: confronta ore previste ed effettive.")
+@handles_domain_errors
+def totali_cmd(paths, history, month, sheet, workday, today, catalogue_path, outputs, fte_hours, carichi):
+    """Calcola servizi, minuti, ore e FTE per mese, sede, operatore, LEP e codice.
+
+    Conta solo le righe senza errori (quelle con errori sono escluse e contate); le righe con
+    soli avvisi sono conteggiate. Nessun codice fiscale compare nei totali.
+
+    Uscita: 0 totali calcolati (anche se alcune righe hanno errori), 2 file inutilizzabile.
+
+    \b
+    Esempi:
+      registro totali registri_ottobre/ --mese 2026-10
+      registro totali registri_ottobre/ -o riepilogo.xlsx -o dettaglio.csv
+      registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
+    """
+    from validators.api import totals_of
+    from validators.totals_output import render_totals, write_totals
+
+    checked = _check(paths, history, month, sheet, workday, today, catalogue_path)
+    result = totals_of(checked, fte_hours=fte_hours, carichi=carichi)
+    render_totals(_console(), result)
+    inputs = list(checked.inputs) + ([carichi] if carichi else [])
+    for target in outputs:
+        write_totals(result, target, inputs)
+        click.echo(f"Totali scritti in {target}")
+
+
+# ---------------------------------------------------------------------------------------------
+# registro esporta
+
+
+@main.command("esporta")
+@PATHS
+@validation_options
+@click.option("-o", "--uscita", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File per JA: .csv (come da profilo; predefinito ';' e UTF-8 con BOM) o .xlsx.")
+@click.option("--scarti", "rejects", type=click.Path(dir_okay=False, path_type=Path),
+              help="File delle righe scartate con i motivi (.xlsx o .csv); predefinito NOME_scarti.xlsx "
+                   "accanto al file per JA.")
+@click.option("--profilo", "profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profilo del tracciato JA (YAML) al posto di quello incluso.")
+@handles_domain_errors
+def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, target, rejects, profile):
+    """Scrive il file pulito per JA con le righe senza errori, e gli scarti con i motivi.
+
+    Le righe con soli avvisi sono esportate. Ogni riga letta finisce nel file per JA o negli
+    scarti: il comando stampa "N righe lette = X esportate + Y scartate".
+
+    Uscita: 0 file scritti e conti che tornano (anche con righe scartate), 2 file inutilizzabile,
+    comando errato o conti che non tornano (in quel caso non scrive nulla).
+
+    \b
+    Esempi:
+      registro esporta registro_ottobre.xlsx -o ja.csv
+      registro esporta registri_ottobre/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
+      registro esporta registro.xlsx -o ja.xlsx --profilo profilo_ja.yaml
+    """
+    from validators.api import export_of
+
+    checked = _check(paths, history, month, sheet, workday, today, catalogue_path)
+    result = export_of(checked, target, rejects=rejects, profile=profile)
+    console = _console()
+    console.print(result.balance_line)
+    console.print(f"File per JA scritto in {result.target} (profilo: {result.profile}).")
+    if result.rejected:
+        reasons = ", ".join(f"{rule} {n}" for rule, n in result.rejected_by_rule)
+        console.print(f"[bold yellow]{result.rejected} righe scartate perché con errori[/] ({reasons}): "
+                      f"elenco con file, riga e motivi in {result.rejects}. Correggerle e ripetere l'esportazione.")
+    else:
+        console.print(f"Nessuna riga scartata (file degli scarti vuoto: {result.rejects}).")
+    if not result.balanced:  # export_of refuses to write an unbalanced export: this is a second guard
+        console.print("[bold red]I conti non tornano.[/]")
+        click.get_current_context().exit(EXIT_UNUSABLE)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
     validate(paths, ...)          -> Report
     validate_values(values, ...)  -> Report   (cells of an open workbook)
+    totals(paths, ...)            -> Totals   (time totals and workload; totals_of(checked) reuses a check)
+    export(paths, target, ...)    -> ExportResult (clean file for JA + rejects; export_of(checked, ...))
 
 Totals and export start from the same checked rows (see `check`), so the three always agree.
 """
@@ -19,11 +21,14 @@ import polars as pl
 from validators import engine
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
+from validators.export import ExportResult
 from validators.normalise import normalise
 from validators.read import COLUMNS, RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
 from validators.rules.context import DEFAULT_WORKDAY_MINUTES, Context, Options
 from validators.rules.registry import BY_ID
+from validators.totals import DEFAULT_FTE_HOURS, Totals, compare_plan
+from validators.totals import compute as compute_totals
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, total steps)
 
@@ -164,3 +169,57 @@ def check_values(values: list[list], *, name: str, sheet: str = "Registro", cata
 def validate_values(values: list[list], **kwargs) -> Report:
     """Report for the cells of an open workbook's sheet."""
     return check_values(values, **kwargs).report
+
+
+# ---------------------------------------------------------------------------------------------
+# Totals and export: both start from one check, and refuse to work on a partial set of files.
+
+
+def require_usable(checked: Checked) -> None:
+    """Raise FileProblem when an input could not be read at all (its rows would be silently missing)."""
+    unusable = checked.report.unusable_files
+    if unusable:
+        first = unusable[0]
+        others = f" (e altri {len(unusable) - 1} file)" if len(unusable) > 1 else ""
+        raise FileProblem(first.rule, first.file,
+                          f"{first.message}{others} Nessun risultato prodotto: correggere il file o toglierlo "
+                          "dall'elenco.", first.sheet)
+
+
+def totals_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:
+    """Totals of already-checked rows (rows with errori left out and counted); carichi = a Carichi file."""
+    require_usable(checked)
+    result = compute_totals(checked.frame, checked.catalogue, files=checked.report.files, fte_hours=fte_hours)
+    if carichi is not None:
+        from validators.plan import read_plan
+
+        result = compare_plan(result, read_plan(carichi, checked.catalogue), checked.catalogue)
+    return result
+
+
+def totals(paths, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, **check_options) -> Totals:
+    """Check registers and total their time (see `check` for the options)."""
+    return totals_of(check(paths, **check_options), fte_hours=fte_hours, carichi=carichi)
+
+
+def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
+    """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
+    from validators import export as ex
+    from validators.profile import Profile, load_profile
+
+    require_usable(checked)
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    target = Path(target)
+    rejects = Path(rejects) if rejects else ex.default_rejects(target)
+    ex.check_targets(target, rejects)
+    rows, identities = ex.records(checked.frame, prof)
+    rejected = ex.rejected_rows(checked.frame, checked.report)
+    ex.check_balance(checked.frame, identities, rejected)
+    ex.write_files(target, rejects, prof, rows, identities, rejected, checked.inputs)
+    return ExportResult(target=target, rejects=rejects, profile=prof.name, rows_read=checked.frame.height,
+                        exported=len(rows), rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
+
+
+def export(paths, target, *, rejects=None, profile=None, **check_options) -> ExportResult:
+    """Check registers and write the clean JA file plus the rejects (see `check` for the options)."""
+    return export_of(check(paths, **check_options), target, rejects=rejects, profile=profile)

@@ -39,3 +39,11 @@ def user_message(exc: BaseException) -> str:
         f"errore imprevisto ({type(exc).__name__}). Riprovare con 'registro --debug ...' "
         "e inviare il messaggio completo all'assistenza (senza dati personali)."
     )
+
+
+class ProfileError(RegistroError):
+    """The JA export profile file is unreadable or inconsistent."""
+
+
+class BalanceError(RegistroError):
+    """Rows read != rows exported + rows rejected: nothing is written."""

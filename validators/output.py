@@ -46,3 +46,29 @@ def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+# Fixed stamp for every part of a workbook, so that the same content gives the same bytes.
+REPRODUCIBLE_STAMP = (1980, 1, 1, 0, 0, 0)
+
+
+def save_workbook(workbook, path: str | Path) -> None:
+    """Save an openpyxl workbook reproducibly: fixed document dates and zip timestamps."""
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    stamp = dt.datetime(*REPRODUCIBLE_STAMP)
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    # ExcelWriter directly: openpyxl's save_workbook would stamp "modified" with the current time.
+    ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    with zipfile.ZipFile(path) as source:
+        parts = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
+        for info, data in parts:
+            fixed = zipfile.ZipInfo(info.filename, date_time=REPRODUCIBLE_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)

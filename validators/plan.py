@@ -1,0 +1,85 @@
+"""The planned workload: the 'Carichi' sheet of a filled template -> planned monthly volumes per code.
+
+Contract (also in the README): a sheet named Carichi; a header row within the first 20 rows with
+the headers "Codice" and "Volume mensile previsto" (case, accents, spaces ignored); below it one
+row per service code ("A.1" or "A.1 - name"). Blank volumes mean nothing planned; rows whose code
+cell is blank or starts with "Totale" are ignored.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validators.catalogue import Catalogue
+from validators.errors import UsageError
+from validators.read import HEADER_SEARCH_ROWS
+from validators.text import norm_key, service_code_part
+from validators.totals import PlannedVolume
+
+SHEET = "Carichi"
+CODE_HEADERS = {norm_key("Codice"), norm_key("Codice servizio")}
+VOLUME_HEADER = norm_key("Volume mensile previsto")
+
+
+def _sheet_rows(path: Path) -> list[list]:
+    """The cells of the Carichi sheet as text (None for empty cells)."""
+    import fastexcel
+
+    if not path.is_file():
+        raise UsageError(f"file dei carichi '{path}' non trovato.")
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as exc:  # fastexcel raises its own error types for corrupt or non-Excel files
+        raise UsageError(f"file dei carichi '{path}' illeggibile: usare il modello compilato in formato .xlsx "
+                         f"({type(exc).__name__}).") from None
+    names = [n for n in reader.sheet_names if norm_key(n) == norm_key(SHEET)]
+    if not names:
+        raise UsageError(f"il file dei carichi '{path}' non ha il foglio '{SHEET}' "
+                         f"(fogli presenti: {', '.join(reader.sheet_names) or 'nessuno'}).")
+    frame = reader.load_sheet(names[0], header_row=None, skip_rows=0, dtypes="string").to_polars()
+    return [list(r) for r in frame.rows()]
+
+
+def _locate(rows: list[list], path: Path) -> tuple[int, int, int]:
+    """(header row index, code column, volume column)."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        keys = [norm_key(c) if c is not None else "" for c in row]
+        code = next((j for j, k in enumerate(keys) if k in CODE_HEADERS), None)
+        volume = next((j for j, k in enumerate(keys) if k == VOLUME_HEADER), None)
+        if code is not None and volume is not None:
+            return i, code, volume
+    raise UsageError(f"foglio '{SHEET}' di '{path}': nelle prime {HEADER_SEARCH_ROWS} righe non c'è una riga con "
+                     "le intestazioni 'Codice' e 'Volume mensile previsto'.")
+
+
+def _volume(text: str, where: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise UsageError(f"{where}, 'Volume mensile previsto': '{text}' non è un numero.") from None
+    if value < 0 or value != value or value in (float("inf"), float("-inf")):
+        raise UsageError(f"{where}, 'Volume mensile previsto': '{text}' deve essere un numero positivo o zero.")
+    return int(value) if value.is_integer() else value
+
+
+def read_plan(path: str | Path, cat: Catalogue) -> list[PlannedVolume]:
+    """Planned monthly volumes per code from the Carichi sheet (Italian errors naming the row)."""
+    path = Path(path)
+    rows = _sheet_rows(path)
+    header, code_col, volume_col = _locate(rows, path)
+    plan: dict[str, PlannedVolume] = {}
+    for i, row in enumerate(rows[header + 1:], start=header + 2):
+        where = f"foglio '{SHEET}' di '{path.name}', riga {i}"
+        cell = row[code_col] if code_col < len(row) else None
+        volume_text = row[volume_col] if volume_col < len(row) else None
+        if cell is None or not str(cell).strip() or norm_key(cell).startswith("totale"):
+            continue
+        if volume_text is None or not str(volume_text).strip():
+            continue
+        code = service_code_part(str(cell))
+        if code not in cat.services:
+            raise UsageError(f"{where}, 'Codice': '{cell}' non esiste nel catalogo.")
+        if code in plan:
+            raise UsageError(f"{where}, 'Codice': {code} compare già alla riga {plan[code].row}.")
+        plan[code] = PlannedVolume(code, _volume(str(volume_text).strip(), where), i)
+    return list(plan.values())

@@ -1,0 +1,277 @@
+"""Time totals and workload from checked rows: a plain value, computed once, rendered elsewhere.
+
+Only rows without errori are totalled (their date, code and duration are valid). Per row:
+- recorded minutes = 'Durata (min)' when given;
+- standard minutes = the catalogue's average, range = the catalogue's minimum and maximum (a bound
+  the table does not print takes the nearest printed value: O.2 prints only 240, read as 240-240);
+- working minutes = recorded minutes where given, else the standard average (else nothing);
+hours = working minutes / 60, FTE = hours / (monthly hours of one FTE x months in the period).
+Nothing identifying the people served (codice fiscale, notes) enters this value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import polars as pl
+
+from validators.catalogue import Catalogue
+
+DEFAULT_FTE_HOURS = 36 * 52 / 12  # 156 hours a month: 36 hours a week, 52 weeks, 12 months
+
+MEASURES = ("servizi", "minuti_registrati", "minuti_standard", "minuti_min", "minuti_max",
+            "servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro", "ore")
+DETAIL_KEYS = ("mese", "sede", "operatore", "lep", "codice")
+
+
+@dataclass(frozen=True)
+class PlannedVolume:
+    """One line of a Carichi sheet: a code and its planned monthly volume."""
+
+    code: str
+    volume: float
+    row: int
+
+
+@dataclass
+class Totals:
+    """Totals of a set of registers: finest table, roll-ups, counts and notes (no personal data)."""
+
+    detail: list[dict]  # month x office x operator x LEP x code
+    by_operator: list[dict]
+    by_office: list[dict]
+    by_lep: list[dict]
+    by_month: list[dict]
+    by_code: list[dict]
+    total: dict
+    rows_read: int
+    rows_counted: int
+    rows_excluded: int  # rows with at least one errore
+    warnings: int  # avvisi on the counted rows
+    rows_with_warnings: int
+    fte_hours: float
+    months: list[str]
+    notes: list[str]
+    files: list[str]
+    catalogue_version: str
+    plan: list[dict] | None = None  # planned against actual hours per code (--carichi)
+    plan_total: dict | None = None
+    plan_notes: list[str] = field(default_factory=list)
+
+
+def _display_names(frame: pl.DataFrame, key: pl.Expr, raw: pl.Expr, name: str) -> pl.DataFrame:
+    """Group spellings by key and show the most frequent one (ties: alphabetical)."""
+    spellings = (
+        frame.select(key.alias("_k"), raw.alias("_v"))
+        .group_by("_k", "_v").len()
+        .sort(["_k", "len", "_v"], descending=[False, True, False])
+        .group_by("_k", maintain_order=True).first()
+        .select("_k", pl.col("_v").alias(name))
+    )
+    return frame.with_columns(key.alias("_k")).join(spellings, on="_k", how="left").drop("_k")
+
+
+def counted_rows(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
+    """The rows without errori, one per service, with the columns totals need."""
+    rows = frame.filter(pl.col("_errori") == 0)
+    rows = _display_names(rows, pl.col("_sede").str.to_lowercase(), pl.col("_sede"), "sede")
+    collapsed = pl.col("Operatore").str.replace_all(r"\s+", " ").str.strip_chars()
+    rows = _display_names(rows, pl.col("_operatore"), collapsed, "operatore")
+    code_order = {code: i for i, code in enumerate(cat.services)}
+    lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
+    return rows.select(
+        pl.col("_data").dt.strftime("%Y-%m").alias("mese"),
+        "sede",
+        "operatore",
+        pl.col("_c_lep").alias("lep"),
+        pl.col("_codice").alias("codice"),
+        pl.col("_durata").alias("_rec"),
+        pl.col("_c_medio").alias("_std"),
+        # A range bound the table does not print takes the nearest value it does print (min <= max holds).
+        pl.coalesce("_c_min", "_c_medio", "_c_max").alias("_min"),
+        pl.coalesce("_c_max", "_c_medio", "_c_min").alias("_max"),
+        pl.col("_codice").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64).alias("_ord_codice"),
+        pl.col("_c_lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
+    )
+
+
+def _sum_or_null(column: str) -> pl.Expr:
+    """Sum of the values present; null when none is (unknown, not zero)."""
+    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).cast(pl.Int64)
+
+
+def _aggregate(rows: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
+    """Services and minutes per group of keys."""
+    out = rows.group_by(keys).agg(
+        pl.len().cast(pl.Int64).alias("servizi"),
+        pl.col("_rec").sum().cast(pl.Int64).alias("minuti_registrati"),
+        _sum_or_null("_std").alias("minuti_standard"),
+        _sum_or_null("_min").alias("minuti_min"),
+        _sum_or_null("_max").alias("minuti_max"),
+        pl.col("_rec").is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
+        pl.col("_std").is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
+        pl.coalesce("_rec", "_std").sum().cast(pl.Int64).alias("minuti_lavoro"),
+        *(pl.col(s).first() for s in sort if s not in keys),
+    )
+    return out.sort([*sort, *keys]).select(*keys, *MEASURES[:-1])
+
+
+def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
+    """Plain dicts with hours (and FTE when fte_hours is given)."""
+    out = []
+    for rec in frame.to_dicts():
+        rec["ore"] = round(rec["minuti_lavoro"] / 60, 2)
+        if fte_hours:
+            rec["fte"] = round(rec["minuti_lavoro"] / 60 / (fte_hours * months), 3) if months else 0.0
+        out.append(rec)
+    return out
+
+
+def _notes(rows: pl.DataFrame, cat: Catalogue) -> list[str]:
+    """Say which codes lack standard minutes or a full range, and what that means for the figures."""
+    notes = []
+    per_code = rows.group_by("codice", "_ord_codice").agg(
+        pl.len().alias("n"),
+        (pl.col("_rec").is_null() & pl.col("_std").is_null()).sum().alias("no_minutes"),
+    ).sort("_ord_codice")
+    for code, _, n, no_minutes in per_code.iter_rows():
+        d = cat.services[code].duration if code in cat.services else None
+        if d is None:
+            continue
+        origin = f" (durata '{d.provenance}' nel catalogo)"
+        if d.average is None:
+            notes.append(f"minuti standard non disponibili per {code}{origin}: {_services(n)} senza minuti "
+                         "standard medi.")
+        missing = [name for name, v in (("minimo", d.minimum), ("massimo", d.maximum)) if v is None]
+        if missing and (d.minimum, d.average, d.maximum) != (None, None, None):
+            notes.append(f"intervallo incompleto per {code}{origin}: manca il {' e il '.join(missing)}, sostituito "
+                         f"dal valore più vicino presente ({_services(n)}).")
+        elif missing:
+            notes.append(f"intervallo minimo-massimo non disponibile per {code}{origin}: {_services(n)} fuori "
+                         "dall'intervallo.")
+        if no_minutes:
+            verb = "non conta" if no_minutes == 1 else "non contano"
+            notes.append(f"{_services(no_minutes)} {code} senza durata registrata né durata standard media: "
+                         f"{verb} nelle ore.")
+    return notes
+
+
+def _services(n: int) -> str:
+    return f"{n} servizio" if n == 1 else f"{n} servizi"
+
+
+def compute(frame: pl.DataFrame, cat: Catalogue, *, files: list[str], fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
+    """Totals of the checked rows (rows with errori left out and counted)."""
+    if fte_hours <= 0:
+        from validators.errors import UsageError
+
+        raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
+    if "_errori" not in frame.columns:  # no readable row at all
+        frame = frame.with_columns(pl.lit(0).alias("_errori"), pl.lit(0).alias("_avvisi"))
+    rows = counted_rows(frame, cat)
+    months = sorted(rows["mese"].unique().to_list())
+    n_months = len(months)
+
+    def roll(keys, sort=()):
+        return _records(_aggregate(rows, list(keys), list(sort) or list(keys)), fte_hours, n_months)
+
+    detail = _records(
+        _aggregate(rows, list(DETAIL_KEYS), ["mese", "sede", "operatore", "_ord_lep", "_ord_codice"]), None, n_months
+    )
+    by_month = [
+        {**r, "fte": round(r["minuti_lavoro"] / 60 / fte_hours, 3)} for r in roll(["mese"])
+    ]
+    by_lep = roll(["lep"], ["_ord_lep"])
+    for r in by_lep:
+        r["nome"] = _lep_name(cat, r["lep"])
+    by_code = roll(["lep", "codice"], ["_ord_codice"])
+    for r in by_code:
+        r["nome"] = cat.services[r["codice"]].name if r["codice"] in cat.services else ""
+    by_operator = roll(["operatore"])
+    offices = rows.group_by("operatore").agg(pl.col("sede").unique().sort().str.join(", ").alias("sedi"))
+    office_of = dict(offices.iter_rows())
+    for r in by_operator:
+        r["sedi"] = office_of.get(r["operatore"], "")
+    counted = frame.filter(pl.col("_errori") == 0)
+    total_rows = _records(_aggregate(rows.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
+                          fte_hours, n_months)
+    total = total_rows[0] if total_rows else _empty_total()
+    total.pop("_tutto", None)
+    return Totals(
+        detail=detail,
+        by_operator=by_operator,
+        by_office=roll(["sede"]),
+        by_lep=by_lep,
+        by_month=by_month,
+        by_code=by_code,
+        total=total,
+        rows_read=frame.height,
+        rows_counted=rows.height,
+        rows_excluded=frame.height - rows.height,
+        warnings=int(counted["_avvisi"].sum()) if counted.height else 0,
+        rows_with_warnings=int((counted["_avvisi"] > 0).sum()) if counted.height else 0,
+        fte_hours=fte_hours,
+        months=months,
+        notes=_notes(rows, cat),
+        files=files,
+        catalogue_version=cat.version,
+    )
+
+
+def _empty_total() -> dict:
+    zero = {m: 0 for m in MEASURES}
+    zero.update(minuti_standard=None, minuti_min=None, minuti_max=None, ore=0.0, fte=0.0)
+    return zero
+
+
+def _lep_name(cat: Catalogue, letter: str) -> str:
+    try:
+        return cat.lep(letter).name
+    except StopIteration:
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Planned workload (Carichi sheet) against actual hours
+
+
+def compare_plan(totals: Totals, plan: list[PlannedVolume], cat: Catalogue) -> Totals:
+    """Add planned against actual hours per code and in total (planned = volume x months x average / 60)."""
+    months = max(len(totals.months), 1)
+    actual = {r["codice"]: r for r in totals.by_code}
+    planned = {p.code: p.volume for p in plan}
+    order = {code: i for i, code in enumerate(cat.services)}
+    lines, notes = [], []
+    for code in sorted(set(actual) | set(planned), key=lambda c: order.get(c, len(order))):
+        service = cat.services[code]
+        average = service.duration.average if service.duration else None
+        volume = planned.get(code, 0)
+        planned_minutes = volume * months * average if average is not None else None
+        if average is None and volume:
+            notes.append(f"ore previste non calcolabili per {code}: il catalogo non ha la durata standard media.")
+        done = actual.get(code)
+        hours = done["ore"] if done else 0.0
+        planned_hours = round(planned_minutes / 60, 2) if planned_minutes is not None else None
+        lines.append({
+            "codice": code,
+            "nome": service.name,
+            "volume_mensile_previsto": volume,
+            "servizi_previsti": volume * months,
+            "servizi_effettivi": done["servizi"] if done else 0,
+            "ore_previste": planned_hours,
+            "ore_effettive": hours,
+            "differenza_ore": round(hours - planned_hours, 2) if planned_hours is not None else None,
+        })
+    planned_total = round(sum(x["ore_previste"] or 0 for x in lines), 2)
+    actual_total = totals.total["ore"]
+    plan_total = {
+        "servizi_previsti": sum(x["servizi_previsti"] for x in lines),
+        "servizi_effettivi": sum(x["servizi_effettivi"] for x in lines),
+        "ore_previste": planned_total,
+        "ore_effettive": actual_total,
+        "differenza_ore": round(actual_total - planned_total, 2),
+        "fte_previsti": round(planned_total / (totals.fte_hours * months), 3),
+        "fte_effettivi": round(actual_total / (totals.fte_hours * months), 3),
+        "mesi": months,
+    }
+    return replace(totals, plan=lines, plan_total=plan_total, plan_notes=notes)

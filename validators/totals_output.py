@@ -1,0 +1,329 @@
+"""Renderings of a Totals value: terminal summary (rich), workbook with bar charts, CSV and JSON.
+
+None of them can show a codice fiscale: the Totals value holds none.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from validators.errors import UsageError
+from validators.output import atomic_path, defuse, save_workbook
+from validators.totals import Totals
+
+TOTALS_VERSION = 1
+# The finest table's CSV columns: the ten agreed ones, then how hours were obtained.
+CSV_COLUMNS = ("mese", "sede", "operatore", "lep", "codice", "servizi", "minuti_registrati", "minuti_standard",
+               "minuti_min", "minuti_max", "servizi_senza_durata", "ore")
+
+# key -> (header, width, number format)
+HEADERS = {
+    "mese": ("Mese", 9, None),
+    "sede": ("Sede", 18, None),
+    "sedi": ("Sedi", 22, None),
+    "operatore": ("Operatore", 22, None),
+    "lep": ("LEP", 6, None),
+    "codice": ("Codice", 8, None),
+    "nome": ("Nome", 48, None),
+    "servizi": ("Servizi", 9, "0"),
+    "minuti_registrati": ("Minuti registrati", 12, "0"),
+    "minuti_standard": ("Minuti standard (medi)", 13, "0"),
+    "minuti_min": ("Minuti standard minimi", 13, "0"),
+    "minuti_max": ("Minuti standard massimi", 13, "0"),
+    "servizi_senza_durata": ("Servizi senza durata registrata", 14, "0"),
+    "servizi_senza_standard": ("Servizi senza minuti standard", 14, "0"),
+    "minuti_lavoro": ("Minuti di lavoro", 12, "0"),
+    "ore": ("Ore", 9, "0.00"),
+    "fte": ("FTE", 8, "0.000"),
+    "volume_mensile_previsto": ("Volume mensile previsto", 12, "General"),
+    "servizi_previsti": ("Servizi previsti", 11, "General"),
+    "servizi_effettivi": ("Servizi effettivi", 11, "0"),
+    "ore_previste": ("Ore previste", 10, "0.00"),
+    "ore_effettive": ("Ore effettive", 10, "0.00"),
+    "differenza_ore": ("Differenza ore (effettive - previste)", 14, "0.00"),
+}
+MEASURE_KEYS = ("servizi", "minuti_registrati", "minuti_standard", "minuti_min", "minuti_max",
+                "servizi_senza_durata", "minuti_lavoro", "ore")
+HOURS_RULE = ("Ore = minuti registrati nella colonna 'Durata (min)'; per le righe senza durata si usa la durata "
+              "standard media del catalogo.")
+
+
+def fte_rule(totals: Totals) -> str:
+    """The FTE formula with this run's figures, in words."""
+    months = len(totals.months) or 1
+    hours = _it(totals.fte_hours, 0 if float(totals.fte_hours).is_integer() else 2)
+    return (f"FTE = ore / ({hours} ore mensili di un FTE x {months} "
+            f"{'mese' if months == 1 else 'mesi'}).")
+
+
+def _it(value, decimals: int = 0) -> str:
+    """Italian number format: 1.234,50 (empty for unknown values)."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _ore(value) -> str:
+    return _it(value, 2)
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def write_totals(totals: Totals, target: str | Path, inputs=()) -> Path:
+    """Write totals as .xlsx (roll-ups with bar charts), .csv (finest table) or .json, atomically."""
+    target = Path(target)
+    writers = {".xlsx": _write_xlsx, ".csv": _write_csv, ".json": _write_json}
+    writer = writers.get(target.suffix.lower())
+    if writer is None:
+        raise UsageError(f"formato dei totali '{target.suffix}' non supportato: usare .xlsx, .csv o .json.")
+    with atomic_path(target, inputs) as tmp:
+        writer(totals, tmp)
+    return target
+
+
+def _write_csv(totals: Totals, path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(CSV_COLUMNS)
+        for rec in totals.detail:
+            # Decimal comma: the file is meant for Italian Excel, like the ';' separator.
+            w.writerow([f"{rec[k]:.2f}".replace(".", ",") if k == "ore" else defuse("" if rec[k] is None else rec[k])
+                        for k in CSV_COLUMNS])
+
+
+def as_dict(totals: Totals) -> dict:
+    """The JSON document of `registro totali -o FILE.json`."""
+    doc = {
+        "versione": TOTALS_VERSION,
+        "catalogo": totals.catalogue_version,
+        "file": totals.files,
+        "mesi": totals.months,
+        "righe_lette": totals.rows_read,
+        "righe_conteggiate": totals.rows_counted,
+        "righe_escluse_per_errori": totals.rows_excluded,
+        "avvisi": totals.warnings,
+        "righe_con_avvisi": totals.rows_with_warnings,
+        "ore_mensili_fte": totals.fte_hours,
+        "regola_ore": HOURS_RULE,
+        "regola_fte": fte_rule(totals),
+        "note": totals.notes,
+        "totale": totals.total,
+        "dettaglio": totals.detail,
+        "per_operatore": totals.by_operator,
+        "per_sede": totals.by_office,
+        "per_lep": totals.by_lep,
+        "per_mese": totals.by_month,
+        "per_servizio": totals.by_code,
+    }
+    if totals.plan is not None:
+        doc["carichi"] = {"servizi": totals.plan, "totale": totals.plan_total, "note": totals.plan_notes}
+    return doc
+
+
+def _write_json(totals: Totals, path: Path) -> None:
+    path.write_text(json.dumps(as_dict(totals), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None):
+    """A sheet with a bold header, frozen panes, widths and number formats; returns it."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(title)
+    ws.append([HEADERS[k][0] for k in keys])
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, fill
+    for rec in records:
+        ws.append([defuse(rec.get(k)) for k in keys])
+    if total is not None:
+        ws.append(["Totale" if i == 0 else total.get(k) for i, k in enumerate(keys)])
+        for cell in ws[ws.max_row]:
+            cell.font = bold
+    for j, k in enumerate(keys, start=1):
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = HEADERS[k][1]
+        fmt = HEADERS[k][2]
+        if fmt:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = fmt
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _bar_chart(ws, title: str, category_col: int, value_col: int, rows: int, anchor: str) -> None:
+    """A native horizontal bar chart of one column against the category column."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = title
+    chart.legend = None
+    chart.x_axis.title = None
+    chart.y_axis.title = "Ore"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.add_data(Reference(ws, min_col=value_col, min_row=1, max_row=rows + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=category_col, min_row=2, max_row=rows + 1))
+    chart.width = 18
+    chart.height = max(7.5, 0.6 * rows + 3)
+    ws.add_chart(chart, anchor)
+
+
+def _summary_sheet(wb, totals: Totals) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.active
+    ws.title = "Riepilogo"
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 100
+    t = totals.total
+    lines = [
+        ("Totali dei tempi di lavoro", None),
+        ("Righe lette", totals.rows_read),
+        ("Righe conteggiate (senza errori)", totals.rows_counted),
+        ("Righe escluse perché con errori", totals.rows_excluded),
+        ("Avvisi sulle righe conteggiate", totals.warnings),
+        ("Righe conteggiate con avvisi", totals.rows_with_warnings),
+        ("Mesi", ", ".join(totals.months)),
+        ("Servizi", t["servizi"]),
+        ("Minuti registrati", t["minuti_registrati"]),
+        ("Minuti standard (medi)", t["minuti_standard"]),
+        ("Minuti standard minimi", t["minuti_min"]),
+        ("Minuti standard massimi", t["minuti_max"]),
+        ("Servizi senza durata registrata", t["servizi_senza_durata"]),
+        ("Ore", t["ore"]),
+        ("FTE", t.get("fte")),
+        ("Ore mensili di un FTE", totals.fte_hours),
+        ("Come si calcolano le ore", HOURS_RULE),
+        ("Come si calcolano gli FTE", fte_rule(totals)),
+        ("Catalogo", totals.catalogue_version),
+    ]
+    for label, value in lines:
+        ws.append([label, value])
+    ws["A1"].font = Font(bold=True, size=13)
+    if totals.rows_excluded:
+        ws.append(["Attenzione", f"{totals.rows_excluded} righe con errori non sono nei totali: correggerle "
+                                 "(registro valida) e ricalcolare."])
+    ws.append([])
+    ws.append(["Note", None])
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for note in totals.notes or ["nessuna"]:
+        ws.append([None, note])
+    ws.append([])
+    for f in totals.files:
+        ws.append(["File", defuse(f)])
+
+
+def _write_xlsx(totals: Totals, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _summary_sheet(wb, totals)
+    m = MEASURE_KEYS
+    views = [
+        ("Per sede", totals.by_office, ("sede", *m, "fte"), "Ore per sede"),
+        ("Per operatore", totals.by_operator, ("operatore", "sedi", *m, "fte"), "Ore per operatore"),
+        ("Per LEP", totals.by_lep, ("lep", "nome", *m, "fte"), "Ore per LEP"),
+        ("Per mese", totals.by_month, ("mese", *m, "fte"), None),
+        ("Per servizio", totals.by_code, ("lep", "codice", "nome", *m, "fte"), None),
+    ]
+    for title, records, keys, chart in views:
+        ws = _table_sheet(wb, title, records, keys, totals.total)
+        if chart and records:
+            from openpyxl.utils import get_column_letter
+
+            _bar_chart(ws, chart, 1, keys.index("ore") + 1, len(records), f"{get_column_letter(len(keys) + 2)}2")
+    _table_sheet(wb, "Dettaglio", totals.detail, (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore"))
+    if totals.plan is not None:
+        keys = ("codice", "nome", "volume_mensile_previsto", "servizi_previsti", "servizi_effettivi",
+                "ore_previste", "ore_effettive", "differenza_ore")
+        ws = _table_sheet(wb, "Carichi", totals.plan, keys, {**totals.plan_total, "nome": None})
+        ws.append([])
+        ws.append(["FTE previsti", totals.plan_total["fte_previsti"]])
+        ws.append(["FTE effettivi", totals.plan_total["fte_effettivi"]])
+        for note in totals.plan_notes:
+            ws.append(["Nota", note])
+    save_workbook(wb, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal
+
+
+def _rich_table(title: str, records: list[dict], keys: tuple[str, ...], total: dict | None):
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    labels = {"minuti_standard": "Min. standard", "minuti_registrati": "Min. registrati", "intervallo": "Min. min–max"}
+    for k in keys:
+        numeric = k not in ("sede", "sedi", "operatore", "lep", "nome", "mese", "codice")
+        table.add_column(labels.get(k, HEADERS.get(k, (k,))[0]), justify="right" if numeric else "left",
+                         overflow="fold")
+
+    def cells(rec):
+        out = []
+        for k in keys:
+            if k == "intervallo":
+                low, high = rec.get("minuti_min"), rec.get("minuti_max")
+                out.append("" if low is None and high is None else f"{_it(low)}–{_it(high)}")
+            elif k in ("ore", "ore_previste", "ore_effettive", "differenza_ore"):
+                out.append(_ore(rec.get(k)))
+            elif k == "fte":
+                out.append(_it(rec.get(k), 3))
+            elif isinstance(rec.get(k), (int, float)):
+                out.append(_it(rec.get(k), 0 if float(rec.get(k)).is_integer() else 2))
+            else:
+                out.append("" if rec.get(k) is None else str(rec.get(k)))
+        return out
+
+    for rec in records:
+        table.add_row(*cells(rec))
+    if total is not None:
+        row = cells(total)
+        row[0] = "Totale"
+        table.add_row(*row, style="bold")
+    return table
+
+
+def render_totals(console, totals: Totals) -> None:
+    """Terminal summary: counts, roll-ups by office, LEP, month and operator, notes, plan."""
+    console.print(
+        f"Totali di {totals.rows_counted} servizi (righe senza errori) su {totals.rows_read} righe lette in "
+        f"{len(totals.files)} file, catalogo {totals.catalogue_version}."
+    )
+    if totals.rows_excluded:
+        excluded = "1 riga con errori esclusa" if totals.rows_excluded == 1 else \
+            f"{totals.rows_excluded} righe con errori escluse"
+        console.print(f"[bold red]{excluded} dai totali[/]: correggerle (vedere 'registro valida') e ricalcolare.")
+    if not totals.rows_counted:
+        console.print("Nessun servizio da totalizzare.")
+        return
+    console.print(f"Avvisi sulle righe conteggiate: {totals.warnings} (su {totals.rows_with_warnings} righe): "
+                  "le righe con soli avvisi sono nei totali.")
+    m = ("servizi", "minuti_registrati", "minuti_standard", "intervallo", "ore", "fte")
+    console.print(_rich_table("Per sede", totals.by_office, ("sede", *m), totals.total))
+    console.print(_rich_table("Per LEP", totals.by_lep, ("lep", "nome", *m), totals.total))
+    console.print(_rich_table("Per mese", totals.by_month, ("mese", *m), totals.total))
+    console.print(_rich_table("Per operatore", totals.by_operator, ("operatore", "sedi", *m), totals.total))
+    console.print(f"{HOURS_RULE} {fte_rule(totals)}")
+    for note in totals.notes:
+        console.print(f"[yellow]Nota:[/] {note}")
+    if totals.plan is not None:
+        keys = ("codice", "nome", "volume_mensile_previsto", "servizi_effettivi", "ore_previste", "ore_effettive",
+                "differenza_ore")
+        shown = [r for r in totals.plan if r["volume_mensile_previsto"] or r["servizi_effettivi"]]
+        console.print(_rich_table("Carichi: previsto e effettivo", shown, keys, {**totals.plan_total, "nome": ""}))
+        p = totals.plan_total
+        console.print(f"Ore previste {_ore(p['ore_previste'])}, effettive {_ore(p['ore_effettive'])} "
+                      f"(differenza {_ore(p['differenza_ore'])}); FTE previsti {_it(p['fte_previsti'], 3)}, "
+                      f"effettivi {_it(p['fte_effettivi'], 3)}.")
+        for note in totals.plan_notes:
+            console.print(f"[yellow]Nota:[/] {note}")
