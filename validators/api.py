@@ -202,22 +202,42 @@ def totals(paths, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, **check
     return totals_of(check(paths, **check_options), fte_hours=fte_hours, carichi=carichi)
 
 
-def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
-    """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
+def _export_parts(checked: Checked, profile):
+    """(profile, JA rows, their identities, rejected rows) once the balance is proven."""
     from validators import export as ex
     from validators.profile import Profile, load_profile
 
     require_usable(checked)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    target = Path(target)
-    rejects = Path(rejects) if rejects else ex.default_rejects(target)
-    ex.check_targets(target, rejects)
     rows, identities = ex.records(checked.frame, prof)
     rejected = ex.rejected_rows(checked.frame, checked.report)
     ex.check_balance(checked.frame, identities, rejected)
+    return prof, rows, identities, rejected
+
+
+def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
+    """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
+    from validators import export as ex
+
+    target = Path(target)
+    rejects = Path(rejects) if rejects else ex.default_rejects(target)
+    ex.check_targets(target, rejects)
+    prof, rows, identities, rejected = _export_parts(checked, profile)
     ex.write_files(target, rejects, prof, rows, identities, rejected, checked.inputs)
     return ExportResult(target=target, rejects=rejects, profile=prof.name, rows_read=checked.frame.height,
                         exported=len(rows), rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
+
+
+def export_tables_of(checked: Checked, *, profile=None) -> tuple[list[list], list[list], ExportResult]:
+    """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""
+    from validators import export as ex
+
+    prof, rows, _, rejected = _export_parts(checked, profile)
+    ja = ([prof.headers] if prof.header else []) + rows
+    scarti = [list(ex.REJECT_HEADERS)] + ex.reject_table(rejected)
+    result = ExportResult(target=None, rejects=None, profile=prof.name, rows_read=checked.frame.height,
+                          exported=len(rows), rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
+    return ja, scarti, result
 
 
 def export(paths, target, *, rejects=None, profile=None, **check_options) -> ExportResult:

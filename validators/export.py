@@ -42,8 +42,8 @@ class Rejected:
 class ExportResult:
     """What `registro esporta` wrote and the balance of rows."""
 
-    target: Path
-    rejects: Path
+    target: Path | None  # None when the tables were returned instead of written (xlwings Lite)
+    rejects: Path | None
     profile: str
     rows_read: int
     exported: int
@@ -204,7 +204,8 @@ def _write_rows_xlsx(path: Path, sheet: str, headers: list[str] | None, rows: li
     save_workbook(wb, path)
 
 
-def _reject_rows(rejected: list[Rejected]) -> list[list]:
+def reject_table(rejected: list[Rejected]) -> list[list]:
+    """The rejects as rows of cells (REJECT_HEADERS order), text defused."""
     return [
         [(defuse(v) or None) if isinstance(v, str) else v for v in
          (r.file, r.sheet, r.row, "\n".join(r.errors), "\n".join(r.warnings), ", ".join(r.rules), *r.cells)]
@@ -217,7 +218,7 @@ def write_files(target: Path, rejects: Path, profile: Profile, rows: list[list],
     """Write the JA file and the rejects atomically, both or neither, never onto an input."""
     headers = profile.headers if profile.header else None
     export_data = csv_bytes(rows, headers, profile, identities) if target.suffix.lower() == ".csv" else None
-    reject_data = _reject_rows(rejected)
+    reject_data = reject_table(rejected)
     with atomic_path(target, inputs) as tmp_target, atomic_path(rejects, inputs) as tmp_rejects:
         if export_data is not None:
             tmp_target.write_bytes(export_data)

@@ -222,20 +222,29 @@ def _summary_sheet(wb, totals: Totals) -> None:
         ws.append(["File", defuse(f)])
 
 
-def _write_xlsx(totals: Totals, path: Path) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    _summary_sheet(wb, totals)
+def views(totals: Totals) -> list[tuple[str, list[dict], tuple[str, ...], str | None]]:
+    """The roll-ups as (title, records, column keys, chart title or None), in display order."""
     m = MEASURE_KEYS
-    views = [
+    return [
         ("Per sede", totals.by_office, ("sede", *m, "fte"), "Ore per sede"),
         ("Per operatore", totals.by_operator, ("operatore", "sedi", *m, "fte"), "Ore per operatore"),
         ("Per LEP", totals.by_lep, ("lep", "nome", *m, "fte"), "Ore per LEP"),
         ("Per mese", totals.by_month, ("mese", *m, "fte"), None),
         ("Per servizio", totals.by_code, ("lep", "codice", "nome", *m, "fte"), None),
     ]
-    for title, records, keys, chart in views:
+
+
+def view_rows(records: list[dict], keys: tuple[str, ...]) -> list[list]:
+    """A roll-up as a header row (Italian) followed by its values."""
+    return [[HEADERS[k][0] for k in keys]] + [[rec.get(k) for k in keys] for rec in records]
+
+
+def _write_xlsx(totals: Totals, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    _summary_sheet(wb, totals)
+    for title, records, keys, chart in views(totals):
         ws = _table_sheet(wb, title, records, keys, totals.total)
         if chart and records:
             from openpyxl.utils import get_column_letter

@@ -52,15 +52,15 @@ def _esito_texts(problems, first_row: int, last_row: int, filled: set[int]) -> l
     return texts
 
 
-def valida(book) -> dict:
+def valida(book, checked=None, alert: bool = True) -> dict:
     """Fill Esito, colour faulty cells, rebuild Verifica and show a summary; returns the counts."""
     sheet = _register(book)
     values = sheet_values(sheet)
-    checked = _checked(book, sheet, values)
+    checked = checked or _checked(book, sheet, values)
     report = checked.report
     if report.unusable_files:
         book.app.alert(report.unusable_files[0].message, title=TITLE, mode="critical")
-        return {"righe": 0, "errori": report.errors, "avvisi": report.warnings}
+        return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
     header_row, columns = header_layout(values)
     last_row = len(values)
     filled = set(checked.frame["_riga"].to_list())
@@ -79,12 +79,11 @@ def valida(book) -> dict:
     for (r, c), severity in sorted(worst.items()):
         sheet.range((r, c)).color = SEVERITY_COLOUR[severity]
     _verifica(book, sheet, report.problems, columns)
-    book.app.alert(
-        f"Controllate {report.rows} righe: {report.errors} errori e {report.warnings} avvisi. "
-        + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."),
-        title=TITLE, mode="critical" if report.errors else "info",
-    )
-    return {"righe": report.rows, "errori": report.errors, "avvisi": report.warnings}
+    message = (f"Controllate {report.rows} righe: {report.errors} errori e {report.warnings} avvisi. "
+               + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."))
+    if alert:
+        book.app.alert(message, title=TITLE, mode="critical" if report.errors else "info")
+    return {"righe": report.rows, "errori": report.errors, "avvisi": report.warnings, "messaggio": message}
 
 
 def _verifica(book, sheet, problems, columns) -> None:
@@ -100,3 +99,79 @@ def _verifica(book, sheet, problems, columns) -> None:
     if not problems:
         ver.range((2, 1)).value = "Nessun problema."
         ver.range((2, 1)).color = GREEN
+
+
+TOTALI = "Totali"
+EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
+
+
+def totali(book, checked=None) -> dict:
+    """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP."""
+    from validators.api import totals_of
+    from validators.totals_output import HOURS_RULE, view_rows, views
+
+    sheet = _register(book)
+    checked = checked or _checked(book, sheet, sheet_values(sheet))
+    result = totals_of(checked)
+    out = replace_sheet(book, TOTALI, after=sheet)
+    rows = [
+        ["Totali del registro", book.name],
+        ["Righe lette", result.rows_read],
+        ["Righe conteggiate", result.rows_counted],
+        ["Righe escluse perché con errori", result.rows_excluded],
+        ["Ore", result.total.get("ore")],
+        ["FTE", result.total.get("fte")],
+        ["Come sono calcolate le ore", HOURS_RULE],
+    ]
+    for title, records, keys, _ in views(result)[:3]:
+        rows += [[], [title]] + view_rows(records, keys)
+    write_table(out, rows)
+    return {"righe_conteggiate": result.rows_counted, "righe_escluse": result.rows_excluded, "ore": result.total.get("ore"),
+            "messaggio": f"Totali nel foglio '{TOTALI}': {result.rows_counted} righe conteggiate."}
+
+
+def esporta(book, checked=None, alert: bool = True) -> dict:
+    """Write the JA file and the rejects next to the workbook, or into sheets where there are no files."""
+    from validators.api import export_of, export_tables_of
+    from xl_addin.workbook import book_folder
+
+    sheet = _register(book)
+    checked = checked or _checked(book, sheet, sheet_values(sheet))
+    folder = book_folder(book)
+    if folder is not None:
+        stem = book.name.rsplit(".", 1)[0]
+        result = export_of(checked, folder / f"{stem}_ja.csv", rejects=folder / f"{stem}_scarti.xlsx")
+        where = f"File per JA: {result.target}; scarti: {result.rejects}."
+    else:
+        ja, scarti, result = export_tables_of(checked)
+        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja)
+        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti)
+        where = f"Righe per JA nel foglio '{EXPORT_SHEET}', righe scartate nel foglio '{REJECTS_SHEET}'."
+    message = f"{result.balance_line}. {where}"
+    if alert:
+        book.app.alert(message, title=TITLE, mode="info")
+    return {"esportate": result.exported, "scartate": result.rejected, "lette": result.rows_read, "messaggio": message}
+
+
+def run_all(book=None) -> dict:
+    """valida, totali and esporta in order on one validation; errors become an Excel alert."""
+    from validators.errors import user_message
+
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()  # the add-in's VBA sets the caller to the active workbook
+    try:
+        sheet = _register(book)
+        checked = _checked(book, sheet, sheet_values(sheet))
+        summary = {"valida": valida(book, checked, alert=False)}
+        if not checked.report.unusable_files:
+            summary["totali"] = totali(book, checked)
+            summary["esporta"] = esporta(book, checked, alert=False)
+    except Exception as exc:  # noqa: BLE001 - in Excel every failure must become a readable alert
+        book.app.alert(user_message(exc), title=TITLE, mode="critical")
+        return {"errore": user_message(exc)}
+    if "esporta" in summary:
+        text = "\n".join(part["messaggio"] for part in summary.values())
+        book.app.alert(text, title=TITLE, mode="critical" if checked.report.errors else "info")
+    return summary

@@ -1,0 +1,86 @@
+"""The add-in's totali, esporta and main() on real xlwings Books."""
+
+from __future__ import annotations
+
+import csv
+
+from tests.addin.books import actions, make_book
+from tests.registri import CF, riga
+from validators.read import COLUMNS
+from xl_addin import main
+from xl_addin.actions import esporta, totali
+
+
+def _book(rows, **kwargs):
+    return make_book({"Registro": [list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in rows], "Istruzioni": [["x"]]}, **kwargs)
+
+
+ROWS = [riga(), riga(codice="ZZ", cf=CF["laura"]), riga(codice="C.1", durata=None, cf=CF["sara"], sede="Jesi")]
+
+
+def _sheet_writes(book, name):
+    """The values written into a sheet right after it was added (actions run in order)."""
+    acts = actions(book)
+    start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
+    position = acts[start]["args"][0]
+    following = []
+    for a in acts[start + 1:]:
+        if a["func"] == "addSheet":
+            break
+        if a["func"] == "setValues" and a["sheet_position"] == position:
+            following.append(a)
+    return following
+
+
+def test_totali_ricostruisce_il_foglio_con_i_raggruppamenti():
+    book = _book(ROWS)
+    summary = totali(book)
+    assert summary["righe_conteggiate"] == 2 and summary["righe_escluse"] == 1
+    values = _sheet_writes(book, "Totali")[0]["values"]
+    first = [r[0] for r in values]
+    assert {"Per sede", "Per operatore", "Per LEP"} <= set(first)
+    office = values[first.index("Per sede") + 1:first.index("Per operatore") - 1]
+    assert office[0][:2] == ["Sede", "Servizi"] and sorted(r[0] for r in office[1:]) == ["Ancona", "Jesi"]
+    hours = dict((r[0], r[1]) for r in values[:7])
+    assert hours["Ore"] == round((15 + 90) / 60, 2)
+    for code in CF.values():
+        assert code not in str(values)
+
+
+def test_esporta_senza_file_system_scrive_i_fogli_export_e_scarti():
+    book = _book(ROWS)
+    summary = esporta(book)
+    assert summary == {"esportate": 2, "scartate": 1, "lette": 3, "messaggio": summary["messaggio"]}
+    ja = _sheet_writes(book, "Export JA")[0]["values"]
+    assert ja[0][0] == "codice_fiscale" and len(ja) == 3
+    scarti = _sheet_writes(book, "Scarti")[0]["values"]
+    assert scarti[1][2] == 3 and "codice.sconosciuto" in scarti[1][5]
+    (alert,) = [a for a in actions(book) if a["func"] == "alert"]
+    assert "3 righe lette = 2 esportate + 1 scartate" in alert["args"][0]
+
+
+def test_esporta_classico_scrive_i_file_accanto_alla_cartella(tmp_path, monkeypatch):
+    monkeypatch.setattr("xl_addin.workbook.book_folder", lambda book: tmp_path)
+    book = _book(ROWS, name="ottobre.xlsx")
+    assert esporta(book)["esportate"] == 2
+    with open(tmp_path / "ottobre_ja.csv", encoding="utf-8-sig") as fh:
+        assert len(list(csv.reader(fh, delimiter=";"))) == 3
+    assert (tmp_path / "ottobre_scarti.xlsx").exists()
+    assert not [a for a in actions(book) if a["func"] == "addSheet"]
+
+
+def test_main_esegue_le_tre_azioni_con_un_solo_avviso_riassuntivo():
+    book = _book(ROWS)
+    summary = main(book)
+    assert set(summary) == {"valida", "totali", "esporta"}
+    acts = actions(book)
+    assert [a["args"][1] for a in acts if a["func"] == "addSheet"] == ["Verifica", "Totali", "Export JA", "Scarti"]
+    (alert,) = [a for a in acts if a["func"] == "alert"]
+    assert "Controllate 3 righe" in alert["args"][0] and "2 esportate" in alert["args"][0]
+
+
+def test_main_su_una_cartella_senza_registro_mostra_un_messaggio():
+    book = make_book({"Foglio1": [["a"]], "Foglio2": [["b"]]}, name="altro.xlsx")
+    summary = main(book)
+    (alert,) = [a for a in actions(book) if a["func"] == "alert"]
+    assert "non ha un foglio 'Registro'" in alert["args"][0] and "errore" in summary
