@@ -1,0 +1,127 @@
+"""xlwings Lite: put main.py and requirements.txt inside a workbook saved by openpyxl.
+
+xlwings Lite keeps a workbook's Python code in its web-extension part
+(xl/webextensions/webextension1.xml, store add-in WA200008175) as JSON-encoded properties.
+openpyxl drops those parts when it saves, so they are added afterwards, straight into the zip.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from importlib.resources import files
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from validators.output import atomic_path
+
+MAIN_PY = files("xl_addin").joinpath("data/lite_main.py")
+STORE_ID = "wa200008175"
+WEBEXT = "xl/webextensions/webextension1.xml"
+TASKPANES = "xl/webextensions/taskpanes.xml"
+TASKPANES_RELS = "xl/webextensions/_rels/taskpanes.xml.rels"
+REL_TASKPANES = "http://schemas.microsoft.com/office/2011/relationships/webextensiontaskpanes"
+REL_WEBEXT = "http://schemas.microsoft.com/office/2011/relationships/webextension"
+CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
+CT_WEBEXT = "application/vnd.ms-office.webextension+xml"
+
+
+def main_py() -> str:
+    """The repository's main.py for xlwings Lite."""
+    return MAIN_PY.read_text(encoding="utf-8")
+
+
+def requirements(package: str) -> str:
+    """requirements.txt: the registro package (a wheel URL or a name the office serves)."""
+    return f"{package}\n"
+
+
+def _property(name: str, value) -> str:
+    # Office.js settings are stored as JSON text inside an XML attribute.
+    return f'<we:property name="{escape(name)}" value="{escape(json.dumps(value, ensure_ascii=False), {chr(34): "&quot;"})}"/>'
+
+
+def webextension_xml(code: str, reqs: str, workbook_id: str) -> str:
+    """The web-extension part holding the code, pointing at the xlwings Lite store add-in."""
+    props = "".join([
+        _property("main.py", code),
+        _property("requirements.txt", reqs),
+        _property("xlwingsWorkbookId", workbook_id),
+        '<we:property name="Office.AutoShowTaskpaneWithDocument" value="true"/>',
+    ])
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<we:webextension xmlns:we="http://schemas.microsoft.com/office/webextensions/webextension/2010/11" '
+        f'id="{{{workbook_id.upper()}}}">'
+        f'<we:reference id="{STORE_ID}" version="1.0.0.0" store="en-US" storeType="OMEX"/>'
+        f'<we:alternateReferences><we:reference id="{STORE_ID}" version="1.0.0.0" store="{STORE_ID.upper()}" '
+        'storeType="OMEX"/></we:alternateReferences>'
+        f"<we:properties>{props}</we:properties><we:bindings/>"
+        '<we:snapshot xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+        "</we:webextension>"
+    )
+
+
+TASKPANES_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<wetp:taskpanes xmlns:wetp="http://schemas.microsoft.com/office/webextensions/taskpanes/2010/11">'
+    '<wetp:taskpane dockstate="right" visibility="1" width="350" row="0">'
+    '<wetp:webextensionref xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/>'
+    "</wetp:taskpane></wetp:taskpanes>"
+)
+TASKPANES_RELS_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    f'<Relationship Id="rId1" Type="{REL_WEBEXT}" Target="webextension1.xml"/></Relationships>'
+)
+
+
+def inject(source: str | Path, target: str | Path, package: str, workbook_id: str | None = None) -> Path:
+    """Copy source to target adding xlwings Lite's main.py and requirements.txt (atomically)."""
+    workbook_id = workbook_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"registro:{Path(target).name}"))
+    with zipfile.ZipFile(source) as zin, atomic_path(target) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                if item.filename.startswith("xl/webextensions/"):
+                    continue
+                data = zin.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    data = _add_before(data, b"</Types>", (
+                        f'<Override PartName="/{TASKPANES}" ContentType="{CT_TASKPANES}"/>'
+                        f'<Override PartName="/{WEBEXT}" ContentType="{CT_WEBEXT}"/>'))
+                elif item.filename == "_rels/.rels":
+                    data = _add_before(data, b"</Relationships>",
+                                       f'<Relationship Id="rIdRegistroLite" Type="{REL_TASKPANES}" Target="{TASKPANES}"/>')
+                zout.writestr(item, data)
+            stamp = zin.infolist()[0].date_time
+            for name, text in ((WEBEXT, webextension_xml(main_py(), requirements(package), workbook_id)),
+                               (TASKPANES, TASKPANES_XML), (TASKPANES_RELS, TASKPANES_RELS_XML)):
+                zout.writestr(zipfile.ZipInfo(name, date_time=stamp), text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+    return Path(target)
+
+
+def _add_before(data: bytes, closing: bytes, fragment: str) -> bytes:
+    if fragment.encode("utf-8") in data:
+        return data
+    head, sep, tail = data.rpartition(closing)
+    if not sep:
+        raise ValueError(f"part without {closing!r}")
+    return head + fragment.encode("utf-8") + sep + tail
+
+
+def extract(path: str | Path) -> dict[str, str]:
+    """The Lite properties stored in a workbook (main.py, requirements.txt ...), decoded."""
+    from defusedxml import ElementTree
+
+    ns = {"we": "http://schemas.microsoft.com/office/webextensions/webextension/2010/11"}
+    with zipfile.ZipFile(path) as z:
+        root = ElementTree.fromstring(z.read(WEBEXT))
+    out = {}
+    for prop in root.iterfind(".//we:property", ns):
+        value = prop.get("value")
+        try:
+            out[prop.get("name")] = json.loads(value)
+        except json.JSONDecodeError:
+            out[prop.get("name")] = value
+    return out
