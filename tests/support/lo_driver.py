@@ -19,13 +19,39 @@ Answer: ``{"ok": true, "results": [[<one result per op>], ...]}`` or
 ``{"ok": false, "error": "...", "job": i, "op_index": j, "op": "...",
 "traceback": "..."}``.
 
+Operations (``sheet`` is a name or a 0-based index; cells are A1 strings)::
+
+    {"op": "set", "sheet", "cell", "value": 1.5 | "text" | true | null}
+    {"op": "set", "sheet", "cell", "formula": "=SUM($Data.A1:A3;2)"}  # UNO/Calc syntax
+    {"op": "set", "sheet", "cell", "formula_xlsx": "=SUM(Data!A1:A3,2)"} # Excel syntax
+    {"op": "calculate_all"}                                     -> null
+    {"op": "get", "sheet", "range": "A2:K10"}
+        -> [[{"value", "string", "error", "type", ("formula", "result")}]]
+    {"op": "validation", "sheet", "cell"}
+        -> {"Type", "Operator", "Formula1", "Formula2", "SourcePosition",
+            "ShowList", "IgnoreBlankCells", "ShowErrorMessage", "ErrorTitle",
+            "ErrorMessage", "ErrorAlertStyle", "ShowInputMessage", ...}
+    {"op": "list_entries", "sheet", "cell"}
+        -> {"formula", "entries", "values", "has_blank", "error", "truncated"}
+    {"op": "is_valid", "sheet", "cell"}                         -> bool
+    {"op": "invalid_cells", "sheet"}                            -> ["B4", ...]
+    {"op": "sheet_names"}                                       -> [names]
+    {"op": "sheet_info", ["sheet"]}
+        -> {"name", "index", "visible", "protected", "charts"} (list if no sheet)
+    {"op": "named_ranges"}                 -> [{"name", "content", "scope"}]
+    {"op": "charts", ["sheet"]}                                 -> {sheet: count}
+    {"op": "save_as", "path", ["filter"]}                       -> path
+    {"op": "export_pdf", "path", ["sheets"], ["filter_data"]}   -> path
+    {"op": "sleep", "seconds"}                                  -> null
+
 Every document is copied into the session dir before loading, so the
 original file is never locked or modified.  soffice is started in its own
 process group, its group id is written to ``<session_dir>/soffice.pgid`` (so
 the caller can kill it if this script itself is killed), and the group is
-always killed before this script exits.
+always asked to quit and then killed before this script exits.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -46,10 +72,16 @@ sys.stdout = sys.stderr
 
 # com.sun.star.sheet.FormulaResult constants (FormulaResultType2 property).
 _FORMULA_RESULT = {1: "VALUE", 2: "STRING", 4: "ERROR"}
-# com.sun.star.sheet.CellFlags: VALUE | DATETIME | STRING | FORMULA | HARDATTR.
-_CLEAR_FLAGS = 1 | 2 | 4 | 16 | 32
+# com.sun.star.sheet.CellFlags: VALUE | DATETIME | STRING | FORMULA.
+_CONTENT_FLAGS = 1 | 2 | 4 | 16
 # Upper bound of cells evaluated for one list validation source.
 _MAX_LIST_CELLS = 20000
+# com.sun.star.sheet.ReferenceFlags.SHEET_3D: print the sheet name.
+_REF_SHEET_3D = 64
+# com.sun.star.sheet.AddressConvention.XL_OOX: Excel formula syntax.
+_CONV_XL_OOX = 3
+# Calc's "Mark Invalid Data" stops after this many circles (SC_DET_MAXCIRCLE).
+_MAX_CIRCLES = 1000
 # Export filters by file extension for save_as when no filter is given.
 _FILTERS_BY_EXT = {
     ".xlsx": "Calc Office Open XML",
@@ -92,6 +124,10 @@ class Session:
             "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
             "--accept=pipe,name=%s;urp;" % self.pipe_name,
         ]
+        # soffice's temp files go into the session dir, removed by the caller.
+        tmp = os.path.join(self.session_dir, "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        env = dict(os.environ, TMPDIR=tmp)
         # Own process group, so the whole soffice -> oosplash -> soffice.bin
         # tree can be killed at once; never inherit our stdout (JSON channel).
         self.proc = subprocess.Popen(
@@ -99,6 +135,7 @@ class Session:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=env,
             start_new_session=True,
         )
         log.close()
@@ -142,6 +179,20 @@ class Session:
         except OSError:
             return "(no log)"
 
+    def shutdown(self, grace=5.0):
+        """Ask soffice to quit (so it removes its pipe), then kill the group."""
+        proc, desktop = self.proc, self.desktop
+        if proc is not None and desktop is not None and proc.poll() is None:
+            # terminate() may block or raise once the bridge goes away: run
+            # it in a daemon thread and never wait longer than the grace time.
+            worker = threading.Thread(target=_quietly, args=(desktop.terminate,), daemon=True)
+            worker.start()
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
     def kill(self):
         """Kill the soffice process group; safe to call more than once."""
         with self._lock:
@@ -165,6 +216,21 @@ class Session:
             proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             pass
+        self._remove_pipes()
+
+    def _remove_pipes(self):
+        """Delete the pipe sockets a killed soffice leaves in /tmp."""
+        profile_url = uno.systemPathToFileUrl(os.path.join(self.session_dir, "profile"))
+        # soffice names its single-instance pipe after the MD5 of the UTF-16
+        # profile URL, each byte in unpadded hex.
+        digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+        ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+        for name in (self.pipe_name, ipc):
+            for folder in ("/tmp", "/var/tmp"):
+                try:
+                    os.unlink(os.path.join(folder, "OSL_PIPE_%d_%s" % (os.getuid(), name)))
+                except OSError:
+                    pass
 
     def open(self, path, job_index):
         """Copy the document into the session dir and load it hidden."""
@@ -207,6 +273,14 @@ def _close(doc):
             doc.dispose()
         except Exception:
             pass
+
+
+def _quietly(func):
+    """Call func, ignoring any exception."""
+    try:
+        func()
+    except Exception:
+        pass
 
 
 def _uno_message(exc):
@@ -285,11 +359,18 @@ def op_set(doc, op):
     """Set a cell to a number, a string, a formula or empty (value null)."""
     cell = _cell(_sheet(doc, op["sheet"]), op["cell"])
     if "formula" in op:
+        # UNO API grammar: English names, ';' separators, $Sheet.A1 refs.
         cell.setFormula(op["formula"])
+    elif "formula_xlsx" in op:
+        # Excel/OOXML syntax (',' separators, Sheet!A1) as openpyxl writes it.
+        parser = doc.createInstance("com.sun.star.sheet.FormulaParser")
+        parser.CompileEnglish = True
+        parser.FormulaConvention = _CONV_XL_OOX
+        cell.setTokens(parser.parseFormula(op["formula_xlsx"], cell.CellAddress))
     elif "value" not in op:
-        raise DriverError("set needs 'value' or 'formula'")
+        raise DriverError("set needs 'value', 'formula' or 'formula_xlsx'")
     elif op["value"] is None:
-        cell.clearContents(_CLEAR_FLAGS & ~32)
+        cell.clearContents(_CONTENT_FLAGS)
     elif isinstance(op["value"], bool):
         cell.setValue(1.0 if op["value"] else 0.0)
     elif isinstance(op["value"], (int, float)):
@@ -370,16 +451,22 @@ def _number_text(value):
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
-def _scratch_origin(sheet, rows, cols):
-    """Pick the bottom-right corner block of the sheet for scratch formulas."""
-    cursor = sheet.createCursor()
-    cursor.gotoEndOfUsedArea(False)
-    used = cursor.RangeAddress
-    top = sheet.Rows.Count - rows
-    left = sheet.Columns.Count - cols
-    if top <= used.EndRow and left <= used.EndColumn:
-        raise DriverError("no free scratch area on sheet %s" % sheet.Name)
-    return left, top
+def _with_sheet_names(tokens):
+    """Copy tokens with every cell reference flagged 3D (sheet name printed)."""
+    out = []
+    for tok in tokens:
+        data = tok.Data
+        type_name = getattr(data, "typeName", "")
+        if type_name == "com.sun.star.sheet.SingleReference":
+            data.Flags |= _REF_SHEET_3D
+            tok.Data = data
+        elif type_name == "com.sun.star.sheet.ComplexReference":
+            ref1 = data.Reference1
+            ref1.Flags |= _REF_SHEET_3D
+            data.Reference1 = ref1
+            tok.Data = data
+        out.append(tok)
+    return tuple(out)
 
 
 def op_list_entries(doc, op):
@@ -398,9 +485,8 @@ def op_list_entries(doc, op):
     parser.CompileEnglish = True  # same grammar as getFormula1/setFormula
     tokens = parser.parseFormula(val.getFormula1(), src)
     # Printing at the target cell shifts relative references (A2 -> A5).
-    expression = parser.printFormula(tokens, target)
     result = {
-        "formula": expression,
+        "formula": parser.printFormula(tokens, target),
         "entries": [],
         "values": [],
         "has_blank": False,
@@ -412,67 +498,68 @@ def op_list_entries(doc, op):
         result["entries"] = [v if isinstance(v, str) else _number_text(v) for v in literal]
         result["values"] = list(literal)
         return result
-    result.update(_evaluate_list(doc, sheet, expression))
+    # With sheet names printed, the expression can be evaluated on a scratch
+    # sheet without touching (or un-protecting) the document's own sheets.
+    expression = parser.printFormula(_with_sheet_names(tokens), target)
+    result.update(_evaluate_list(doc, expression))
     return result
 
 
-def _evaluate_list(doc, sheet, expression):
-    """Evaluate a range/array expression in scratch cells, row by row."""
-    # Step 1: size of the result (ROWS/COLUMNS also work on arrays).
-    left, top = _scratch_origin(sheet, 1, 2)
-    size = sheet.getCellRangeByPosition(left, top, left + 1, top)
+def _evaluate_list(doc, expression):
+    """Evaluate a range/array expression on a temporary sheet, row by row."""
+    sheets = doc.Sheets
+    name = "__lo_driver_scratch__"
+    sheets.insertNewByName(name, sheets.Count)
     try:
-        size.getCellByPosition(0, 0).setFormula("=ROWS(%s)" % expression)
-        size.getCellByPosition(1, 0).setFormula("=COLUMNS(%s)" % expression)
+        scratch = sheets.getByName(name)
+        # Step 1: size of the result (ROWS/COLUMNS also work on arrays).
+        n_cell, m_cell = scratch.getCellByPosition(0, 0), scratch.getCellByPosition(1, 0)
+        n_cell.setFormula("=ROWS(%s)" % expression)
+        m_cell.setFormula("=COLUMNS(%s)" % expression)
         doc.calculate()
-        n_cell, m_cell = size.getCellByPosition(0, 0), size.getCellByPosition(1, 0)
         error = n_cell.getError() or m_cell.getError()
+        if error:
+            # Same as Calc: an erroneous source offers no entries.
+            return {"error": error}
         rows, cols = int(n_cell.getValue()), int(m_cell.getValue())
-    finally:
-        size.clearContents(_CLEAR_FLAGS)
-    if error:
-        # Same as Calc: an erroneous source offers no entries.
-        return {"error": error}
-    if rows < 1 or cols < 1:
-        return {}
-    truncated = rows * cols > _MAX_LIST_CELLS
-    formula = "=%s" % expression
-    if truncated:
-        # Huge sources are whole columns: look at their top part only.
-        rows = max(1, _MAX_LIST_CELLS // cols)
-        formula = "=OFFSET(%s;0;0;%d;%d)" % (expression, rows, cols)
-    # Step 2: the values themselves, through one array formula.
-    left, top = _scratch_origin(sheet, rows, cols)
-    block = sheet.getCellRangeByPosition(left, top, left + cols - 1, top + rows - 1)
-    entries, values, has_blank, error = [], [], False, 0
-    try:
+        if rows < 1 or cols < 1:
+            return {}
+        truncated = rows * cols > _MAX_LIST_CELLS
+        formula = "=%s" % expression
+        if truncated:
+            # Huge sources are whole columns: look at their top part only.
+            rows = max(1, _MAX_LIST_CELLS // cols)
+            formula = "=OFFSET(%s;0;0;%d;%d)" % (expression, rows, cols)
+        # Step 2: the values themselves, through one array formula.
+        block = scratch.getCellRangeByPosition(0, 1, cols - 1, rows)
         block.setArrayFormula(formula)
         doc.calculate()
+        entries, values, has_blank, error = [], [], False, 0
+        # Row by row, like Calc fills the dropdown.
         for r in range(rows):
             for c in range(cols):
                 item = block.getCellByPosition(c, r)
                 kind = _FORMULA_RESULT.get(item.FormulaResultType2)
+                text = item.getString()
                 if kind == "ERROR" or item.getError():
                     error = error or item.getError()
-                    entries.append(item.getString())
+                    entries.append(text)
                     values.append(None)
-                elif kind == "VALUE":
-                    entries.append(item.getString())
-                    values.append(item.getValue())
-                elif item.getString() == "":
+                elif text == "":
+                    # Empty source cells come back as an empty display string.
                     has_blank = True
                 else:
-                    entries.append(item.getString())
-                    values.append(item.getString())
+                    entries.append(text)
+                    values.append(item.getValue() if kind == "VALUE" else text)
+        return {
+            "entries": entries,
+            "values": values,
+            "has_blank": has_blank,
+            "error": error,
+            "truncated": truncated,
+        }
     finally:
-        block.clearContents(_CLEAR_FLAGS)
-    return {
-        "entries": entries,
-        "values": values,
-        "has_blank": has_blank,
-        "error": error,
-        "truncated": truncated,
-    }
+        sheets.removeByName(name)
 
 
 def _invalid_cells(sheet):
@@ -487,7 +574,7 @@ def _invalid_cells(sheet):
         # the cell they mark.
         if shape.ShapeType != "com.sun.star.drawing.EllipseShape":
             continue
-        if shape.LayerName != "intern":
+        if shape.LayerName != "intern" and shape.LayerID != 2:
             continue
         anchor = shape.Anchor
         if anchor is not None and hasattr(anchor, "CellAddress"):
@@ -506,7 +593,14 @@ def op_is_valid(doc, op):
     """Tell whether one cell's current content passes its validation."""
     sheet = _sheet(doc, op["sheet"])
     addr = _cell(sheet, op["cell"]).CellAddress
-    return _a1(addr.Column, addr.Row) not in _invalid_cells(sheet)
+    invalid = _invalid_cells(sheet)
+    name = _a1(addr.Column, addr.Row)
+    if name not in invalid and len(invalid) >= _MAX_CIRCLES:
+        raise DriverError(
+            "sheet %s has %d+ invalid cells (Calc's marking limit); cannot judge %s"
+            % (sheet.Name, _MAX_CIRCLES, name)
+        )
+    return name not in invalid
 
 
 def op_sheet_names(doc, op):
@@ -611,6 +705,12 @@ def op_export_pdf(doc, op):
                     sheet.IsVisible = False
 
 
+def op_sleep(doc, op):
+    """Wait a number of seconds (lets tests exercise the timeout watchdog)."""
+    time.sleep(float(op.get("seconds", 1)))
+    return None
+
+
 OPS = {
     "set": op_set,
     "calculate_all": op_calculate_all,
@@ -625,6 +725,7 @@ OPS = {
     "charts": op_charts,
     "save_as": op_save_as,
     "export_pdf": op_export_pdf,
+    "sleep": op_sleep,
 }
 
 
@@ -706,7 +807,7 @@ def main():
                     job_results.append(handler(doc, op))
                 results.append(job_results)
             finally:
-                progress.op_index, progress.op = None, "close"
+                # Progress keeps pointing at the failing op, if any.
                 _close(doc)
         payload = {"ok": True, "results": results}
     except DriverError as exc:
@@ -717,7 +818,7 @@ def main():
         payload = _failure(_uno_message(exc), progress, traceback.format_exc())
     finally:
         watchdog.cancel()
-        session.kill()
+        session.shutdown()
     if not _answer(payload):
         return 3
     return 0 if payload["ok"] else 1
