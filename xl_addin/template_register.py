@@ -180,10 +180,11 @@ def formulas() -> dict[str, str]:
     return {
         "estratto": f'=IF(TRIM({code})="","",UPPER(SUBSTITUTE(TRIM(LEFT({code},FIND("-",{code}&"-")-1))," ","")))',
         "pos": f'=IF({_c("estratto")}="","",IFERROR(MATCH({_c("estratto")},Cat_Codice,0),0))',
-        "nome": f'=IF({known},"",{_idx("Cat_Nome")})',
-        "lep": f'=IF({known},"",{_idx("Cat_LEP")})',
+        # &"" keeps an empty catalogue cell empty (INDEX alone would show 0).
+        "nome": f'=IF({known},"",{_idx("Cat_Nome")}&"")',
+        "lep": f'=IF({known},"",{_idx("Cat_LEP")}&"")',
         "medio": f'=IF({known},"",IF({_idx("Cat_Medio")}="","",{_idx("Cat_Medio")}))',
-        "intervallo": f'=IF({known},"",{_idx("Cat_Intervallo")})',
+        "intervallo": f'=IF({known},"",{_idx("Cat_Intervallo")}&"")',
         "minuti": f'=IF(TRIM({code})="","",IF(ISNUMBER({_c("durata")}),{_c("durata")},'
                   f'IF({known},0,N({_idx("Cat_Medio")}))))',
         "controllo": _control_formula(),

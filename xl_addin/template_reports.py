@@ -28,6 +28,7 @@ OTHERS = "Non in elenco"
 UNKNOWN = "Codice non riconosciuto"
 TOTAL = "Totale"
 SERVICES = 'COUNTIFS(Reg_Codice,"<>")'  # a service = a register row with a Codice servizio
+WORKLOAD_FIRST_ROW = 18  # first service row of the Carichi table
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def write_workload(wb: Workbook, cat: Catalogue, lists: Lists, persons: int | No
         define(wb, name, f"{WORKLOAD_SHEET}!$B${i}")
 
     services = lists.registrable
-    first = 18
+    first = WORKLOAD_FIRST_ROW
     last = first + len(services) - 1
     hours = f"$H${first}:$H${last}"
     results = [
