@@ -86,9 +86,9 @@ def describe(path: str | Path) -> dict:
     return out
 
 
-def all_formulas(path: str | Path) -> list[tuple[str, str]]:
+def all_formulas(book) -> list[tuple[str, str]]:
     """(where, formula) for every cell formula, validation formula, conditional format and defined name."""
-    wb = load_workbook(path)
+    wb = book if hasattr(book, "worksheets") else load_workbook(book)
     found = [(f"nome {n}", d.attr_text) for n, d in wb.defined_names.items()]
     for ws in wb.worksheets:
         for row in ws.iter_rows():

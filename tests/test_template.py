@@ -133,14 +133,26 @@ def test_ogni_intestazione_ha_un_messaggio_di_input(wb):
         assert dv.showInputMessage and dv.prompt and len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32
 
 
-def test_nessun_elenco_in_linea_oltre_255_caratteri(built):
-    wb = load_workbook(built)
+def test_nessun_elenco_in_linea_oltre_255_caratteri(wb):
     for ws in wb.worksheets:
         for dv in ws.data_validations.dataValidation:
             if dv.type == "list":
                 assert not dv.formula1.startswith('"'), f"elenco in linea in {ws.title}!{dv.sqref}"
             for f in (dv.formula1, dv.formula2):
                 assert f is None or len(f) <= 255
+
+
+def test_messaggi_e_formule_entro_i_limiti_di_excel(wb):
+    for dv in wb["Registro"].data_validations.dataValidation:
+        assert len(dv.prompt or "") <= 255 and len(dv.promptTitle or "") <= 32
+        assert len(dv.error or "") <= 225 and len(dv.errorTitle or "") <= 32
+    for where, formula in all_formulas(wb):
+        assert len(formula) < 8192, where
+        depth = max_depth = 0
+        for ch in re.sub(r'"(?:[^"]|"")*"', '""', formula):
+            depth += (ch == "(") - (ch == ")")
+            max_depth = max(max_depth, depth)
+        assert max_depth <= 64, where
 
 
 def test_i_nomi_definiti_non_sembrano_indirizzi_di_cella(wb, cat):
@@ -152,9 +164,9 @@ def test_i_nomi_definiti_non_sembrano_indirizzi_di_cella(wb, cat):
         assert required in names
 
 
-def test_le_formule_usano_solo_funzioni_di_excel_2013_e_libreoffice(built):
+def test_le_formule_usano_solo_funzioni_di_excel_2013_e_libreoffice(wb):
     used = set()
-    for where, formula in all_formulas(built):
+    for where, formula in all_formulas(wb):
         names = function_names(formula)
         assert names <= ALLOWED_FUNCTIONS, f"{where}: {sorted(names - ALLOWED_FUNCTIONS)} in {formula}"
         assert "_xlfn" not in formula.lower() and "@" not in formula and "#" not in formula, where

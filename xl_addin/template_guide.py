@@ -8,10 +8,10 @@ from openpyxl.workbook.workbook import Workbook
 from validators.catalogue import Catalogue
 from xl_addin.template_register import REGISTER_COLUMNS, checks
 from xl_addin.template_reports import DEFAULT_WEEKLY_HOURS
-from xl_addin.template_style import BOLD, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, put, set_widths
+from xl_addin.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, put, set_widths
 
 SHEET = "Istruzioni"
-NOTICE_FONT = Font(bold=True, color="9C0006")
+NOTICE_FONT = Font(name=FONT, size=11, bold=True, color="9C0006")
 
 
 def _paragraphs(cat: Catalogue, rows: int) -> list[tuple[str, str]]:
@@ -25,8 +25,8 @@ def _paragraphs(cat: Catalogue, rows: int) -> list[tuple[str, str]]:
         ("notice", cat.notice),
         ("section", "Il foglio Registro"),
         ("text", "Una riga per ogni servizio erogato a una persona o a un'azienda, compresi quelli erogati a distanza."),
-        ("text", f"Colonne da compilare: {inputs}. Le colonne con l'intestazione evidenziata mostrano un "
-                 "suggerimento quando si seleziona la cella."),
+        ("text", f"Colonne da compilare: {inputs}. Selezionando un'intestazione o una cella compare un "
+                 "suggerimento su cosa scrivere."),
         ("text", "Sede, Operatore, Tipo utente, Programma, Codice servizio e Modalità si scelgono dal menu a tendina "
                  "della cella. Nel menu di Codice servizio ogni voce ha codice e nome: si può cercare il servizio "
                  "per nome."),

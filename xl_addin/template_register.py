@@ -74,7 +74,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
            computed=True, number_format=WHOLE_FORMAT),
     Column("intervallo", "Minuti standard (min-max)", 11, "Calcolato dal catalogo: durata minima e massima "
            "standard ('?' = non stampata nella tabella).", computed=True),
-    Column("minuti", "Minuti conteggiati", 10, "Calcolato: la Durata se compilata, altrimenti la durata media "
+    Column("minuti", "Minuti conteggiati", 12, "Calcolato: la Durata se compilata, altrimenti la durata media "
            "standard. È il valore sommato nei fogli Riepilogo e Carichi.", computed=True, number_format=WHOLE_FORMAT),
     Column("controllo", "Controllo", 44, "Calcolato: OK, oppure ERRORE/AVVISO con il motivo. Il controllo "
            "completo (codice fiscale, sequenze, doppioni) si fa con registro valida.", computed=True),
@@ -200,7 +200,7 @@ def _validation(sqref: str, kind: str | None, title: str, prompt: str, error: st
         dv.showErrorMessage = True
         dv.errorStyle = style
         dv.errorTitle = title[:32]
-        dv.error = error[:255]
+        dv.error = error[:225]  # Excel's limit for an error alert
     dv.add(sqref)
     return dv
 

@@ -17,14 +17,15 @@ WHOLE_FORMAT = "#,##0"
 PERCENT_FORMAT = "0%"
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78", bgColor="1F4E78")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+FONT = "Calibri"  # openpyxl's default; fonts without a name fall back to a serif face in LibreOffice
+HEADER_FONT = Font(name=FONT, size=11, bold=True, color="FFFFFF")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 COMPUTED_FILL = PatternFill("solid", fgColor="EDEDED", bgColor="EDEDED")
-COMPUTED_FONT = Font(color="404040")
+COMPUTED_FONT = Font(name=FONT, size=11, color="404040")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC", bgColor="FFF2CC")
-TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
-SECTION_FONT = Font(bold=True, size=12, color="1F4E78")
-BOLD = Font(bold=True)
+TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F4E78")
+SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F4E78")
+BOLD = Font(name=FONT, size=11, bold=True)
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
