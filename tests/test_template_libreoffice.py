@@ -313,7 +313,7 @@ def test_carichi_di_libreoffice_uguali_al_calcolo_in_python(answers):
         registered[code] = registered.get(code, 0) + 1
     table = month["workload"]
     for s, row in zip(CAT.registrable, table):
-        assert row[0]["string"] == s.code
+        assert row[1]["string"] == s.code
         assert row[7]["value"] == pytest.approx(VOLUMES.get(s.code, 0) * (s.duration.average or 0) / 60), s.code
         assert row[5]["value"] == registered.get(s.code, 0), s.code
     by_lep = {row[9]["string"]: row[10]["value"] for row in table if row[9]["string"]}

@@ -16,7 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from validators.catalogue import TARGETS, Catalogue, Service
 from validators.catalogue_view import duration_label
 from xl_addin.template_style import (
-    BOLD, DATE_FORMAT, INPUT_FILL, SECTION_FONT, TEXT_FORMAT, WRAP_TOP, absolute, header_row, put, set_widths,
+    BOLD, DATE_FORMAT, INPUT_FILL, SECTION_FONT, TEXT_FORMAT, WRAP_TOP, absolute, header_row, landscape, put, set_widths,
 )
 
 CATALOGUE_SHEET = "Catalogo"
@@ -221,3 +221,4 @@ def write_lists(wb: Workbook, lists: Lists, offices: list[str], operators: list[
         if i == 1:
             cell.font = SECTION_FONT
     ws.freeze_panes = "A2"
+    landscape(ws)

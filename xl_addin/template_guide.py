@@ -8,7 +8,7 @@ from openpyxl.workbook.workbook import Workbook
 from validators.catalogue import Catalogue
 from xl_addin.template_register import REGISTER_COLUMNS, checks
 from xl_addin.template_reports import DEFAULT_WEEKLY_HOURS
-from xl_addin.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, put, set_widths
+from xl_addin.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
 
 SHEET = "Istruzioni"
 NOTICE_FONT = Font(name=FONT, size=11, bold=True, color="9C0006")
@@ -86,3 +86,4 @@ def write_guide(wb: Workbook, cat: Catalogue, rows: int) -> None:
         r += 1
     set_widths(ws, {1: 48, 2: 85})
     ws.sheet_view.showGridLines = False
+    landscape(ws, orientation="portrait")

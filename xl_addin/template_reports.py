@@ -52,6 +52,8 @@ def _bar_chart(title: str, y_title: str, horizontal: bool) -> BarChart:
     # openpyxl hides both axes by default (delete=True): LibreOffice and Excel would draw no labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # first name on top, as in the table
     return chart
 
 
@@ -90,6 +92,8 @@ def _block(ws: Worksheet, top: int, title: str, key_header: str, keys: list[tupl
 
 def _chart_of(ws: Worksheet, block: Block, column: int, title: str, y_title: str, horizontal: bool, anchor: str):
     chart = _bar_chart(title, y_title, horizontal)
+    if horizontal:  # room for every name on the category axis (about half a centimetre each)
+        chart.height = max(9, 0.5 * (block.last - block.first + 1) + 3)
     chart.add_data(Reference(ws, min_col=column, min_row=block.header, max_row=block.last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=block.first, max_row=block.last))
     ws.add_chart(chart, anchor)
@@ -165,16 +169,17 @@ def write_workload(wb: Workbook, cat: Catalogue, lists: Lists, persons: int | No
         define(wb, name, f"{WORKLOAD_SHEET}!$B${i}")
 
     put(ws.cell(row=first - 2, column=1), "Volumi previsti per servizio").font = SECTION_FONT
-    header_row(ws, first - 1, 1, ["Codice", "Servizio", "LEP", "Minuti medi", "Provenienza durata",
+    header_row(ws, first - 1, 1, ["Servizio", "Codice", "LEP", "Minuti medi", "Provenienza durata",
                                   "Servizi nel registro", "Volume mensile previsto", "Ore necessarie"])
+    ws.row_dimensions[first - 1].height = 30
     for r, s in enumerate(services, start=first):
         average = s.duration.average if s.duration else None
-        put(ws.cell(row=r, column=1), s.code)
-        put(ws.cell(row=r, column=2), s.name)
+        put(ws.cell(row=r, column=1), s.name)
+        put(ws.cell(row=r, column=2), s.code)
         put(ws.cell(row=r, column=3), s.lep)
         put(ws.cell(row=r, column=4), average, WHOLE_FORMAT)
         put(ws.cell(row=r, column=5), duration_label(s))
-        put_formula(ws.cell(row=r, column=6), f"=COUNTIFS(Reg_CodiceEstratto,$A{r})", WHOLE_FORMAT)
+        put_formula(ws.cell(row=r, column=6), f"=COUNTIFS(Reg_CodiceEstratto,$B{r})", WHOLE_FORMAT)
         volume = put(ws.cell(row=r, column=7), None, WHOLE_FORMAT)
         volume.fill = INPUT_FILL
         put_formula(ws.cell(row=r, column=8), f"=N($G{r})*N($D{r})/60", HOURS_FORMAT)
@@ -189,8 +194,9 @@ def write_workload(wb: Workbook, cat: Catalogue, lists: Lists, persons: int | No
         put_formula(ws.cell(row=r, column=11), f"=SUMIFS({hours},$C${first}:$C${last},$J{r})", HOURS_FORMAT).border = BOX
     lep_last = first + len(lists.leps) - 1
     chart = _bar_chart("Ore necessarie al mese per LEP", "Ore", False)
+    chart.height, chart.width = 6.5, 17  # beside the staff inputs, above the table
     chart.add_data(Reference(ws, min_col=11, min_row=first - 1, max_row=lep_last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=10, min_row=first, max_row=lep_last))
-    ws.add_chart(chart, "M4")
-    set_widths(ws, {1: 40, 2: 60, 3: 6, 4: 10, 5: 18, 6: 11, 7: 11, 8: 11, 9: 3, 10: 6, 11: 12})
+    ws.add_chart(chart, "D3")
+    set_widths(ws, {1: 58, 2: 11, 3: 6, 4: 10, 5: 20, 6: 11, 7: 11, 8: 11, 9: 3, 10: 6, 11: 12})
     landscape(ws)

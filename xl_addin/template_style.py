@@ -78,9 +78,9 @@ def absolute(sheet: str, first_col: int, first_row: int, last_col: int | None = 
     return f"{sheet}!{start}:${get_column_letter(last_col)}${last_row}"
 
 
-def landscape(ws: Worksheet, title_rows: str | None = None) -> None:
-    """Print setup: A4 landscape, fit to one page wide."""
-    ws.page_setup.orientation = "landscape"
+def landscape(ws: Worksheet, title_rows: str | None = None, orientation: str = "landscape") -> None:
+    """Print setup: A4 (landscape unless told), fit to one page wide."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
