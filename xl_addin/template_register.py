@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from validators.catalogue import Catalogue
-from validators.read import COLUMNS, REQUIRED
+from validators.read import REQUIRED
 from xl_addin.template_catalogue import ALL_CODES, BOTH_TARGETS, LEP_NAME_PREFIX, NO, define, user_types
 from xl_addin.template_style import (
     BOX, COMPUTED_FILL, COMPUTED_FONT, DATE_FORMAT, ERROR_FILL, ERROR_FONT, TEXT_FORMAT, WARNING_FILL,
@@ -42,10 +42,11 @@ class Column:
     hidden: bool = False
 
 
-# The contract columns keep the validator's headers (checked by a test); the prompts are the input
-# messages shown on each header cell.
-_CONTRACT = dict(zip(
-    ("data", "sede", "operatore", "tipo", "cf", "programma", "codice", "durata", "modalita", "note"), COLUMNS))
+# The contract columns, named as the validator names them; a test checks they equal
+# validators.read.COLUMNS in the same order. The prompts are the input messages of each column.
+_CONTRACT = {"data": "Data", "sede": "Sede", "operatore": "Operatore", "tipo": "Tipo utente", "cf": "Codice fiscale",
+             "programma": "Programma", "codice": "Codice servizio", "durata": "Durata (min)", "modalita": "Modalità",
+             "note": "Note"}
 REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("data", _CONTRACT["data"], 12, "Data del servizio, gg/mm/aaaa (ad es. 03/10/2026). Non successiva a oggi.",
            number_format=DATE_FORMAT),
