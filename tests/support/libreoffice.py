@@ -15,6 +15,12 @@ Example::
     ])
     row = results[2][0]
 
+The operations and their JSON shapes are listed in ``lo_driver.py``.  Each
+call starts one soffice (private profile, unique pipe) and always kills it;
+``run_many`` processes several documents in that one session.  Errors inside
+LibreOffice raise ``LibreOfficeError`` with the driver's message; a run that
+exceeds ``timeout`` raises ``LibreOfficeTimeout``.
+
 Environment overrides: ``REGISTRO_UNO_PYTHON`` (interpreter with ``uno``),
 ``REGISTRO_SOFFICE`` (soffice executable).
 """
@@ -22,6 +28,7 @@ Environment overrides: ``REGISTRO_UNO_PYTHON`` (interpreter with ``uno``),
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -132,6 +139,32 @@ def _kill_group(pgid: int) -> None:
         pass
 
 
+def _kill_soffice(session_dir: str, session_id: str) -> None:
+    """Kill soffice and drop its pipes for a driver that could not clean up."""
+    try:
+        pgid = int(Path(session_dir, "soffice.pgid").read_text().strip())
+    except (OSError, ValueError):
+        return
+    _kill_group(pgid)
+    # Same names as lo_driver.Session._remove_pipes (session_dir is URL-safe).
+    profile_url = Path(session_dir, "profile").as_uri()
+    digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+    ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+    for name in (session_id, ipc):
+        for folder in ("/tmp", "/var/tmp"):
+            Path(folder, f"OSL_PIPE_{os.getuid()}_{name}").unlink(missing_ok=True)
+
+
+def _created_earlier(previous: Sequence[Job], job: Job) -> bool:
+    """True if an earlier job saves a file at this job's document path."""
+    target = Path(job.document).resolve()
+    return any(
+        op.get("op") in ("save_as", "export_pdf") and Path(op.get("path", "")).resolve() == target
+        for earlier in previous
+        for op in earlier.ops
+    )
+
+
 class LibreOfficeRunner:
     """Runs operation lists on documents, one soffice session per call."""
 
@@ -158,6 +191,11 @@ class LibreOfficeRunner:
     ) -> list[list[Any]]:
         """Run several documents in one soffice session; results per job."""
         job_list = [j if isinstance(j, Job) else Job(*j) for j in jobs]
+        for index, job in enumerate(job_list):
+            # Fail fast, without starting soffice, unless an earlier job of
+            # this run may create the file (e.g. with save_as).
+            if not Path(job.document).is_file() and not _created_earlier(job_list[:index], job):
+                raise LibreOfficeError(f"document not found: {job.document}", job=index, op="load")
         session_id = "registro_lo_" + uuid.uuid4().hex
         session_dir = tempfile.mkdtemp(prefix=session_id + "_")
         request = {
@@ -174,13 +212,6 @@ class LibreOfficeRunner:
         try:
             return self._exchange(request, timeout, session_id, session_dir)
         finally:
-            # The driver kills soffice itself; this covers a killed driver.
-            pgid_file = Path(session_dir, "soffice.pgid")
-            if pgid_file.exists():
-                try:
-                    _kill_group(int(pgid_file.read_text().strip()))
-                except ValueError:
-                    pass
             shutil.rmtree(session_dir, ignore_errors=True)
 
     def _exchange(
@@ -199,6 +230,7 @@ class LibreOfficeRunner:
             out, err = proc.communicate(json.dumps(request).encode(), timeout=timeout + _GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             _kill_group(proc.pid)
+            _kill_soffice(session_dir, session_id)
             proc.communicate()
             raise LibreOfficeTimeout(
                 f"LibreOffice driver did not finish within {timeout + _GRACE_SECONDS} s",
@@ -206,12 +238,16 @@ class LibreOfficeRunner:
             ) from None
         finally:
             if proc.poll() is None:
+                # Interrupted (e.g. Ctrl-C): the driver cannot clean up now.
                 _kill_group(proc.pid)
+                _kill_soffice(session_dir, session_id)
                 proc.wait()
         stderr_tail = err.decode("utf-8", "replace")[-2000:]
         try:
             answer = json.loads(out.decode("utf-8"))
         except ValueError:
+            # The driver died without answering, maybe leaving soffice behind.
+            _kill_soffice(session_dir, session_id)
             raise LibreOfficeError(
                 f"LibreOffice driver exited with code {proc.returncode} without an answer;"
                 f" stderr: {stderr_tail}",

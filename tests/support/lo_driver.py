@@ -19,13 +19,39 @@ Answer: ``{"ok": true, "results": [[<one result per op>], ...]}`` or
 ``{"ok": false, "error": "...", "job": i, "op_index": j, "op": "...",
 "traceback": "..."}``.
 
+Operations (``sheet`` is a name or a 0-based index; cells are A1 strings)::
+
+    {"op": "set", "sheet", "cell", "value": 1.5 | "text" | true | null}
+    {"op": "set", "sheet", "cell", "formula": "=SUM($Data.A1:A3;2)"}  # UNO/Calc syntax
+    {"op": "set", "sheet", "cell", "formula_xlsx": "=SUM(Data!A1:A3,2)"} # Excel syntax
+    {"op": "calculate_all"}                                     -> null
+    {"op": "get", "sheet", "range": "A2:K10"}
+        -> [[{"value", "string", "error", "type", ("formula", "result")}]]
+    {"op": "validation", "sheet", "cell"}
+        -> {"Type", "Operator", "Formula1", "Formula2", "SourcePosition",
+            "ShowList", "IgnoreBlankCells", "ShowErrorMessage", "ErrorTitle",
+            "ErrorMessage", "ErrorAlertStyle", "ShowInputMessage", ...}
+    {"op": "list_entries", "sheet", "cell"}
+        -> {"formula", "entries", "values", "has_blank", "error", "truncated"}
+    {"op": "is_valid", "sheet", "cell"}                         -> bool
+    {"op": "invalid_cells", "sheet"}                            -> ["B4", ...]
+    {"op": "sheet_names"}                                       -> [names]
+    {"op": "sheet_info", ["sheet"]}
+        -> {"name", "index", "visible", "protected", "charts"} (list if no sheet)
+    {"op": "named_ranges"}                 -> [{"name", "content", "scope"}]
+    {"op": "charts", ["sheet"]}                                 -> {sheet: count}
+    {"op": "save_as", "path", ["filter"]}                       -> path
+    {"op": "export_pdf", "path", ["sheets"], ["filter_data"]}   -> path
+    {"op": "sleep", "seconds"}                                  -> null
+
 Every document is copied into the session dir before loading, so the
 original file is never locked or modified.  soffice is started in its own
 process group, its group id is written to ``<session_dir>/soffice.pgid`` (so
 the caller can kill it if this script itself is killed), and the group is
-always killed before this script exits.
+always asked to quit and then killed before this script exits.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -46,12 +72,16 @@ sys.stdout = sys.stderr
 
 # com.sun.star.sheet.FormulaResult constants (FormulaResultType2 property).
 _FORMULA_RESULT = {1: "VALUE", 2: "STRING", 4: "ERROR"}
-# com.sun.star.sheet.CellFlags: VALUE | DATETIME | STRING | FORMULA | HARDATTR.
-_CLEAR_FLAGS = 1 | 2 | 4 | 16 | 32
+# com.sun.star.sheet.CellFlags: VALUE | DATETIME | STRING | FORMULA.
+_CONTENT_FLAGS = 1 | 2 | 4 | 16
 # Upper bound of cells evaluated for one list validation source.
 _MAX_LIST_CELLS = 20000
 # com.sun.star.sheet.ReferenceFlags.SHEET_3D: print the sheet name.
 _REF_SHEET_3D = 64
+# com.sun.star.sheet.AddressConvention.XL_OOX: Excel formula syntax.
+_CONV_XL_OOX = 3
+# Calc's "Mark Invalid Data" stops after this many circles (SC_DET_MAXCIRCLE).
+_MAX_CIRCLES = 1000
 # Export filters by file extension for save_as when no filter is given.
 _FILTERS_BY_EXT = {
     ".xlsx": "Calc Office Open XML",
@@ -94,6 +124,10 @@ class Session:
             "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
             "--accept=pipe,name=%s;urp;" % self.pipe_name,
         ]
+        # soffice's temp files go into the session dir, removed by the caller.
+        tmp = os.path.join(self.session_dir, "tmp")
+        os.makedirs(tmp, exist_ok=True)
+        env = dict(os.environ, TMPDIR=tmp)
         # Own process group, so the whole soffice -> oosplash -> soffice.bin
         # tree can be killed at once; never inherit our stdout (JSON channel).
         self.proc = subprocess.Popen(
@@ -101,6 +135,7 @@ class Session:
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env=env,
             start_new_session=True,
         )
         log.close()
@@ -144,6 +179,20 @@ class Session:
         except OSError:
             return "(no log)"
 
+    def shutdown(self, grace=5.0):
+        """Ask soffice to quit (so it removes its pipe), then kill the group."""
+        proc, desktop = self.proc, self.desktop
+        if proc is not None and desktop is not None and proc.poll() is None:
+            # terminate() may block or raise once the bridge goes away: run
+            # it in a daemon thread and never wait longer than the grace time.
+            worker = threading.Thread(target=_quietly, args=(desktop.terminate,), daemon=True)
+            worker.start()
+            try:
+                proc.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                pass
+        self.kill()
+
     def kill(self):
         """Kill the soffice process group; safe to call more than once."""
         with self._lock:
@@ -167,6 +216,21 @@ class Session:
             proc.wait(timeout=1)
         except subprocess.TimeoutExpired:
             pass
+        self._remove_pipes()
+
+    def _remove_pipes(self):
+        """Delete the pipe sockets a killed soffice leaves in /tmp."""
+        profile_url = uno.systemPathToFileUrl(os.path.join(self.session_dir, "profile"))
+        # soffice names its single-instance pipe after the MD5 of the UTF-16
+        # profile URL, each byte in unpadded hex.
+        digest = hashlib.md5(profile_url.encode("utf-16-le")).digest()
+        ipc = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+        for name in (self.pipe_name, ipc):
+            for folder in ("/tmp", "/var/tmp"):
+                try:
+                    os.unlink(os.path.join(folder, "OSL_PIPE_%d_%s" % (os.getuid(), name)))
+                except OSError:
+                    pass
 
     def open(self, path, job_index):
         """Copy the document into the session dir and load it hidden."""
@@ -209,6 +273,14 @@ def _close(doc):
             doc.dispose()
         except Exception:
             pass
+
+
+def _quietly(func):
+    """Call func, ignoring any exception."""
+    try:
+        func()
+    except Exception:
+        pass
 
 
 def _uno_message(exc):
@@ -287,11 +359,18 @@ def op_set(doc, op):
     """Set a cell to a number, a string, a formula or empty (value null)."""
     cell = _cell(_sheet(doc, op["sheet"]), op["cell"])
     if "formula" in op:
+        # UNO API grammar: English names, ';' separators, $Sheet.A1 refs.
         cell.setFormula(op["formula"])
+    elif "formula_xlsx" in op:
+        # Excel/OOXML syntax (',' separators, Sheet!A1) as openpyxl writes it.
+        parser = doc.createInstance("com.sun.star.sheet.FormulaParser")
+        parser.CompileEnglish = True
+        parser.FormulaConvention = _CONV_XL_OOX
+        cell.setTokens(parser.parseFormula(op["formula_xlsx"], cell.CellAddress))
     elif "value" not in op:
-        raise DriverError("set needs 'value' or 'formula'")
+        raise DriverError("set needs 'value', 'formula' or 'formula_xlsx'")
     elif op["value"] is None:
-        cell.clearContents(_CLEAR_FLAGS & ~32)
+        cell.clearContents(_CONTENT_FLAGS)
     elif isinstance(op["value"], bool):
         cell.setValue(1.0 if op["value"] else 0.0)
     elif isinstance(op["value"], (int, float)):
@@ -495,7 +574,7 @@ def _invalid_cells(sheet):
         # the cell they mark.
         if shape.ShapeType != "com.sun.star.drawing.EllipseShape":
             continue
-        if shape.LayerName != "intern":
+        if shape.LayerName != "intern" and shape.LayerID != 2:
             continue
         anchor = shape.Anchor
         if anchor is not None and hasattr(anchor, "CellAddress"):
@@ -514,7 +593,14 @@ def op_is_valid(doc, op):
     """Tell whether one cell's current content passes its validation."""
     sheet = _sheet(doc, op["sheet"])
     addr = _cell(sheet, op["cell"]).CellAddress
-    return _a1(addr.Column, addr.Row) not in _invalid_cells(sheet)
+    invalid = _invalid_cells(sheet)
+    name = _a1(addr.Column, addr.Row)
+    if name not in invalid and len(invalid) >= _MAX_CIRCLES:
+        raise DriverError(
+            "sheet %s has %d+ invalid cells (Calc's marking limit); cannot judge %s"
+            % (sheet.Name, _MAX_CIRCLES, name)
+        )
+    return name not in invalid
 
 
 def op_sheet_names(doc, op):
@@ -721,7 +807,7 @@ def main():
                     job_results.append(handler(doc, op))
                 results.append(job_results)
             finally:
-                progress.op_index, progress.op = None, "close"
+                # Progress keeps pointing at the failing op, if any.
                 _close(doc)
         payload = {"ok": True, "results": results}
     except DriverError as exc:
@@ -732,7 +818,7 @@ def main():
         payload = _failure(_uno_message(exc), progress, traceback.format_exc())
     finally:
         watchdog.cancel()
-        session.kill()
+        session.shutdown()
     if not _answer(payload):
         return 3
     return 0 if payload["ok"] else 1
