@@ -74,6 +74,8 @@ def main(debug: bool) -> None:
       registro valida registri/ --mese 2026-10 --rapporto rapporto.xlsx
       registro totali registri/ --mese 2026-10 -o riepilogo.xlsx
       registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
+      registro modello                     crea il modello Excel templates/registro.xlsx
+      registro addin crea                  crea il componente aggiuntivo xl_addin.xlam
     """
 
 
@@ -230,6 +232,37 @@ def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, rep
         for out in annotate_all(report, annotate_path, checked.inputs):
             click.echo(f"Copia annotata scritta in {out}")
     click.get_current_context().exit(report.exit_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# registro modello
+
+
+@main.command("modello")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("templates/registro.xlsx"), show_default=True, help="File .xlsx da scrivere.")
+@CATALOGO_OPTION
+@click.option("--righe", "rows", type=click.IntRange(min=1, max=50_000), default=1000, show_default=True,
+              help="Righe del foglio Registro già pronte con menu e formule.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File YAML con gli elenchi dei menu: 'sedi: [...]' e 'operatori: [...]'.")
+@handles_domain_errors
+def modello_cmd(output, catalogue_path, rows, config_path):
+    """Crea il modello Excel del registro (fogli Registro, Riepilogo, Carichi, Elenchi, Istruzioni).
+
+    Il modello funziona in Excel (2013 o successivo) e in LibreOffice senza Python: menu a
+    tendina dal catalogo, colonne calcolate, colonna Controllo, riepiloghi e grafici.
+
+    \b
+    Esempi:
+      registro modello
+      registro modello -o registro_ancona.xlsx --config elenchi_ancona.yaml
+      registro modello --righe 3000 --catalogo catalogo_2027.yaml
+    """
+    from xl_addin.template import build_template
+
+    path = build_template(output, catalogue=catalogue_path, rows=rows, config=config_path)
+    click.echo(f"Modello scritto in {path} ({rows} righe pronte).")
 
 
 @main.command("regole")

@@ -1,0 +1,355 @@
+"""The template in a real client: headless LibreOffice Calc fills rows, recalculates and answers.
+
+All documents of this module run in one soffice session (module fixture); each test reads its part
+of the answers. Expected values are computed in Python from the catalogue and the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
+from tests.support.libreoffice import Job
+from tests.template_rows import (
+    COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
+    sample_rows, serial,
+)
+from validators.api import check
+from validators.catalogue import load_catalogue
+from validators.read import COLUMNS
+from xl_addin.template import build_template
+from xl_addin.template_register import LETTER, REGISTER_COLUMNS
+from xl_addin.template_reports import WORKLOAD_FIRST_ROW
+
+pytestmark = pytest.mark.libreoffice
+
+ROWS = 300
+CAT = load_catalogue()
+LEPS = [(x.letter, x.name) for x in CAT.leps if any(s.lep == x.letter for s in CAT.registrable)]
+LOOKUP_FIRST = 2  # one row per registrable code from here
+LEP_FIRST = 200  # one row per LEP with only Filtro LEP filled, to read each LEP's dropdown
+CASES_FIRST = 240  # the rows Controllo must flag
+COMPUTED = [c.key for c in REGISTER_COLUMNS if c.computed]  # columns L..S
+VOLUMES = {s.code: 10 + 7 * i for i, s in enumerate(CAT.registrable) if i % 4 == 0}
+STAFF, WEEKLY_HOURS = 3, 30
+SUMMARY_RANGE = "A1:E200"
+
+
+def _first(predicate):
+    return next(s for s in CAT.registrable if predicate(s))
+
+
+def _cases() -> dict[str, dict]:
+    """Rows the Controllo column must flag (or accept), by name; services picked from the catalogue."""
+    gg_only = _first(lambda s: s.programmes == ("GG",))
+    company = _first(lambda s: s.target == "azienda" and not s.programmes)
+    person = _first(lambda s: s.target == "persona" and not s.programmes and not s.prerequisites)
+    ranged = _first(lambda s: s.duration and s.duration.maximum and not s.programmes and s.target == "persona")
+    ended = next(p for p in CAT.programmes if p.valid_to)
+    ended_only = _first(lambda s: s.programmes == (ended.code,))
+    return {
+        "gg_ordinario": row_for(CAT, gg_only, 0) | {"Programma": CAT.default_programme.code},
+        "gg_vuoto": row_for(CAT, gg_only, 1) | {"Programma": None},
+        "azienda_per_persona": row_for(CAT, company, 2) | {"Tipo utente": "Persona", "Codice fiscale": PERSONS[0]},
+        "persona_per_azienda": row_for(CAT, person, 3) | {"Tipo utente": "Azienda", "Codice fiscale": COMPANY},
+        "sconosciuto": row_for(CAT, person, 4) | {"Codice servizio": "X.99"},
+        "codice_nudo": row_for(CAT, person, 5) | {"Codice servizio": person.code},
+        "fuori_intervallo": row_for(CAT, ranged, 6, minutes=ranged.duration.maximum + 1),
+        "programma_scaduto": row_for(CAT, ended_only, 7) | {"Data": ended.valid_to + dt.timedelta(days=1)},
+        "incompleta": row_for(CAT, person, 8) | {"Modalità": None},
+    }
+
+
+CASES = _cases()
+
+
+class Ops:
+    """An operation list that remembers where each named answer will be."""
+
+    def __init__(self):
+        self.ops: list[dict] = []
+        self.where: dict[str, int] = {}
+
+    def add(self, op: dict, name: str | None = None) -> None:
+        if name:
+            self.where[name] = len(self.ops)
+        self.ops.append(op)
+
+    def set_row(self, r: int, row: dict) -> None:
+        for letter, column in zip("ABCDEFGHIJ", COLUMNS):
+            value = row[column]
+            if value is not None:
+                value = serial(value) if isinstance(value, dt.date) else value
+                self.add({"op": "set", "sheet": "Registro", "cell": f"{letter}{r}", "value": value})
+
+    def answers(self, results: list) -> dict:
+        return {name: results[i] for name, i in self.where.items()}
+
+
+def _filled_with_openpyxl(template, target, rows):
+    """The register an operator saves: the template with rows typed in (written by openpyxl)."""
+    wb = load_workbook(template)
+    ws = wb["Registro"]
+    for r, row in enumerate(rows, start=2):
+        for j, name in enumerate(COLUMNS, start=1):
+            ws.cell(row=r, column=j).value = row[name]
+    wb.save(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def answers(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
+    """Run every document of the module in one LibreOffice session."""
+    tmp = tmp_path_factory.mktemp("lo")
+    template = build_template(tmp / "modello.xlsx", rows=ROWS, config={"sedi": OFFICES, "operatori": OPERATORS})
+
+    # Job 0: every registrable code, one LEP filter per LEP, the Controllo cases, the validation marks.
+    lookups = Ops()
+    lookups.add({"op": "sheet_info"}, "sheets")
+    lookups.add({"op": "charts"}, "charts")
+    for i, s in enumerate(CAT.registrable):
+        lookups.set_row(LOOKUP_FIRST + i, row_for(CAT, s, i))
+    for i, (letter, _) in enumerate(LEPS):
+        lookups.add({"op": "set", "sheet": "Registro", "cell": f"{LETTER['filtro']}{LEP_FIRST + i}", "value": letter})
+    for i, row in enumerate(CASES.values()):
+        lookups.set_row(CASES_FIRST + i, row)
+    lookups.add({"op": "calculate_all"})
+    last = CASES_FIRST + len(CASES) - 1
+    lookups.add({"op": "get", "sheet": "Registro", "range": f"{LETTER[COMPUTED[0]]}2:{LETTER[COMPUTED[-1]]}{last}"},
+                "computed")
+    lookups.add({"op": "list_entries", "sheet": "Registro", "cell": f"G{ROWS + 1}"}, "menu")
+    for i, (letter, _) in enumerate(LEPS):
+        lookups.add({"op": "list_entries", "sheet": "Registro", "cell": f"G{LEP_FIRST + i}"}, f"menu_{letter}")
+    lookups.add({"op": "invalid_cells", "sheet": "Registro"}, "invalid")
+    lookups.add({"op": "validation", "sheet": "Registro", "cell": "G2"}, "validation")
+
+    # Job 1: a month typed in LibreOffice, the coordinator's inputs, the totals and a PDF.
+    rows = sample_rows(CAT)
+    month = Ops()
+    for r, row in enumerate(rows, start=2):
+        month.set_row(r, row)
+    for i, s in enumerate(CAT.registrable):
+        if s.code in VOLUMES:
+            month.add({"op": "set", "sheet": "Carichi", "cell": f"G{WORKLOAD_FIRST_ROW + i}", "value": VOLUMES[s.code]})
+    month.add({"op": "set", "sheet": "Carichi", "cell": "B5", "value": STAFF})
+    month.add({"op": "set", "sheet": "Carichi", "cell": "B6", "value": WEEKLY_HOURS})
+    month.add({"op": "calculate_all"})
+    month.add({"op": "get", "sheet": "Riepilogo", "range": SUMMARY_RANGE}, "summary")
+    month.add({"op": "get", "sheet": "Carichi", "range": "A5:B14"}, "workload_inputs")
+    month.add({"op": "get", "sheet": "Carichi",
+               "range": f"A{WORKLOAD_FIRST_ROW}:K{WORKLOAD_FIRST_ROW + len(CAT.registrable) - 1}"}, "workload")
+    month.add({"op": "export_pdf", "sheets": ["Registro", "Riepilogo"], "path": str(tmp / "registro.pdf")}, "pdf")
+
+    # Job 2: round trip: a register filled in the template and saved, opened again.
+    filled = _filled_with_openpyxl(template, tmp / "ottobre.xlsx", rows)
+    trip = Ops()
+    trip.add({"op": "calculate_all"})
+    trip.add({"op": "get", "sheet": "Riepilogo", "range": SUMMARY_RANGE}, "summary")
+
+    results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops)],
+                                   timeout=600)
+    return {"lookups": lookups.answers(results[0]), "month": month.answers(results[1]),
+            "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled}
+
+
+def _row(answers, r: int) -> dict[str, dict]:
+    """The computed cells of one Registro row of job 0, by column key."""
+    return dict(zip(COMPUTED, answers["lookups"]["computed"][r - 2]))
+
+
+# --- sheets and lookups ------------------------------------------------------------------------------------------
+
+
+def test_libreoffice_apre_il_modello_con_fogli_grafici_e_catalogo_nascosto(answers):
+    sheets = answers["lookups"]["sheets"]
+    assert [s["name"] for s in sheets] == ["Registro", "Riepilogo", "Carichi", "Elenchi", "Istruzioni", "Catalogo"]
+    assert not sheets[-1]["visible"] and sheets[-1]["protected"]
+    assert answers["lookups"]["charts"] == {"Registro": 0, "Riepilogo": 3, "Carichi": 1, "Elenchi": 0,
+                                            "Istruzioni": 0, "Catalogo": 0}
+
+
+def test_le_colonne_calcolate_mostrano_i_valori_del_catalogo_per_ogni_codice(answers):
+    for i, s in enumerate(CAT.registrable):
+        row = _row(answers, LOOKUP_FIRST + i)
+        d = s.duration
+        assert row["estratto"]["string"] == s.code
+        assert row["nome"]["string"] == s.name
+        assert row["lep"]["string"] == s.lep
+        if d.average is None:
+            assert row["medio"]["string"] == ""
+        else:
+            assert row["medio"]["value"] == d.average
+        expected_range = "" if d.minimum is None and d.maximum is None else (
+            f"{d.minimum if d.minimum is not None else '?'}-{d.maximum if d.maximum is not None else '?'}")
+        assert row["intervallo"]["string"] == expected_range
+        assert row["minuti"]["value"] == (d.average or 0)
+        expected = "OK" if not s.automatic_from else f"AVVISO: registrato in automatico da JA (registrare {s.automatic_from})"
+        assert row["controllo"]["string"] == expected, s.code
+        assert all(c["error"] == 0 for c in row.values()), s.code
+
+
+# --- dropdowns and validation ----------------------------------------------------------------------------------
+
+
+def test_il_menu_codice_servizio_offre_ogni_codice_registrabile(answers):
+    menu = answers["lookups"]["menu"]
+    assert menu["error"] == 0 and not menu["has_blank"]
+    assert menu["entries"] == [label(s) for s in CAT.registrable]
+
+
+def test_con_il_filtro_lep_il_menu_offre_solo_i_codici_di_quel_lep(answers):
+    for letter, _ in LEPS:
+        menu = answers["lookups"][f"menu_{letter}"]
+        assert menu["entries"] == [label(s) for s in CAT.registrable if s.lep == letter], letter
+
+
+def test_libreoffice_segna_come_non_valido_un_codice_sconosciuto(answers):
+    invalid = answers["lookups"]["invalid"]
+    names = list(CASES)
+    unknown = f"G{CASES_FIRST + names.index('sconosciuto')}"
+    bare = f"G{CASES_FIRST + names.index('codice_nudo')}"
+    # Only values outside the lists are marked: the unknown code, and the bare code (the menu offers labels).
+    assert [c for c in invalid if c.startswith("G")] == [unknown, bare]
+    # Every other row typed from the menus is valid, including dates, programmes and durations.
+    assert [c for c in invalid if not c.startswith("G")] == []
+    validation = answers["lookups"]["validation"]
+    assert validation["Type"] == "LIST" and validation["ErrorAlertStyle"] == "STOP"
+    assert "Elenco_Codici" in validation["Formula1"]
+
+
+# --- Controllo ---------------------------------------------------------------------------------------------------
+
+
+def _control(answers, name: str) -> str:
+    return _row(answers, CASES_FIRST + list(CASES).index(name))["controllo"]["string"]
+
+
+def test_controllo_segnala_un_codice_solo_gg_con_programma_ordinario_o_vuoto(answers):
+    assert _control(answers, "gg_ordinario") == "ERRORE: programma non ammesso (solo GG)"
+    assert _control(answers, "gg_vuoto") == "ERRORE: programma non ammesso (solo GG)"
+
+
+def test_controllo_segnala_un_servizio_per_aziende_registrato_per_una_persona(answers):
+    assert _control(answers, "azienda_per_persona") == "ERRORE: servizio per aziende"
+    assert _control(answers, "persona_per_azienda") == "ERRORE: servizio per persone"
+
+
+def test_controllo_segnala_codice_sconosciuto_programma_scaduto_campi_vuoti_e_durata(answers):
+    assert _control(answers, "sconosciuto") == "ERRORE: codice sconosciuto"
+    assert _row(answers, CASES_FIRST + list(CASES).index("sconosciuto"))["nome"]["string"] == ""
+    assert _control(answers, "programma_scaduto") == "ERRORE: programma non attivo alla data"
+    assert _control(answers, "incompleta") == "ERRORE: campi obbligatori vuoti"
+    assert _control(answers, "fuori_intervallo").startswith("AVVISO: durata fuori intervallo (")
+    # A bare code typed by hand is still understood by the lookups (the validator accepts it too).
+    assert _control(answers, "codice_nudo") == "OK"
+
+
+# --- Riepilogo and Carichi ----------------------------------------------------------------------------------------
+
+
+def _blocks(cells: list[list[dict]]) -> dict[str, dict[str, tuple[float, float]]]:
+    """Riepilogo read back: {'operatore'|'lep'|'sede': {key: (services, minutes)}} for keys with services."""
+    titles = {"Per operatore": "operatore", "Per LEP": "lep", "Per sede": "sede"}
+    out: dict[str, dict] = {}
+    current = None
+    for row in cells:
+        key = row[0]["string"]
+        if key in titles:
+            current = titles[key]
+            out[current] = {}
+        elif current and key and key not in ("Operatore", "LEP", "Sede"):  # skip headers and empty slots
+            services, minutes = row[2]["value"], row[3]["value"]
+            if key == "Totale" or services:
+                out[current][key] = (services, minutes)
+            if key == "Totale":
+                current = None
+    return out
+
+
+def _expected_blocks(rows) -> dict[str, dict[str, tuple[int, int]]]:
+    """The Riepilogo blocks as Python computes them from the rows."""
+    expected = expected_totals(CAT, rows)
+    total = (len(rows), sum(minutes_of(CAT, r) for r in rows))
+    listed = {"operatore": OPERATORS, "sede": OFFICES, "lep": [x for x, _ in LEPS]}
+    out = {}
+    for kind, values in expected.items():
+        block = {k: v for k, v in values.items() if k in listed[kind]}
+        others = [v for k, v in values.items() if k not in listed[kind]]
+        if others:
+            rest = "Codice non riconosciuto" if kind == "lep" else "Non in elenco"
+            block[rest] = (sum(v[0] for v in others), sum(v[1] for v in others))
+        block["Totale"] = total
+        out[kind] = block
+    return out
+
+
+def test_riepilogo_di_libreoffice_uguale_ai_totali_calcolati_in_python(answers):
+    expected = _expected_blocks(answers["rows"])
+    assert _blocks(answers["month"]["summary"]) == expected
+    assert set(expected) == {"operatore", "lep", "sede"}
+    assert expected["operatore"]["Non in elenco"] == (1, minutes_of(CAT, answers["rows"][-1]))
+    assert answers["rows"][-1]["Operatore"] == UNLISTED_OPERATOR
+
+
+def test_carichi_di_libreoffice_uguali_al_calcolo_in_python(answers):
+    month = answers["month"]
+    values = {row[0]["string"]: row[1]["value"] for row in month["workload_inputs"] if row[0]["string"]}
+    hours = sum(VOLUMES[s.code] * (s.duration.average or 0) / 60 for s in CAT.registrable if s.code in VOLUMES)
+    weeks = 52 / 12
+    available = STAFF * WEEKLY_HOURS * weeks
+    assert hours > 0
+    assert values["Ore necessarie al mese"] == pytest.approx(hours)
+    assert values["Ore disponibili al mese"] == pytest.approx(available)
+    assert values["Persone necessarie (FTE)"] == pytest.approx(hours / (WEEKLY_HOURS * weeks))
+    assert values["Copertura (ore disponibili / necessarie)"] == pytest.approx(available / hours)
+    assert values["Differenza (ore disponibili - necessarie)"] == pytest.approx(available - hours)
+    registered: dict[str, int] = {}
+    for r in answers["rows"]:
+        code = r["Codice servizio"].split(" - ", 1)[0]
+        registered[code] = registered.get(code, 0) + 1
+    table = month["workload"]
+    for s, row in zip(CAT.registrable, table):
+        assert row[1]["string"] == s.code
+        assert row[7]["value"] == pytest.approx(VOLUMES.get(s.code, 0) * (s.duration.average or 0) / 60), s.code
+        assert row[5]["value"] == registered.get(s.code, 0), s.code
+    by_lep = {row[9]["string"]: row[10]["value"] for row in table if row[9]["string"]}
+    assert set(by_lep) == {x for x, _ in LEPS}
+    for letter, _ in LEPS:
+        assert by_lep[letter] == pytest.approx(sum(VOLUMES.get(s.code, 0) * (s.duration.average or 0) / 60
+                                                   for s in CAT.registrable if s.lep == letter))
+
+
+def test_il_pdf_di_registro_e_riepilogo_viene_prodotto(answers):
+    from pathlib import Path
+
+    pdf = Path(answers["month"]["pdf"]).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 2
+
+
+# --- round trip --------------------------------------------------------------------------------------------------
+
+
+def test_registro_compilato_nel_modello_passa_la_validazione_e_i_totali_coincidono(answers):
+    checked = check([answers["filled"]], today=TODAY)
+    assert checked.report.rows == len(answers["rows"])
+    assert [p.message for p in checked.report.problems if p.severity == "errore"] == []
+    frame = checked.frame
+    minutes = [d if d is not None else (m or 0) for d, m in zip(frame["_durata"].to_list(), frame["_c_medio"].to_list())]
+    totals: dict[str, dict[str, list[int]]] = {"operatore": {}, "lep": {}, "sede": {}}
+    for kind, keys in (("operatore", frame["Operatore"]), ("lep", frame["_c_lep"]), ("sede", frame["_sede"])):
+        for key, m in zip(keys.to_list(), minutes):
+            totals[kind].setdefault(key, [0, 0])
+            totals[kind][key][0] += 1
+            totals[kind][key][1] += m
+    got = _blocks(answers["round_trip"]["summary"])
+    for kind, block in got.items():
+        assert block.pop("Totale") == (len(minutes), sum(minutes))
+        block.pop("Non in elenco", None)
+        for key, value in block.items():
+            assert value == tuple(totals[kind][key]), (kind, key)
+    assert got["operatore"] and got["lep"] and got["sede"]

@@ -1,0 +1,150 @@
+"""Build the Excel template `templates/registro.xlsx` from the catalogue (`registro modello`).
+
+    build_template(path, catalogue=None, rows=1000, config=None) -> Path
+
+The workbook works without Python in Excel 2013+ and LibreOffice 7.4: dropdowns, lookups, the
+Controllo column, live totals and charts are plain validations, formulas and charts. The build is
+reproducible: the same catalogue, rows and config give the same bytes (fixed document times and
+zip entry times), so the committed template only changes when its content does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from validators.catalogue import Catalogue, load_catalogue
+from validators.errors import UsageError
+from validators.output import atomic_path
+from xl_addin.template_catalogue import write_catalogue, write_lists
+from xl_addin.template_guide import write_guide
+from xl_addin.template_register import write_register
+from xl_addin.template_reports import write_summary, write_workload
+
+DEFAULT_OUTPUT = Path("templates/registro.xlsx")
+DEFAULT_ROWS = 1000
+MAX_ROWS = 50_000
+CONFIG_KEYS = {"sedi": "offices", "operatori": "operators"}
+# Fixed document and zip entry times make the build reproducible.
+BUILD_TIME = dt.datetime(2019, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class TemplateConfig:
+    """Offices and operators offered by the template's dropdowns."""
+
+    offices: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+
+
+def _names(values: object, key: str, where: str) -> tuple[str, ...]:
+    if values is None:
+        return ()
+    if not isinstance(values, list):
+        raise UsageError(f"configurazione {where}: '{key}' deve essere un elenco (ad es. {key}: [Ancona, Jesi]).")
+    out: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
+            raise UsageError(f"configurazione {where}: in '{key}' il valore {value!r} non è un nome valido.")
+        name = " ".join(str(value).split())
+        if name.casefold() in seen:
+            raise UsageError(f"configurazione {where}: '{name}' compare più volte in '{key}'.")
+        seen.add(name.casefold())
+        out.append(name)
+    return tuple(out)
+
+
+def load_config(source: str | Path | Mapping | TemplateConfig | None) -> TemplateConfig:
+    """Offices and operators from a YAML file (`sedi: [...]`, `operatori: [...]`) or a mapping."""
+    if source is None:
+        return TemplateConfig()
+    if isinstance(source, TemplateConfig):
+        return source
+    where = "(in memoria)"
+    if not isinstance(source, Mapping):
+        import yaml
+
+        path = Path(source)
+        where = f"'{path}'"
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UsageError(f"configurazione {where}: file non trovato.") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"configurazione {where}: il file non è testo UTF-8.") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f" alla riga {mark.line + 1}" if mark else ""
+            raise UsageError(f"configurazione {where}: YAML non valido{line}.") from None
+        source = raw if raw is not None else {}
+        if not isinstance(source, Mapping):
+            raise UsageError(f"configurazione {where}: attese le chiavi 'sedi' e 'operatori'.")
+    unknown = sorted(set(map(str, source)) - set(CONFIG_KEYS))
+    if unknown:
+        raise UsageError(f"configurazione {where}: chiave sconosciuta {', '.join(unknown)} "
+                         f"(ammesse: {', '.join(CONFIG_KEYS)}).")
+    return TemplateConfig(**{field: _names(source.get(key), key, where) for key, field in CONFIG_KEYS.items()})
+
+
+def build_workbook(cat: Catalogue, rows: int = DEFAULT_ROWS, config: TemplateConfig | None = None) -> Workbook:
+    """The template as an openpyxl Workbook (not saved)."""
+    if not isinstance(rows, int) or isinstance(rows, bool) or not 1 <= rows <= MAX_ROWS:
+        raise UsageError(f"il numero di righe del modello deve essere tra 1 e {MAX_ROWS:,}".replace(",", ".")
+                         + f" (indicato: {rows}).")
+    config = config or TemplateConfig()
+    wb = Workbook()
+    write_register(wb, cat, rows)
+    lists = write_catalogue(wb, cat)
+    write_lists(wb, lists, list(config.offices), list(config.operators))
+    write_summary(wb, cat, lists)
+    write_workload(wb, cat, lists, len(config.operators) or None)
+    write_guide(wb, cat, rows)
+    # Sheet order: daily use first, the hidden catalogue last.
+    order = ["Registro", "Riepilogo", "Carichi", "Elenchi", "Istruzioni", "Catalogo"]
+    wb._sheets.sort(key=lambda ws: order.index(ws.title))
+    wb.active = 0
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "registro modello"
+    props.title = "Registro dei servizi dei Centri per l'Impiego"
+    props.subject = f"{cat.title} – catalogo {cat.version}"
+    props.created = props.modified = BUILD_TIME
+    return wb
+
+
+def _make_reproducible(path: Path) -> None:
+    """Rewrite the saved zip with fixed entry times and a fixed modification time in docProps/core.xml."""
+    stamp = BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zout.writestr(info, data)
+
+
+def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str | Path | None = None,
+                   rows: int = DEFAULT_ROWS, config: str | Path | Mapping | TemplateConfig | None = None) -> Path:
+    """Build the template workbook from the catalogue and write it atomically to path."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    settings = load_config(config)
+    wb = build_workbook(cat, rows, settings)
+    inputs = [Path(cat.path)] + ([Path(config)] if isinstance(config, (str, Path)) else [])
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(f"il modello si scrive in un file .xlsx (indicato: '{target}').")
+    with atomic_path(target, inputs) as tmp:
+        wb.save(tmp)
+        _make_reproducible(tmp)
+    return target
