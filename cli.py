@@ -246,8 +246,13 @@ def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, rep
               help="Righe del foglio Registro già pronte con menu e formule.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File YAML con gli elenchi dei menu: 'sedi: [...]' e 'operatori: [...]'.")
+@click.option("--lite", is_flag=True,
+              help="Aggiunge il codice Python per xlwings Lite (Excel 365 senza Python sul PC) e il foglio Comandi.")
+@click.option("--pacchetto", "package", default=None, metavar="REQUISITO",
+              help="Con --lite: la riga di requirements.txt per installare registro, ad es. l'indirizzo del "
+                   "file .whl pubblicato dall'ufficio (predefinito: registro==VERSIONE).")
 @handles_domain_errors
-def modello_cmd(output, catalogue_path, rows, config_path):
+def modello_cmd(output, catalogue_path, rows, config_path, lite, package):
     """Crea il modello Excel del registro (fogli Registro, Riepilogo, Carichi, Elenchi, Istruzioni).
 
     Il modello funziona in Excel (2013 o successivo) e in LibreOffice senza Python: menu a
@@ -258,11 +263,18 @@ def modello_cmd(output, catalogue_path, rows, config_path):
       registro modello
       registro modello -o registro_ancona.xlsx --config elenchi_ancona.yaml
       registro modello --righe 3000 --catalogo catalogo_2027.yaml
+      registro modello --lite -o registro_lite.xlsx --pacchetto https://intranet.example/registro-0.1.0-py3-none-any.whl
     """
+    from importlib.metadata import version
+
     from xl_addin.template import build_template
 
-    path = build_template(output, catalogue=catalogue_path, rows=rows, config=config_path)
-    click.echo(f"Modello scritto in {path} ({rows} righe pronte).")
+    if package and not lite:
+        raise click.UsageError("--pacchetto si usa solo con --lite.")
+    requirement = (package or f"registro=={version('registro')}") if lite else None
+    path = build_template(output, catalogue=catalogue_path, rows=rows, config=config_path, lite_package=requirement)
+    extra = f", con xlwings Lite (requirements.txt: {requirement})" if lite else ""
+    click.echo(f"Modello scritto in {path} ({rows} righe pronte{extra}).")
 
 
 @main.command("regole")

@@ -27,6 +27,34 @@ CT_TASKPANES = "application/vnd.ms-office.webextensiontaskpanes+xml"
 CT_WEBEXT = "application/vnd.ms-office.webextension+xml"
 
 
+COMMANDS_SHEET = "Comandi"
+# The sheet buttons of main.py (@script(button="Comandi!B4") ...): cell, label, what it does.
+BUTTONS = (
+    ("B4", "▶ Controlla, totali ed export JA", "tutte le azioni: colonna Esito e fogli Verifica, Totali, Export JA, Scarti"),
+    ("B6", "▶ Solo controllo", "colonna Esito, celle colorate e foglio Verifica"),
+    ("B8", "▶ Solo totali", "foglio Totali (per sede, operatore e LEP)"),
+    ("B10", "▶ Solo export JA", "fogli Export JA e Scarti"),
+)
+
+
+def write_commands_sheet(wb) -> None:
+    """A 'Comandi' sheet whose cells B4, B6... are the xlwings Lite sheet buttons of main.py."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws = wb.create_sheet(COMMANDS_SHEET, index=wb.sheetnames.index("Istruzioni") + 1 if "Istruzioni" in wb.sheetnames else None)
+    ws["B2"] = "Comandi Python (xlwings Lite): fare clic su una cella azzurra; il pannello xlwings Lite deve essere aperto."
+    ws["B2"].font = Font(bold=True)
+    ws.column_dimensions["B"].width = 42
+    ws.column_dimensions["C"].width = 80
+    for cell, label, what in BUTTONS:
+        ws[cell] = label
+        ws[cell].font = Font(bold=True, color="FFFFFF")
+        ws[cell].fill = PatternFill("solid", fgColor="2F75B5")
+        ws[cell].alignment = Alignment(horizontal="center", vertical="center")
+        ws[cell].hyperlink = f"#'{COMMANDS_SHEET}'!{cell}"  # a click selects the cell, which runs the script
+        ws[cell].offset(column=1).value = what
+
+
 def main_py() -> str:
     """The repository's main.py for xlwings Lite."""
     return MAIN_PY.read_text(encoding="utf-8")
@@ -77,9 +105,12 @@ TASKPANES_RELS_XML = (
 )
 
 
-def inject(source: str | Path, target: str | Path, package: str, workbook_id: str | None = None) -> Path:
-    """Copy source to target adding xlwings Lite's main.py and requirements.txt (atomically)."""
-    workbook_id = workbook_id or str(uuid.uuid5(uuid.NAMESPACE_URL, f"registro:{Path(target).name}"))
+def inject(source: str | Path, target: str | Path, package: str, id_name: str | None = None) -> Path:
+    """Copy source to target adding xlwings Lite's main.py and requirements.txt (atomically).
+
+    The workbook id is derived from id_name (default: the target's file name), so rebuilds match.
+    """
+    workbook_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"registro:{id_name or Path(target).name}"))
     with zipfile.ZipFile(source) as zin, atomic_path(target) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for item in zin.infolist():

@@ -135,11 +135,20 @@ def _make_reproducible(path: Path) -> None:
 
 
 def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str | Path | None = None,
-                   rows: int = DEFAULT_ROWS, config: str | Path | Mapping | TemplateConfig | None = None) -> Path:
-    """Build the template workbook from the catalogue and write it atomically to path."""
+                   rows: int = DEFAULT_ROWS, config: str | Path | Mapping | TemplateConfig | None = None,
+                   lite_package: str | None = None) -> Path:
+    """Build the template workbook from the catalogue and write it atomically to path.
+
+    With lite_package (a requirement line: wheel URL or package name) the workbook also carries
+    xlwings Lite's main.py, requirements.txt and a Comandi sheet with its buttons.
+    """
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     settings = load_config(config)
     wb = build_workbook(cat, rows, settings)
+    if lite_package:
+        from xl_addin.lite import write_commands_sheet
+
+        write_commands_sheet(wb)
     inputs = [Path(cat.path)] + ([Path(config)] if isinstance(config, (str, Path)) else [])
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
@@ -147,4 +156,10 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
     with atomic_path(target, inputs) as tmp:
         wb.save(tmp)
         _make_reproducible(tmp)
+        if lite_package:
+            from xl_addin.lite import inject
+
+            # openpyxl drops web-extension parts on save: add xlwings Lite's after it.
+            inject(tmp, tmp.with_name(tmp.name + ".lite"), lite_package, id_name=target.name)
+            tmp.with_name(tmp.name + ".lite").replace(tmp)
     return target
