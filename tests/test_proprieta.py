@@ -49,3 +49,30 @@ def test_validare_due_volte_da_lo_stesso_rapporto(rows):
     first = validate_values(_values(rows), name="casuale.xlsx", today=TODAY)
     second = validate_values(_values(rows), name="casuale.xlsx", today=TODAY)
     assert first.to_dict() == second.to_dict()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(row, min_size=1, max_size=25))
+def test_esportate_piu_scartate_sono_le_righe_lette(rows):
+    from validators.api import check_values, export_tables_of
+
+    checked = check_values(_values(rows), name="casuale.xlsx", today=TODAY)
+    if checked.report.unusable_files:
+        return  # no header row at all: nothing to export, the file is reported unusable
+    ja, scarti, result = export_tables_of(checked)
+    assert result.rows_read == checked.report.rows
+    assert result.exported + result.rejected == result.rows_read
+    assert len(ja) - 1 == result.exported and len(scarti) - 1 == result.rejected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(row, min_size=1, max_size=25), st.randoms(use_true_random=False))
+def test_i_totali_non_dipendono_dall_ordine_delle_righe(rows, rnd):
+    from validators.api import check_values, totals_of
+    from validators.totals_output import as_dict
+
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    first = as_dict(totals_of(check_values(_values(rows), name="casuale.xlsx", today=TODAY)))
+    second = as_dict(totals_of(check_values(_values(shuffled), name="casuale.xlsx", today=TODAY)))
+    assert first == second
