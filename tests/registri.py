@@ -106,3 +106,22 @@ def write_ods(path: Path, rows: list[dict]) -> Path:
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
         z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def run_from_root(*args):
+    """Run the CLI from the project root (the bundled example's paths are relative)."""
+    import os
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        os.chdir(cwd)

@@ -5,17 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cli import main
+from tests.registri import run_from_root
 from tests.month_generator import write_month
 from validators import export as export_module
 from validators.api import check, export, export_of
@@ -28,14 +26,7 @@ EXAMPLE_OPTIONS = ["--storico", "esempi/storico_settembre.csv", "--mese", "2026-
 TODAY = dt.date(2026, 11, 1)
 
 
-def run(*args):
-    """Run the CLI from the project root (the example paths are relative)."""
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return CliRunner().invoke(main, [str(a) for a in args])
-    finally:
-        os.chdir(cwd)
+run = run_from_root
 
 
 def read_csv(path: Path, delimiter=";", encoding="utf-8-sig") -> list[dict]:

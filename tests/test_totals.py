@@ -14,10 +14,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from cli import main
+from tests.registri import run_from_root
 from tests.month_generator import write_month
 from validators.api import check, totals, totals_of
 from validators.catalogue import load_catalogue
@@ -38,14 +37,7 @@ def month(tmp_path):
     return folder, write_month(folder)
 
 
-def run(*args):
-    """Run the CLI from the project root (the example paths are relative)."""
-    cwd = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        return CliRunner().invoke(main, [str(a) for a in args])
-    finally:
-        os.chdir(cwd)
+run = run_from_root
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from validators.errors import CatalogueError
+from validators.yamlfile import read_yaml
 from validators.text import norm_key
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "catalogo.yaml"
@@ -422,15 +421,4 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> Catalogue:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise CatalogueError(f"Catalogo '{path}': file non trovato.") from None
-    except UnicodeDecodeError:
-        raise CatalogueError(f"Catalogo '{path}': il file non è testo UTF-8.") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" alla riga {where.line + 1}, colonna {where.column + 1}" if where else ""
-        raise CatalogueError(f"Catalogo '{path}': YAML non valido{line} ({getattr(exc, 'problem', exc)}).") from None
-    return parse_catalogue(raw, path)
+    return parse_catalogue(read_yaml(path, f"Catalogo '{path}'", CatalogueError), path)

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from validators.errors import ProfileError
+from validators.yamlfile import read_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "profilo_ja.yaml"
 
@@ -179,15 +178,5 @@ def parse_profile(raw: Any, path: str) -> Profile:
 def load_profile(path: str | Path | None = None) -> Profile:
     """Load and check an export profile (the bundled default when path is None)."""
     path = str(Path(path).resolve()) if path else str(DEFAULT_PATH)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
-    except FileNotFoundError:
-        raise ProfileError(f"Profilo '{path}': file non trovato.") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"Profilo '{path}': il file non è testo UTF-8.") from None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" alla riga {where.line + 1}, colonna {where.column + 1}" if where else ""
-        raise ProfileError(f"Profilo '{path}': YAML non valido{line} ({getattr(exc, 'problem', exc)}).") from None
+    raw = read_yaml(path, f"Profilo '{path}'", ProfileError)
     return parse_profile(raw, path)

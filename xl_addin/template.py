@@ -70,20 +70,11 @@ def load_config(source: str | Path | Mapping | TemplateConfig | None) -> Templat
         return source
     where = "(in memoria)"
     if not isinstance(source, Mapping):
-        import yaml
+        from validators.yamlfile import read_yaml
 
         path = Path(source)
         where = f"'{path}'"
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UsageError(f"configurazione {where}: file non trovato.") from None
-        except UnicodeDecodeError:
-            raise UsageError(f"configurazione {where}: il file non è testo UTF-8.") from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f" alla riga {mark.line + 1}" if mark else ""
-            raise UsageError(f"configurazione {where}: YAML non valido{line}.") from None
+        raw = read_yaml(path, f"configurazione {where}", UsageError)
         source = raw if raw is not None else {}
         if not isinstance(source, Mapping):
             raise UsageError(f"configurazione {where}: attese le chiavi 'sedi' e 'operatori'.")
