@@ -114,8 +114,9 @@ class _Catalogue:
         return self._pools[key]
 
     def programmes_for(self, kind: str) -> list[str]:
-        """Programmes under which some service exists for this kind of user."""
-        return [p for p in self.programmes if self.pool(kind, p)[0]]
+        """The default programme and those some service for this kind of user is reserved to."""
+        named = {p for c, o in self.offers.items() if self._targets[c] in (kind, "entrambi") for p in o.programmes or ()}
+        return [p for p in self.programmes if (p == self.default or p in named) and self.pool(kind, p)[0]]
 
     def depth(self, code: str) -> int:
         """Length of the longest prerequisite chain before the service."""
