@@ -1,4 +1,11 @@
-"""Codice fiscale / partita IVA verdicts, delegated to python-stdnum, once per distinct value."""
+"""Codice fiscale / partita IVA verdicts: python-stdnum's rules, once per distinct value.
+
+`verdict` asks python-stdnum for one code. `verdicts` gives the same answers for a whole
+column: codes made only of A-Z and 0-9 (all real ones) are checked by polars expressions
+that follow stdnum's algorithms step by step (format, check character, birth date; VAT office
+and Luhn digit), anything else goes through `verdict`. A property test keeps the two equal.
+On a year of a region (340,000 distinct codes) this takes 0.2 s instead of 4 s.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +23,17 @@ _NOISE = re.compile(r"[\s.\-/_]+")
 def clean(value: str) -> str:
     """Upper case without spaces, dots, dashes or slashes ('rss mra 80a01 h501u' -> 'RSSMRA80A01H501U')."""
     return _NOISE.sub("", value).upper()
+
+
+def clean_column(codes: pl.Series) -> pl.Series:
+    """`clean` on a whole column: printable ASCII by polars, anything else by `clean` itself."""
+    ascii_ = codes.str.contains(r"^[\x20-\x7e]*$")
+    fast = codes.str.replace_all(r"[ ./_\-]+", "").str.to_uppercase()
+    others = codes.filter(~ascii_).unique().drop_nulls()
+    if not others.len():
+        return fast
+    slow = codes.replace_strict(others, [clean(v) for v in others], default=None, return_dtype=pl.String)
+    return pl.select(pl.when(pl.lit(ascii_)).then(pl.lit(fast)).otherwise(pl.lit(slow))).to_series().alias(codes.name)
 
 
 def _detail(exc: ValidationError, what: str) -> str:
@@ -68,10 +86,151 @@ def verdict(user_type: str | None, code: str | None) -> tuple[str | None, str | 
     return _person(code) if user_type == "persona" else _company(code)
 
 
-def verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """For distinct (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
-    results = [verdict(t, c) for t, c in pairs.iter_rows()]
+def verdicts_one_by_one(pairs: pl.DataFrame) -> pl.DataFrame:
+    """For (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio, asking stdnum for each."""
+    results = [verdict(t, c) for t, c in pairs.select("_tipo", "_cf").iter_rows()]
     return pairs.with_columns(
         pl.Series("_cf_esito", [r[0] for r in results], dtype=pl.String),
         pl.Series("_cf_dettaglio", [r[1] for r in results], dtype=pl.String),
     )
+
+
+def verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
+    """For distinct (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
+    plain = pl.col("_cf").is_null() | pl.col("_cf").str.contains(r"^[A-Z0-9]*$")
+    fast = _with_facts(pairs.filter(plain))
+    fast = fast.with_columns(*_verdict_exprs(pl.col("_tipo"), pl.col("_cf"))).select(*pairs.columns, "_cf_esito", "_cf_dettaglio")
+    rest = verdicts_one_by_one(pairs.filter(~plain))
+    return pl.concat([fast, rest], how="vertical") if rest.height else fast
+
+
+# -- stdnum's checks as polars operations, for codes of A-Z and 0-9 only -----------------------
+
+# stdnum.it.codicefiscale: the pattern, the odd-position values, the month letters, and the
+# letters that replace digits in the date for namesakes (omocodia).
+_CF_PATTERN = (r"^[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST]{1}[0-9LMNPQRSTUV]{2}"
+               r"[A-Z]{1}[0-9LMNPQRSTUV]{3}[A-Z]{1}$")
+_ODD = (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23)
+_MONTH_LETTERS = "ABCDEHLMPRST"
+_DATE_DIGITS = {**{c: i for i, c in enumerate("0123456789")}, **{c: i for i, c in enumerate("LMNPQRSTUV")}}
+_IVA_OFFICES = (120, 121, 888, 999)  # besides 001-100
+_MSG = {
+    ("cf", "format"): _detail(InvalidFormat(), "un codice fiscale"),
+    ("cf", "checksum"): _detail(InvalidChecksum(), "un codice fiscale"),
+    ("cf", "component"): _detail(InvalidComponent(), "un codice fiscale"),
+    ("iva", "format"): _detail(InvalidFormat(), "una partita IVA"),
+    ("iva", "checksum"): _detail(InvalidChecksum(), "una partita IVA"),
+    ("iva", "component"): _detail(InvalidComponent(), "una partita IVA"),
+}
+
+
+def _table(width: int, value) -> pl.Series:
+    """Lookup table indexed by position * 256 + byte: value(position, character) or 0."""
+    return pl.Series(
+        [value(i, chr(b)) or 0 if chr(b).isalnum() and chr(b).isascii() else 0 for i in range(width) for b in range(256)],
+        dtype=pl.Int64,
+    )
+
+
+def _even(c: str) -> int:
+    return int(c) if c.isdigit() else ord(c.upper()) - 65
+
+
+# One table for all the codice fiscale's numbers, packed in bit fields of the sum (none can
+# carry into the next): check sum of the first 15 characters (codicefiscale.calc_check_digit:
+# odd positions by stdnum's table, even ones A=0 / 0=0) in bits 0-9, then the birth date's
+# two-digit year (bits 10-16), month letter (17-20), day, +40 for women (21-27), and the value
+# of the 16th character, the check letter (28-32).
+_FIELDS = ((0, 1023), (10, 127), (17, 15), (21, 127), (28, 31))
+_DAYS_IN_MONTH = pl.Series([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 0, 0, 0], dtype=pl.Int64)
+
+
+def _cf_value(i: int, c: str) -> int:
+    check = (_ODD[_even(c)] if i % 2 == 0 else _even(c)) if i < 15 else 0
+    year = {6: 10, 7: 1}.get(i, 0) * _DATE_DIGITS.get(c, 0)
+    month = _MONTH_LETTERS.index(c) + 1 if i == 8 and c in _MONTH_LETTERS else 0
+    day = {9: 10, 10: 1}.get(i, 0) * _DATE_DIGITS.get(c, 0)
+    last = _even(c) if i == 15 and c.isalpha() else 0
+    return check + (year << 10) + (month << 17) + (day << 21) + (last << 28)
+
+
+_CF_TABLE = _table(16, _cf_value)
+# luhn.checksum on 11 digits: from the right, every second digit doubled with its digits summed.
+_LUHN_TABLE = _table(11, lambda i, c: (int(c) if i % 2 == 0 else sum(divmod(2 * int(c), 10))) if c.isdigit() else 0)
+
+
+def _positional_sum(codes: pl.Series, width: int, table: pl.Series) -> pl.Series:
+    """For codes of exactly `width` ASCII characters: sum over positions of table[position * 256 + byte]."""
+    offsets = pl.Series([list(range(0, width * 256, 256))], dtype=pl.Array(pl.Int32, width))
+    chars = codes.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, width)).cast(pl.Array(pl.Int32, width))
+    index = pl.select(pl.lit(chars) + pl.lit(offsets).first()).to_series().reshape((-1,))
+    return table.gather(index).reshape((-1, width)).arr.sum()
+
+
+def _fixed(codes: pl.Series, width: int) -> pl.Series:
+    """Codes padded with '0' or cut to `width` characters (facts of other lengths are never read)."""
+    return codes.fill_null("").str.pad_end(width, "0").str.slice(0, width)
+
+
+def _valid_day(yy: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Whether the day exists; two-digit years read as 1920-2019 (stdnum's default)."""
+    year = yy + 1900 + pl.when(yy < 20).then(100).otherwise(0)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last = pl.lit(_DAYS_IN_MONTH).gather(month) + pl.when(leap & (month == 2)).then(1).otherwise(0)
+    return (day >= 1) & (day <= last)
+
+
+def _with_facts(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of plain codes plus the columns the verdict reads (_f_*)."""
+    code = pairs["_cf"]
+    total = _positional_sum(_fixed(code, 16), 16, _CF_TABLE)
+    check, yy, month, day, last = (pl.lit((total // (1 << shift)) % (mask + 1)) for shift, mask in _FIELDS)
+    c = pl.col("_cf")
+    return pairs.with_columns(
+        _f_len=c.str.len_bytes(),
+        _f_digits=c.str.contains(r"^[0-9]+$"),
+        _f_format=c.str.contains(_CF_PATTERN),
+        _f_check=check % 26 == last,
+        _f_date=_valid_day(yy, month, day % 40),
+        _f_luhn=pl.lit(_positional_sum(_fixed(code, 11), 11, _LUHN_TABLE)) % 10 == 0,
+        _f_office=c.str.slice(7, 3).cast(pl.Int64, strict=False),
+        _f_firm=c.str.slice(0, 7).cast(pl.Int64, strict=False),
+    )
+
+
+def _verdict_exprs(tipo: pl.Expr, code: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(_cf_esito, _cf_dettaglio) equal to `verdict` on codes of A-Z and 0-9, reading _with_facts' columns."""
+    length, digits, luhn_ok, office = pl.col("_f_len"), pl.col("_f_digits"), pl.col("_f_luhn"), pl.col("_f_office")
+    eleven = (length == 11) & digits
+    sixteen = length == 16
+    person = tipo == "persona"
+    hint = pl.when(digits & (length < 11)).then(pl.lit(" (se inizia con 0, formattare la colonna come testo)")).otherwise(pl.lit(""))
+    # (condition, esito, dettaglio), first match wins, in the order of _person / _company and stdnum.
+    cases = [
+        (code.is_null() | tipo.is_null(), None, None),
+        (person & eleven & luhn_ok, TEMPORARY, None),
+        (person & eleven, INVALID, "codice numerico di 11 cifre con cifra di controllo errata"),
+        (person & ~sixteen, INVALID, length.cast(pl.String) + " caratteri invece di 16"),
+        # codicefiscale.validate, for people and for firms identified by a codice fiscale
+        (sixteen & ~pl.col("_f_format"), INVALID, _MSG["cf", "format"]),
+        (sixteen & ~pl.col("_f_check"), INVALID, _MSG["cf", "checksum"]),
+        (sixteen & ~pl.col("_f_date"), INVALID, _MSG["cf", "component"]),
+        (sixteen, OK, None),
+        # iva.validate, for firms
+        (eleven & (pl.col("_f_firm") == 0), INVALID, _MSG["iva", "format"]),
+        (eleven & ~(office.is_between(1, 100) | office.is_in(_IVA_OFFICES)), INVALID, _MSG["iva", "component"]),
+        (eleven & ~luhn_ok, INVALID, _MSG["iva", "checksum"]),
+        (eleven, OK, None),
+    ]
+    other = length.cast(pl.String) + " caratteri: attese 11 cifre (partita IVA) o 16 caratteri" + hint
+
+    def chain(pick: int, otherwise) -> pl.Expr:
+        def value(v):
+            return v if isinstance(v, pl.Expr) else pl.lit(v, dtype=pl.String)
+
+        expr = pl.when(cases[0][0]).then(value(cases[0][pick]))
+        for case in cases[1:]:
+            expr = expr.when(case[0]).then(value(case[pick]))
+        return expr.otherwise(value(otherwise))
+
+    return chain(1, INVALID).alias("_cf_esito"), chain(2, other).alias("_cf_dettaglio")

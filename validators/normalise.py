@@ -29,6 +29,16 @@ def _mapped(column: str, mapping_fn, dtype=pl.String) -> pl.Expr:
     )
 
 
+def _per_distinct(column: str, make, dtype) -> pl.Expr:
+    """Evaluate the vectorised expression make(column) once per distinct value, then map back."""
+    def run(s: pl.Series) -> pl.Series:
+        distinct = s.unique().drop_nulls()
+        values = distinct.to_frame(column).select(make(column)).to_series()
+        return s.replace_strict(distinct, values, default=None, return_dtype=dtype)
+
+    return pl.col(column).map_batches(run, return_dtype=dtype)
+
+
 def parse_dates(column: str) -> pl.Expr:
     """Excel dates (ISO text from calamine), dd/mm/yyyy, d/m/yy, yyyy-mm-dd, or Excel serials."""
     s = pl.col(column).str.strip_chars()
@@ -86,14 +96,16 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     programmes = cat.programme_aliases()
     modalities = cat.modality_aliases()
     known = set(cat.services)
-    minutes, minutes_bad = _whole_minutes("Durata (min)")
+    # Dates and durations have few distinct values: parse each once.
+    minutes = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[0], pl.Int64)
+    minutes_bad = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[1], pl.Boolean).fill_null(False)
     out = frame.with_columns(
-        parse_dates("Data").alias("_data"),
+        _per_distinct("Data", parse_dates, pl.Date).alias("_data"),
         _mapped("Codice servizio", service_code_part).alias("_codice_testo"),
         _mapped("Programma", lambda v: programmes.get(norm_key(v))).alias("_programma_noto"),
         _mapped("Tipo utente", lambda v: USER_TYPES.get(norm_key(v))).alias("_tipo"),
         _mapped("Modalità", lambda v: modalities.get(norm_key(v))).alias("_modalita"),
-        _mapped("Codice fiscale", fiscal.clean).alias("_cf"),
+        pl.col("Codice fiscale").map_batches(fiscal.clean_column, return_dtype=pl.String).alias("_cf"),
         _mapped("Operatore", lambda v: " ".join(v.split()).casefold()).alias("_operatore"),
         _mapped("Sede", lambda v: " ".join(v.split())).alias("_sede"),
         minutes.alias("_durata"),

@@ -1,0 +1,293 @@
+"""Deterministic generator of realistic, coherent registers (for the tests and the benchmarks).
+
+Every fact comes from the catalogue: which services a person or a firm may receive under a
+programme, their prerequisites (always registered earlier or the same day), their standard
+durations (recorded durations stay inside [minimum, maximum]) and the programmes' validity.
+People get valid, unique codici fiscali, firms valid partite IVA; dates are working days of the
+period, never after `today`; operators never work more than a day's minutes; no row repeats.
+
+    rows = generate_rows(5000, month="2026-10", seed=1)
+    write_xlsx("registro.xlsx", rows)
+
+    python -m benchmarks.generator registro.xlsx --righe 1000000 --mese 2025
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import datetime as dt
+import itertools
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.calendar_it import months_before, parse_period, working_days
+from benchmarks.people import Registry
+from benchmarks.writers import write_csv, write_xlsx
+
+__all__ = ["OFFICES", "Register", "generate", "generate_rows", "history_rows", "write_csv", "write_xlsx"]
+
+# The CPI towns of the Marche, weighted by the size of their catchment.
+OFFICES: dict[str, int] = {
+    "Ancona": 16, "Jesi": 8, "Senigallia": 7, "Fabriano": 5, "Macerata": 9, "Civitanova Marche": 8,
+    "Pesaro": 12, "Fano": 9, "Urbino": 4, "Ascoli Piceno": 8, "San Benedetto del Tronto": 8,
+    "Fermo": 9, "Tolentino": 4,
+}
+NOTES = ("primo colloquio", "richiamare la persona", "documenti consegnati", "su appuntamento",
+         "inviato CV all'azienda", "colloquio telefonico", "in attesa di riscontro", "aggiornata la SAP")
+DEFAULT_PROGRAMME_SHARE = 0.62  # people with no specific programme; the others share the rest
+FIRM_SHARE = 0.07  # journeys of firms among all journeys
+PERSON_AGES = (16, 67)
+JOURNEY_SIZES, JOURNEY_WEIGHTS = (1, 2, 3, 4, 5, 6), (28, 28, 20, 12, 8, 4)
+_JOURNEY_CUMULATIVE = list(itertools.accumulate(JOURNEY_WEIGHTS))
+LOAD_FACTOR = 0.7  # staff is sized so that the busiest day of an office uses 70% of its minutes
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """What the generator needs to know about one registrable service."""
+
+    code: str
+    long_text: str
+    programmes: tuple[str, ...] | None
+    low: int | None  # recorded durations are drawn in [low, high]
+    high: int | None
+    average: int | None
+    counts: bool  # whether its minutes count toward an operator's day (validator's rule)
+    prerequisites: tuple[str, ...]
+    weight: float
+
+
+@dataclass
+class Register:
+    """A generated register: rows of the period, rows of the months before, injected mistakes."""
+
+    rows: list[list]
+    history: list[list] = field(default_factory=list)
+    injected: list[tuple[int, str]] = field(default_factory=list)  # (index in rows, rule id)
+    operators: dict[str, list[str]] = field(default_factory=dict)  # office -> operator names
+
+
+class _Catalogue:
+    """The catalogue's facts, arranged for drawing journeys quickly."""
+
+    def __init__(self, cat, first: dt.date, last: dt.date, workday_minutes: int):
+        self.cat = cat
+        self.default = cat.default_programme.code
+        # Only programmes in force over the whole period are ever used.
+        self.programmes = [p.code for p in cat.programmes if p.valid_on(first) and p.valid_on(last)]
+        self.offers: dict[str, _Offer] = {}
+        for s in cat.registrable:
+            if s.automatic_from:
+                continue  # JA registers it by itself
+            d = s.duration
+            low = d.minimum if d else None
+            high = (d.maximum or (d.average and 2 * d.average) or (low and 2 * low)) if d else None
+            average = d.average if d else None
+            bound = (d.maximum if d and d.maximum is not None else average)
+            self.offers[s.code] = _Offer(
+                s.code, f"{s.code} - {s.name}", s.programmes, low, high, average,
+                bound is not None and bound <= workday_minutes,
+                tuple(p.code for p in s.prerequisites), 1.0 / (average or 60),
+            )
+        self._targets = {s.code: s.target for s in cat.registrable}
+        self._pools: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
+        self._depth: dict[str, int] = {}
+
+    def eligible(self, code: str, kind: str, programme: str, seen=()) -> bool:
+        """Whether the service, and every prerequisite before it, fits this user and programme."""
+        offer = self.offers.get(code)
+        if offer is None or self._targets[code] not in (kind, "entrambi") or code in seen:
+            return False
+        if offer.programmes is not None and programme not in offer.programmes:
+            return False
+        return all(self.eligible(p, kind, programme, (*seen, code)) for p in offer.prerequisites)
+
+    def pool(self, kind: str, programme: str) -> tuple[list[str], list[float]]:
+        """(codes, cumulative weights) of the services a user may receive; short ones are commoner."""
+        key = (kind, programme)
+        if key not in self._pools:
+            codes = [c for c in self.offers if self.eligible(c, kind, programme)]
+            self._pools[key] = (codes, list(itertools.accumulate(self.offers[c].weight for c in codes)))
+        return self._pools[key]
+
+    def programmes_for(self, kind: str) -> list[str]:
+        """The default programme and those some service for this kind of user is reserved to."""
+        named = {p for c, o in self.offers.items() if self._targets[c] in (kind, "entrambi") for p in o.programmes or ()}
+        return [p for p in self.programmes if (p == self.default or p in named) and self.pool(kind, p)[0]]
+
+    def depth(self, code: str) -> int:
+        """Length of the longest prerequisite chain before the service."""
+        if code not in self._depth:
+            self._depth[code] = 1 + max((self.depth(p) for p in self.offers[code].prerequisites), default=-1)
+        return self._depth[code]
+
+    def journey(self, rng: random.Random, kind: str, programme: str) -> list[str]:
+        """Services for one user, prerequisites included, in an order that respects them."""
+        codes, cumulative = self.pool(kind, programme)
+        size = rng.choices(JOURNEY_SIZES, cum_weights=_JOURNEY_CUMULATIVE)[0]
+        chosen: dict[str, None] = {}
+        for code in rng.choices(codes, cum_weights=cumulative, k=size):
+            self._with_prerequisites(code, chosen)
+        return sorted(chosen, key=self.depth)
+
+    def _with_prerequisites(self, code: str, chosen: dict[str, None]) -> None:
+        for p in self.offers[code].prerequisites:
+            self._with_prerequisites(p, chosen)
+        chosen[code] = None
+
+
+def _load_catalogue(catalogue):
+    from validators.catalogue import Catalogue, load_catalogue
+
+    return catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+
+
+def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, error_rate: float = 0.0, *,
+             today: dt.date | None = None, history_months: int = 0, workday_minutes: int = 432,
+             catalogue=None) -> Register:
+    """A register of `n_rows` rows dated in `month` ('AAAA-MM', or 'AAAA' for a year).
+
+    `history_months` earlier months are generated too (journeys that started before the period);
+    with `error_rate` > 0 that share of the period's rows gets one known mistake each.
+    """
+    rng = random.Random(seed)
+    first, last = parse_period(month)
+    if today is not None:
+        last = min(last, today)
+    start = months_before(first, history_months) if history_months else first
+    days = working_days(start, last)
+    current_from = bisect.bisect_left(days, first)
+    if current_from >= len(days):
+        raise ValueError(f"nessun giorno lavorativo nel periodo {month} fino a {today}")
+    names = list(offices or OFFICES)
+    office_weights = list(itertools.accumulate(OFFICES.get(o, 6) for o in names))
+    cat = _Catalogue(_load_catalogue(catalogue), start, last, workday_minutes)
+    people = Registry(rng)
+    # Draw journeys until the period holds n_rows rows. A row: [day index, office index, kind,
+    # code fiscal, programme, service code, minutes recorded or None, minutes counted].
+    drafts: list[list] = []
+    current = 0
+    born_ref = days[-1]
+    person_programmes = cat.programmes_for("persona")
+    person_weights = _cumulative(person_programmes, cat.default, DEFAULT_PROGRAMME_SHARE)
+    firm_programmes = cat.programmes_for("azienda")
+    firm_weights = _cumulative(firm_programmes, cat.default, 0.85)
+    n_days = len(days)
+    draw = rng.random
+    while current < n_rows:
+        if draw() < FIRM_SHARE:
+            kind, user = "azienda", people.firm(born_ref)
+            programme = rng.choices(firm_programmes, cum_weights=firm_weights)[0]
+        else:
+            kind, user = "persona", people.person(born_ref, PERSON_AGES)
+            programme = rng.choices(person_programmes, cum_weights=person_weights)[0]
+        office = bisect.bisect_left(office_weights, draw() * office_weights[-1])
+        day = int(draw() * n_days)
+        for i, code in enumerate(cat.journey(rng, kind, programme)):
+            if i and draw() > 0.45:
+                day += 1 + int(draw() * 12)  # next visit within a few weeks
+            if day >= n_days:
+                break  # the journey goes on after the period
+            offer = cat.offers[code]
+            minutes = None
+            if offer.low is not None and draw() < 0.9:
+                minutes = offer.low + 5 * int(draw() * ((offer.high - offer.low) // 5 + 1))
+            counted = (minutes if minutes is not None else offer.average or 0) if offer.counts else 0
+            drafts.append([day, office, kind, user, programme, code, minutes, counted])
+            if day >= current_from:
+                current += 1
+                if current == n_rows:
+                    break
+    operators = _assign_operators(drafts, names, people, rng, workday_minutes)
+    drafts.sort(key=lambda d: (d[0], d[1], d[8]))
+    rows = [_row(d, days, names, operators, cat, rng) for d in drafts]
+    split = next((i for i, d in enumerate(drafts) if d[0] >= current_from), len(drafts))
+    register = Register(rows[split:], rows[:split], [], {names[i]: ops for i, ops in enumerate(operators)})
+    if error_rate > 0:
+        from benchmarks.mistakes import inject
+
+        register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first)
+    return register
+
+
+def _cumulative(programmes: list[str], default: str, share: float) -> list[float]:
+    """Cumulative weights: `share` for the default programme, the rest split evenly."""
+    rest = (1 - share) / max(1, len(programmes) - 1)
+    return list(itertools.accumulate(share if p == default else rest for p in programmes))
+
+
+def _assign_operators(drafts, names, people, rng, limit) -> list[list[str]]:
+    """Give every row an operator of its office whose day still has room; size each office's staff."""
+    load: dict[tuple[int, int], int] = {}
+    for d in drafts:
+        load[d[1], d[0]] = load.get((d[1], d[0]), 0) + d[7]
+    busiest = [0] * len(names)
+    for (office, _), minutes in load.items():
+        busiest[office] = max(busiest[office], minutes)
+    operators = [[people.operator() for _ in range(max(2, math.ceil(b / (limit * LOAD_FACTOR))))] for b in busiest]
+    used: dict[tuple[int, int, int], int] = {}
+    for d in drafts:
+        staff = operators[d[1]]
+        first = int(rng.random() * len(staff))
+        for k in range(len(staff)):
+            who = (first + k) % len(staff)
+            key = (d[1], who, d[0])
+            if used.get(key, 0) + d[7] <= limit:
+                break
+        else:  # everybody is full that day: the office takes on one more operator
+            staff.append(people.operator())
+            who = len(staff) - 1
+            key = (d[1], who, d[0])
+        used[key] = used.get(key, 0) + d[7]
+        d.append(who)
+    return operators
+
+
+def _row(d, days, names, operators, cat: _Catalogue, rng: random.Random) -> list:
+    """One register row in contract column order, with the spellings offices really use."""
+    day, office, kind, user, programme, code, minutes, _, who = d
+    if programme == cat.default:
+        programme_text = None if rng.random() < 0.6 else programme
+    else:
+        programme_text = programme
+    code_text = cat.offers[code].long_text if rng.random() < 0.15 else code
+    modality = "In presenza" if rng.random() < 0.75 else "A distanza"
+    note = rng.choice(NOTES) if rng.random() < 0.08 else None
+    return [days[day], names[office], operators[office][who], "Persona" if kind == "persona" else "Azienda",
+            user, programme_text, code_text, minutes, modality, note]
+
+
+def generate_rows(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, error_rate: float = 0.0,
+                  **kwargs) -> list[list]:
+    """The rows of a generated register (contract column order: Data ... Note)."""
+    return generate(n_rows, month, seed, offices, error_rate, **kwargs).rows
+
+
+def history_rows(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, **kwargs) -> list[list]:
+    """The month before `month` of the same generated register (for --storico)."""
+    return generate(n_rows, month, seed, offices, history_months=1, **kwargs).history
+
+
+def main(argv=None) -> None:
+    """Command line: write a generated register (.xlsx or .csv)."""
+    parser = argparse.ArgumentParser(description="Genera un registro realistico e coerente (.xlsx o .csv).")
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--righe", type=int, default=5000)
+    parser.add_argument("--mese", default="2026-10", help="AAAA-MM oppure AAAA (un anno)")
+    parser.add_argument("--seme", type=int, default=1)
+    parser.add_argument("--errori", type=float, default=0.0, help="quota di righe con un errore (0-1)")
+    parser.add_argument("--oggi", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--storico", type=Path, help="scrive anche il mese precedente in questo file")
+    args = parser.parse_args(argv)
+    register = generate(args.righe, args.mese, args.seme, error_rate=args.errori, today=args.oggi,
+                        history_months=1 if args.storico else 0)
+    for path, rows in ((args.file, register.rows), (args.storico, register.history)):
+        if path:
+            (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(path, rows)
+
+
+if __name__ == "__main__":
+    main()

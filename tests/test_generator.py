@@ -1,0 +1,112 @@
+"""The generator of realistic registers: coherent (the validator finds nothing), deterministic, readable."""
+
+import datetime as dt
+from collections import Counter
+
+import openpyxl
+import polars as pl
+import pytest
+from stdnum.it import codicefiscale, iva
+
+from benchmarks.calendar_it import working_days
+from benchmarks.generator import generate, generate_rows, history_rows, write_csv, write_xlsx
+from benchmarks.mistakes import ROW_MISTAKES
+from validators.api import validate
+from validators.catalogue import load_catalogue
+from validators.text import service_code_part
+
+MONTH, TODAY = "2026-10", dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def register():
+    return generate(6000, MONTH, seed=7, today=TODAY)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_un_registro_generato_realistico_di_5000_righe_non_da_errori_ne_avvisi(tmp_path, register, suffix):
+    path = tmp_path / f"registro{suffix}"
+    (write_xlsx if suffix == ".xlsx" else write_csv)(path, register.rows)
+    report = validate([path], month=MONTH, today=TODAY)
+    assert report.rows == len(register.rows) >= 5000
+    assert [p.message for p in report.problems] == []
+    offices = Counter(r[1] for r in register.rows)
+    operators = {r[2] for r in register.rows}
+    assert len(offices) >= 10 and len(operators) >= 3 * len(offices)
+
+
+def test_il_registro_generato_e_coerente_con_il_catalogo(register):
+    cat = load_catalogue()
+    days = set(working_days(dt.date(2026, 10, 1), dt.date(2026, 10, 31)))
+    firsts: dict[tuple[str, str], dt.date] = {}
+    for day, _, _, kind, code, _, service, _, _, _ in sorted(register.rows, key=lambda r: r[0]):
+        firsts.setdefault((code, service_code_part(service)), day)
+    for day, office, operator, kind, code, programme, service, minutes, modality, _ in register.rows:
+        s = cat.services[service_code_part(service)]
+        assert day in days and s.registrable and not s.automatic_from
+        assert s.serves(kind.lower())
+        assert s.allows_programme(programme or cat.default_programme.code)
+        assert cat.programme(programme or cat.default_programme.code).valid_on(day)
+        assert (codicefiscale.is_valid(code) if len(code) == 16 else kind == "Azienda" and iva.is_valid(code))
+        if minutes is not None:
+            assert s.duration.minimum <= minutes <= s.duration.maximum
+        for p in s.prerequisites:
+            assert firsts[(code, p.code)] <= day
+        assert modality in ("In presenza", "A distanza")
+    keys = [(r[4], service_code_part(r[6]), r[0], r[2]) for r in register.rows]
+    assert len(keys) == len(set(keys))
+
+
+def test_con_lo_stesso_seme_il_registro_e_identico_byte_per_byte(tmp_path):
+    a, b = generate_rows(800, MONTH, seed=3), generate_rows(800, MONTH, seed=3)
+    assert a == b and a != generate_rows(800, MONTH, seed=4)
+    for name, rows in (("a", a), ("b", b)):
+        write_xlsx(tmp_path / f"{name}.xlsx", rows)
+        write_csv(tmp_path / f"{name}.csv", rows)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_xlsx_e_csv_generati_si_rileggono_con_openpyxl_calamine_e_polars(tmp_path):
+    rows = generate_rows(300, MONTH, seed=5)
+    write_xlsx(tmp_path / "r.xlsx", rows)
+    write_csv(tmp_path / "r.csv", rows)
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Registro"]
+    back = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [[r[0].date(), *r[1:]] for r in back] == rows
+    frame = pl.read_excel(tmp_path / "r.xlsx", engine="calamine", sheet_name="Registro")
+    assert frame["Data"].to_list() == [r[0] for r in rows]
+    assert frame["Durata (min)"].to_list() == [r[7] for r in rows]
+    assert frame["Codice fiscale"].to_list() == [r[4] for r in rows]
+    text = pl.read_csv(tmp_path / "r.csv", separator=";", infer_schema=False)
+    assert text["Data"].to_list() == [f"{r[0]:%d/%m/%Y}" for r in rows]
+    assert text["Operatore"].to_list() == [r[2] for r in rows]
+
+
+def test_con_lo_storico_del_mese_prima_le_sequenze_sono_complete(tmp_path):
+    register = generate(3000, MONTH, seed=11, today=TODAY, history_months=1)
+    assert register.history and all(r[0] < dt.date(2026, 10, 1) for r in register.history)
+    assert history_rows(3000, MONTH, seed=11, today=TODAY) == register.history
+    write_xlsx(tmp_path / "ottobre.xlsx", register.rows)
+    write_csv(tmp_path / "settembre.csv", register.history)
+    with_history = validate([tmp_path / "ottobre.xlsx"], history=[tmp_path / "settembre.csv"], month=MONTH, today=TODAY)
+    assert with_history.problems == []
+    alone = validate([tmp_path / "ottobre.xlsx"], month=MONTH, today=TODAY)
+    assert alone.problems and {p.rule for p in alone.problems} == {"sequenza.prerequisito_assente"}
+
+
+def test_nessuna_data_dopo_oggi():
+    rows = generate_rows(1000, MONTH, seed=2, today=dt.date(2026, 10, 14))
+    assert max(r[0] for r in rows) <= dt.date(2026, 10, 14)
+
+
+def test_ogni_errore_iniettato_e_segnalato_sulla_sua_riga(tmp_path):
+    register = generate(3000, MONTH, seed=9, error_rate=0.05, today=TODAY)
+    assert {rule for _, rule in register.injected} == set(ROW_MISTAKES)
+    copies = sum(1 for _, rule in register.injected if rule == "riga.duplicata")
+    assert len(register.injected) == round((len(register.rows) - copies) * 0.05)
+    write_xlsx(tmp_path / "errori.xlsx", register.rows)
+    report = validate([tmp_path / "errori.xlsx"], month=MONTH, today=TODAY)
+    found = {(p.row, p.rule) for p in report.problems}
+    missing = [(i + 2, rule) for i, rule in register.injected if (i + 2, rule) not in found]
+    assert missing == []
