@@ -34,8 +34,15 @@ def _workbook_for(path: Path, sheet_name: str | None):
         wb = Workbook()
         ws = wb.active
         ws.title = "Registro"
+        widths: dict[int, int] = {}
         for row in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)):
             ws.append([defuse(v) for v in row])
+            for j, v in enumerate(row, start=1):
+                widths[j] = max(widths.get(j, 8), min(len(v) + 2, 40))
+        from openpyxl.utils import get_column_letter
+
+        for j, width in widths.items():  # a CSV has no column widths: size them to the content
+            ws.column_dimensions[get_column_letter(j)].width = width
         return wb, ws
     raise UsageError(f"--annota funziona con registri .xlsx, .xlsm o .csv, non con '{path.name}'.")
 
