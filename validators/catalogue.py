@@ -424,7 +424,8 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 def _load(path: str) -> Catalogue:
     try:
         with open(path, encoding="utf-8") as fh:
-            raw = yaml.safe_load(fh)
+            # libyaml's loader when available: same values, 5 times faster than the Python one.
+            raw = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CatalogueError(f"Catalogo '{path}': file non trovato.") from None
     except UnicodeDecodeError:

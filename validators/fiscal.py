@@ -96,12 +96,38 @@ def verdicts_one_by_one(pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """For distinct (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
-    plain = pl.col("_cf").is_null() | pl.col("_cf").str.contains(r"^[A-Z0-9]*$")
-    fast = _with_facts(pairs.filter(plain))
-    fast = fast.with_columns(*_verdict_exprs(pl.col("_tipo"), pl.col("_cf"))).select(*pairs.columns, "_cf_esito", "_cf_dettaglio")
-    rest = verdicts_one_by_one(pairs.filter(~plain))
-    return pl.concat([fast, rest], how="vertical") if rest.height else fast
+    """For (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
+    return pairs.with_columns(row_verdicts(pairs["_tipo"], pairs["_cf"]))
+
+
+def row_verdicts(types: pl.Series, codes: pl.Series) -> pl.DataFrame:
+    """_cf_esito and _cf_dettaglio for each row; every distinct code is checked once, for both types."""
+    table = _verdicts_by_code(codes.unique().drop_nulls())
+    position = codes.replace_strict(table["_cf"], pl.int_range(table.height, eager=True), default=None,
+                                    return_dtype=pl.Int64)
+    rows = table.drop("_cf").select(pl.all().gather(position))  # no code: a null position, a row of nulls
+    person = types == "persona"
+    return pl.DataFrame({
+        name: pl.select(pl.when(types.is_null()).then(None).when(person).then(rows[f"{name}_p"]).otherwise(rows[f"{name}_a"]))
+        .to_series()
+        for name in ("_cf_esito", "_cf_dettaglio")
+    })
+
+
+def _verdicts_by_code(codes: pl.Series) -> pl.DataFrame:
+    """_cf plus the verdict as a person (_p) and as a firm (_a) for distinct, non-null codes."""
+    plain = codes.str.contains(r"^[A-Z0-9]*$")
+    facts = _with_facts(codes.filter(plain).to_frame("_cf"))
+    columns = {}
+    for kind, suffix in (("persona", "_p"), ("azienda", "_a")):
+        esito, dettaglio = _verdict_exprs(pl.lit(kind), pl.col("_cf"))
+        columns |= {f"_cf_esito{suffix}": esito, f"_cf_dettaglio{suffix}": dettaglio}
+    fast = facts.select("_cf", **columns)
+    others = codes.filter(~plain)
+    if not others.len():
+        return fast
+    slow = [(c, *verdict("persona", c), *verdict("azienda", c)) for c in others]
+    return pl.concat([fast, pl.DataFrame(slow, schema=fast.schema, orient="row")])
 
 
 # -- stdnum's checks as polars operations, for codes of A-Z and 0-9 only -----------------------

@@ -118,6 +118,5 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         .otherwise(pl.col("_programma_noto"))
         .alias("_programma"),
     )
-    verdicts = fiscal.verdicts(out.select("_tipo", "_cf").unique())
-    out = out.join(verdicts, on=["_tipo", "_cf"], how="left", nulls_equal=True, maintain_order="left")
+    out = out.with_columns(fiscal.row_verdicts(out["_tipo"], out["_cf"]))
     return out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")

@@ -6,6 +6,7 @@ dates, numbers and codes themselves. Each row keeps the number the user sees in 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass
@@ -150,35 +151,53 @@ def _read_excel(path: Path, sheet: str | None) -> RawRegister:
     return _shape(data, file, name)
 
 
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """(text, True if it was UTF-8): UTF-8 with or without BOM, else Windows-1252."""
+    try:
+        return raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), False
+
+
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 (what Italian Excel writes)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return _decode(raw)[0]
+
+
+def head_lines(text: str, count: int) -> list[str]:
+    """text.splitlines()[:count], without splitting a whole large file."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > count or size >= len(text):
+            return lines[:count]  # with more lines than asked, the first ones are all complete
+        size *= 4
 
 
 def sniff_delimiter(text: str) -> str:
     """';' or ',' or tab, whichever splits the first non-empty lines best."""
-    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
+    lines = [ln for ln in head_lines(text, HEADER_SEARCH_ROWS) if ln.strip()]
     counts = {d: sum(ln.count(d) for ln in lines) for d in (";", ",", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
 def _read_csv(path: Path) -> RawRegister:
     file = str(path)
-    text = decode_text(path.read_bytes())
+    raw = path.read_bytes()
+    text, utf8 = _decode(raw)
     if not text.strip():
         raise _unreadable(file, "il file è vuoto")
     delimiter = sniff_delimiter(text)
     # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
     # synthetic header line as wide as the widest of the first lines (row numbers are unchanged).
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 1])), delimiter=delimiter))
+    head = list(csv.reader(io.StringIO("\n".join(head_lines(text, HEADER_SEARCH_ROWS + 1))), delimiter=delimiter))
     width = max((len(r) for r in head), default=1)
     names = delimiter.join(f"c{j}" for j in range(width))
+    # A UTF-8 file is passed on as it is (without its BOM), anything else re-encoded as UTF-8.
+    body = raw.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
     try:
         data = pl.read_csv(
-            io.BytesIO((names + "\n" + text).encode("utf-8")),
+            io.BytesIO(names.encode("utf-8") + b"\n" + body),
             has_header=True,
             infer_schema=False,
             separator=delimiter,

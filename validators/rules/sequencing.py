@@ -19,14 +19,16 @@ def _prerequisites(ctx: Context) -> pl.DataFrame:
         (s.code, p.code, cat.services[p.code].name, p.severity, p.source)
         for s in cat.registrable for p in s.prerequisites
     ]
-    return pl.DataFrame(rows, schema=["_codice", "_seq_prereq", "_seq_nome", "_seq_gravita", "_seq_fonte"], orient="row")
+    return pl.DataFrame(rows, schema={c: pl.String for c in ("_codice", "_seq_prereq", "_seq_nome", "_seq_gravita", "_seq_fonte")},
+                        orient="row")
 
 
 def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     """Add _seq_* columns: 'invertito' or 'assente' for rows whose prerequisite is out of order."""
     usable = pl.col("_cf").is_not_null() & pl.col("_codice").is_not_null() & pl.col("_data").is_not_null()
-    firsts = (
-        frame.filter(usable)
+    prerequisites = _prerequisites(ctx)
+    firsts = (  # only for the services that are some service's prerequisite
+        frame.filter(usable & pl.col("_codice").is_in(prerequisites["_seq_prereq"].unique().implode()))
         .group_by("_cf", "_codice")
         .agg(pl.col("_data").min().alias("_seq_data_prereq"))
         .rename({"_codice": "_seq_prereq"})
@@ -34,7 +36,7 @@ def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
     found = (
         frame.filter(usable & ~pl.col("_storico"))
         .select("_idx", "_cf", "_codice", "_data")
-        .join(_prerequisites(ctx), on="_codice")
+        .join(prerequisites, on="_codice")
         .join(firsts, on=["_cf", "_seq_prereq"], how="left")
         .with_columns(
             pl.when(pl.col("_seq_data_prereq").is_null()).then(pl.lit("assente"))
