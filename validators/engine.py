@@ -16,10 +16,9 @@ from pandera.api.polars.types import PolarsData
 from validators.report import Problem
 from validators.rules.checks import row_checks
 from validators.rules.context import Context, RowCheck
-from validators.rules.crossrow import annotate as annotate_crossrow
+from validators.rules import crossrow, sequencing
 from validators.rules.crossrow import crossrow_checks
 from validators.rules.registry import RULES, rule
-from validators.rules.sequencing import annotate as annotate_sequencing
 from validators.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
@@ -32,9 +31,16 @@ def all_checks(ctx: Context) -> list[RowCheck]:
 
 
 def prepare(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read."""
-    frame = annotate_sequencing(frame, ctx)
-    return annotate_crossrow(frame, ctx)
+    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read.
+
+    The three queries are independent: polars runs them side by side (collect_all), then
+    their few rows are joined onto the frame by row index.
+    """
+    lazy = frame.lazy()
+    queries = [sequencing.found(lazy, ctx), crossrow.repeats(lazy), crossrow.overloaded_days(lazy, ctx)]
+    for part in pl.collect_all(queries):
+        frame = frame.join(part, on="_idx", how="left", maintain_order="left")
+    return crossrow.finish(frame)
 
 
 def _pandera_check(check: RowCheck) -> pa.Check:

@@ -23,8 +23,8 @@ def _prerequisites(ctx: Context) -> pl.DataFrame:
                         orient="row")
 
 
-def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add _seq_* columns: 'invertito' or 'assente' for rows whose prerequisite is out of order."""
+def found(frame: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """_idx and the _seq_* columns of the rows whose prerequisite is out of order ('invertito') or missing."""
     usable = pl.col("_cf").is_not_null() & pl.col("_codice").is_not_null() & pl.col("_data").is_not_null()
     prerequisites = _prerequisites(ctx)
     firsts = (  # only for the services that are some service's prerequisite
@@ -33,10 +33,10 @@ def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         .agg(pl.col("_data").min().alias("_seq_data_prereq"))
         .rename({"_codice": "_seq_prereq"})
     )
-    found = (
+    return (
         frame.filter(usable & ~pl.col("_storico"))
         .select("_idx", "_cf", "_codice", "_data")
-        .join(prerequisites, on="_codice")
+        .join(prerequisites.lazy(), on="_codice")
         .join(firsts, on=["_cf", "_seq_prereq"], how="left")
         .with_columns(
             pl.when(pl.col("_seq_data_prereq").is_null()).then(pl.lit("assente"))
@@ -49,11 +49,10 @@ def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         .unique("_idx", keep="first")
         .select("_idx", *_FIELDS)
     )
-    return frame.join(found, on="_idx", how="left", maintain_order="left")
 
 
 def sequencing_checks(ctx: Context) -> list[RowCheck]:
-    """The two sequencing rules, reading the columns that annotate() added."""
+    """The two sequencing rules, reading the columns of found() joined onto the rows."""
     common = {"codice": pl.col("_codice"), "prerequisito": pl.col("_seq_prereq"), "nome_prerequisito": pl.col("_seq_nome")}
     return [
         RowCheck("sequenza.ordine_invertito", "Codice servizio", pl.col("_seq_stato") == "invertito",
