@@ -185,7 +185,7 @@ def _read_csv(path: Path) -> RawRegister:
     file = str(path)
     raw = path.read_bytes()
     text, utf8 = _decode(raw)
-    if not text.strip():
+    if not text or text.isspace():  # (without copying the whole text as strip() would)
         raise _unreadable(file, "il file è vuoto")
     delimiter = sniff_delimiter(text)
     # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
@@ -197,7 +197,7 @@ def _read_csv(path: Path) -> RawRegister:
     body = raw.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
     try:
         data = pl.read_csv(
-            io.BytesIO(names.encode("utf-8") + b"\n" + body),
+            names.encode("utf-8") + b"\n" + body,
             has_header=True,
             infer_schema=False,
             separator=delimiter,
