@@ -127,11 +127,12 @@ def run(current: list[RawRegister], history: list[RawRegister], file_problems: l
             progress(f"Controllo di {frame.height} righe")
         frame = engine.prepare(normalise(frame, catalogue), ctx)
         checks = engine.all_checks(ctx)
-        problems = engine.problems(frame, checks, engine.failures(frame, checks))
+        problems = engine.problems(frame, checks, engine.failures(frame, checks), names)
         frame = frame.filter(~pl.col("_storico"))
     else:
         frame, problems = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), []
-    problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    if file_problems:  # the engine's problems come sorted already
+        problems = sorted(file_problems + problems, key=engine.sort_key(names))
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
                     catalogue_version=catalogue.version)
     return Checked(_with_counts(frame, problems), report, catalogue, inputs)
@@ -141,11 +142,12 @@ def _with_counts(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     """Attach per-row counts of errori and avvisi (for totals and export)."""
     if "_file" not in frame.columns:
         return frame
-    rows = [(p.file, p.row, p.severity) for p in problems if p.row is not None]
+    rows = [p for p in problems if p.row is not None]
     if not rows:  # a clean register: no join needed
         return frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_errori"), pl.lit(0, dtype=pl.UInt32).alias("_avvisi"))
     counts = (
-        pl.DataFrame(rows, schema={"_file": pl.String, "_riga": pl.Int64, "_g": pl.String}, orient="row")
+        pl.DataFrame({"_file": [p.file for p in rows], "_riga": [p.row for p in rows], "_g": [p.severity for p in rows]},
+                     schema={"_file": pl.String, "_riga": pl.Int64, "_g": pl.String})
         .group_by("_file", "_riga")
         .agg((pl.col("_g") == "errore").sum().alias("_errori"), (pl.col("_g") == "avviso").sum().alias("_avvisi"))
     )
