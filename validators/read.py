@@ -188,22 +188,21 @@ def _read_csv(path: Path) -> RawRegister:
     if not text or text.isspace():  # (without copying the whole text as strip() would)
         raise _unreadable(file, "il file è vuoto")
     delimiter = sniff_delimiter(text)
-    # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
-    # synthetic header line as wide as the widest of the first lines (row numbers are unchanged).
+    # polars sizes a CSV on its first line, and a title line above the header is shorter: then
+    # put a synthetic header line as wide as the widest of the first lines (row numbers are
+    # unchanged). When the first line is the widest, the file is read as it is.
     head = list(csv.reader(io.StringIO("\n".join(head_lines(text, HEADER_SEARCH_ROWS + 1))), delimiter=delimiter))
     width = max((len(r) for r in head), default=1)
-    names = delimiter.join(f"c{j}" for j in range(width))
+    names = [f"c{j}" for j in range(width)]
     # A UTF-8 file is passed on as it is (without its BOM), anything else re-encoded as UTF-8.
     body = raw.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
+    del text
+    options = dict(infer_schema=False, separator=delimiter, truncate_ragged_lines=True, quote_char='"')
     try:
-        data = pl.read_csv(
-            names.encode("utf-8") + b"\n" + body,
-            has_header=True,
-            infer_schema=False,
-            separator=delimiter,
-            truncate_ragged_lines=True,
-            quote_char='"',
-        )
+        if head and len(head[0]) == width:
+            data = pl.read_csv(body, has_header=False, new_columns=names, **options)
+        else:
+            data = pl.read_csv(delimiter.join(names).encode("utf-8") + b"\n" + body, has_header=True, **options)
     except Exception as exc:  # polars.exceptions.ComputeError and friends
         raise _unreadable(file, f"CSV non interpretabile ({type(exc).__name__})") from None
     return _shape(data, file, None)
