@@ -96,9 +96,6 @@ def rounds(commands: dict[str, list], repeat: int) -> dict[str, Run]:
     return out
 
 
-def repeat_for(rows: int, args) -> int:
-    """Rounds for a size: --ripetizioni, one less from 500,000 rows on (at least 1)."""
-    return args.ripetizioni if rows < 500_000 else max(1, args.ripetizioni - 1)
 
 
 def command_exists(name: str) -> bool:
@@ -206,7 +203,7 @@ def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, re
             for name in ("totali", "esporta"):
                 if present[name]:
                     commands[name] = fill(COMMANDS[name], file=xlsx, oggi=TODAY, uscita=Path(tmp) / f"{name}.xlsx")
-            runs = rounds(commands, repeat_for(rows, args))
+            runs = rounds(commands, args.ripetizioni)
         read_s = float(runs.pop("lettura").out.split()[0])
         csv_run = runs.pop("csv")
         if runs["valida"].rc != 0:
@@ -234,7 +231,7 @@ def mistakes_table(rows: int, shares: list[float], args, results: list) -> list[
                          "--errori", str(share))
         print(f"  misuro {rows:,} righe con {share:.0%} di errori...", flush=True)
         runs = rounds({"lettura": [PYTHON, "-c", READ_SCRIPT, xlsx], "valida": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY)},
-                      repeat_for(rows, args))
+                      args.ripetizioni)
         read_s, run = float(runs["lettura"].out.split()[0]), runs["valida"]
         found = SUMMARY.search(run.out)
         errors, warnings = (found.group(2), found.group(3)) if found else ("?", "?")
@@ -263,8 +260,7 @@ def main(argv=None) -> None:
     parser.add_argument("--righe", default="10000,100000,1000000", help="dimensioni, separate da virgole")
     parser.add_argument("--errori", default="0.01,0.3",
                         help="quote di righe con un errore, misurate sulla dimensione più grande ('' per saltarle)")
-    parser.add_argument("--ripetizioni", type=int, default=3,
-                        help="giri di misure (si tiene il migliore); uno in meno da 500.000 righe in su")
+    parser.add_argument("--ripetizioni", type=int, default=3, help="giri di misure (per ogni comando si tiene il migliore)")
     parser.add_argument("--rigenera", action="store_true", help="rigenera i registri anche se già presenti")
     parser.add_argument("--prepara-frictionless", action="store_true",
                         help="crea benchmarks/.venv-frictionless con frictionless per il confronto CSV")
