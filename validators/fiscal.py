@@ -1,10 +1,12 @@
 """Codice fiscale / partita IVA verdicts: python-stdnum's rules, once per distinct value.
 
-`verdict` asks python-stdnum for one code. `verdicts` gives the same answers for a whole
-column: codes made only of A-Z and 0-9 (all real ones) are checked by polars expressions
-that follow stdnum's algorithms step by step (format, check character, birth date; VAT office
-and Luhn digit), anything else goes through `verdict`. A property test keeps the two equal.
-On a year of a region (340,000 distinct codes) this takes 0.2 s instead of 4 s.
+`verdict` asks python-stdnum for one code. `cell_verdicts` (cells of a register) and
+`verdicts` (clean codes) give the same answers for a whole column, once per distinct value:
+codes made only of A-Z and 0-9 (all real ones) are checked by polars operations that follow
+stdnum's algorithms step by step (format, check character, birth date; VAT office and Luhn
+digit), anything else goes through `verdict`. Property tests keep the two paths equal. On a
+year of a region (1,000,000 rows, 340,000 distinct codes) cleaning and checking take about
+0.5 s instead of 5 s.
 """
 
 from __future__ import annotations
