@@ -280,11 +280,14 @@ def main(argv=None) -> None:
     parser.add_argument("--seme", type=int, default=1)
     parser.add_argument("--errori", type=float, default=0.0, help="quota di righe con un errore (0-1)")
     parser.add_argument("--oggi", type=dt.date.fromisoformat, default=None)
+    parser.add_argument("--uffici", help="sedi separate da virgole (predefinite: tutte)")
+    parser.add_argument("--csv", type=Path, help="scrive le stesse righe anche in questo file .csv")
     parser.add_argument("--storico", type=Path, help="scrive anche il mese precedente in questo file")
     args = parser.parse_args(argv)
-    register = generate(args.righe, args.mese, args.seme, error_rate=args.errori, today=args.oggi,
+    offices = args.uffici.split(",") if args.uffici else None
+    register = generate(args.righe, args.mese, args.seme, offices, error_rate=args.errori, today=args.oggi,
                         history_months=1 if args.storico else 0)
-    for path, rows in ((args.file, register.rows), (args.storico, register.history)):
+    for path, rows in ((args.file, register.rows), (args.csv, register.rows), (args.storico, register.history)):
         if path:
             (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(path, rows)
 

@@ -65,10 +65,9 @@ def _as_dict(frame: pl.DataFrame) -> dict:
 @settings(max_examples=400, deadline=None)
 @given(pairs)
 def test_gli_esiti_vettoriali_sono_quelli_di_python_stdnum(values):
-    frame = pl.DataFrame(values, schema={"_tipo": pl.String, "_cf": pl.String}, orient="row").unique()
-    fast = fiscal.verdicts(frame)
-    assert fast.height == frame.height
-    assert _as_dict(fast) == {(t, c): fiscal.verdict(t, c) for t, c in frame.iter_rows()}
+    frame = pl.DataFrame(values, schema={"_tipo": pl.String, "_cf": pl.String}, orient="row")
+    fast = fiscal.verdicts(frame).select("_cf_esito", "_cf_dettaglio").rows()
+    assert fast == [fiscal.verdict(t, c) for t, c in values]
 
 
 def test_esempi_noti_di_codice_fiscale_e_partita_iva():
@@ -114,3 +113,31 @@ def test_su_una_griglia_di_date_e_uffici_iva_gli_esiti_sono_quelli_di_python_std
 def test_la_pulizia_vettoriale_dei_codici_e_quella_di_clean(values):
     column = pl.Series("cf", values, dtype=pl.String)
     assert fiscal.clean_column(column).to_list() == [None if v is None else fiscal.clean(v) for v in values]
+
+
+cells = st.one_of(
+    codes.filter(lambda c: c is not None).map(str.lower),
+    codes.filter(lambda c: c is not None).map(lambda c: " ".join([c[:6], c[6:11], c[11:]])),
+    codes.filter(lambda c: c is not None).map(lambda c: c[:3] + "." + c[3:] + "-"),
+    st.text(max_size=18),
+    st.none(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["persona", "azienda", None]), cells), min_size=1, max_size=40))
+def test_celle_pulite_e_controllate_una_volta_come_con_clean_e_python_stdnum(values):
+    types = pl.Series([t for t, _ in values], dtype=pl.String)
+    table = fiscal.cell_verdicts(pl.Series([c for _, c in values], dtype=pl.String))
+    assert table["_cf"].to_list() == [None if c is None else fiscal.clean(c) for _, c in values]
+    picked = fiscal.pick_verdicts(types, table).rows()
+    assert picked == [fiscal.verdict(t, None if c is None else fiscal.clean(c)) for t, c in values]
+
+
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["A", "B", "RSSMRA80A01H501U", ""]), st.text(max_size=5))))
+def test_valori_distinti_e_posizioni_anche_con_collisioni_di_hash(values):
+    column = pl.Series(values, dtype=pl.String)
+    for hasher in (None, lambda s: pl.Series([7] * len(s), dtype=pl.UInt64)):  # every hash colliding
+        distinct, position = fiscal._distinct(column, hasher)
+        assert distinct.gather(position).to_list() == values
+        assert distinct.n_unique() == len(distinct) == len(set(values))

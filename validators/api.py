@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import importlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import polars as pl
 
-from validators import engine
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
 from validators.export import ExportResult
@@ -96,10 +97,33 @@ def _stack(registers: list[RawRegister], history: bool) -> pl.DataFrame:
     return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
 
 
+# The checking engine, and pandera's built-in checks that pandera itself imports only at the
+# first validation (their registration takes a quarter of a second).
+_ENGINE_MODULES = ("validators.engine", "pandera.backends.polars.builtin_checks")
+
+
+def _import_engine_in_background() -> None:
+    """Start importing the checking engine while the registers are read.
+
+    Reading a spreadsheet or a CSV releases the GIL, so these imports (about 0.5 s) run on the
+    other core instead of after the reading. A failed import is left to the code that needs it.
+    """
+    def imports():
+        for name in _ENGINE_MODULES:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                return
+
+    threading.Thread(target=imports, daemon=True).start()
+
+
 def run(current: list[RawRegister], history: list[RawRegister], file_problems: list[Problem],
         catalogue: Catalogue, options: Options, names: list[str], history_names: list[str],
         inputs: list[Path], progress: Progress | None = None) -> Checked:
     """Normalise, check and report the rows of already-read registers."""
+    from validators import engine
+
     ctx = Context(catalogue, options)
     frames = [f for f in (_stack(current, False), _stack(history, True)) if f.height or f.width]
     if frames:
@@ -108,11 +132,12 @@ def run(current: list[RawRegister], history: list[RawRegister], file_problems: l
             progress(f"Controllo di {frame.height} righe", len(names) + len(history_names), len(names) + len(history_names) + 1)
         frame = engine.prepare(normalise(frame, catalogue), ctx)
         checks = engine.all_checks(ctx)
-        problems = engine.problems(frame, checks, engine.failures(frame, checks))
+        problems = engine.problems(frame, checks, engine.failures(frame, checks), names)
         frame = frame.filter(~pl.col("_storico"))
     else:
         frame, problems = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), []
-    problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    if file_problems:  # the engine's problems come sorted already
+        problems = sorted(file_problems + problems, key=engine.sort_key(names))
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
                     catalogue_version=catalogue.version)
     return Checked(_with_counts(frame, problems), report, catalogue, inputs)
@@ -122,9 +147,12 @@ def _with_counts(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
     """Attach per-row counts of errori and avvisi (for totals and export)."""
     if "_file" not in frame.columns:
         return frame
-    rows = [(p.file, p.row, p.severity) for p in problems if p.row is not None]
+    rows = [p for p in problems if p.row is not None]
+    if not rows:  # a clean register: no join needed
+        return frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_errori"), pl.lit(0, dtype=pl.UInt32).alias("_avvisi"))
     counts = (
-        pl.DataFrame(rows, schema={"_file": pl.String, "_riga": pl.Int64, "_g": pl.String}, orient="row")
+        pl.DataFrame({"_file": [p.file for p in rows], "_riga": [p.row for p in rows], "_g": [p.severity for p in rows]},
+                     schema={"_file": pl.String, "_riga": pl.Int64, "_g": pl.String})
         .group_by("_file", "_riga")
         .agg((pl.col("_g") == "errore").sum().alias("_errori"), (pl.col("_g") == "avviso").sum().alias("_avvisi"))
     )
@@ -142,6 +170,7 @@ def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=No
     if not files:
         raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
     past = find_registers(list(history))
+    _import_engine_in_background()
     total = len(files) + len(past) + 1
     current, problems = _read_all(files, sheet, progress, total)
     old, old_problems = _read_all(past, sheet, (lambda stage, i, n: progress(stage, len(files) + i, n)) if progress else None, total)

@@ -7,7 +7,10 @@ for prerequisites, from the catalogue), never from pandera's warnings, which los
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
+from string import Formatter
 
 import pandera.polars as pa
 import polars as pl
@@ -16,10 +19,9 @@ from pandera.api.polars.types import PolarsData
 from validators.report import Problem
 from validators.rules.checks import row_checks
 from validators.rules.context import Context, RowCheck
-from validators.rules.crossrow import annotate as annotate_crossrow
+from validators.rules import crossrow, sequencing
 from validators.rules.crossrow import crossrow_checks
 from validators.rules.registry import RULES, rule
-from validators.rules.sequencing import annotate as annotate_sequencing
 from validators.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
@@ -32,9 +34,16 @@ def all_checks(ctx: Context) -> list[RowCheck]:
 
 
 def prepare(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read."""
-    frame = annotate_sequencing(frame, ctx)
-    return annotate_crossrow(frame, ctx)
+    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read.
+
+    The three queries are independent: polars runs them side by side (collect_all), then
+    their few rows are joined onto the frame by row index.
+    """
+    lazy = frame.lazy()
+    queries = [sequencing.found(lazy, ctx), crossrow.repeats(lazy), crossrow.overloaded_days(lazy, ctx)]
+    for part in pl.collect_all(queries):
+        frame = frame.join(part, on="_idx", how="left", maintain_order="left")
+    return crossrow.finish(frame)
 
 
 def _pandera_check(check: RowCheck) -> pa.Check:
@@ -69,35 +78,71 @@ def failures(frame: pl.DataFrame, checks: list[RowCheck]) -> pl.DataFrame:
     return pl.DataFrame(schema={"check": pl.String, "column": pl.String, "index": pl.Int64})
 
 
-def problems(frame: pl.DataFrame, checks: list[RowCheck], fails: pl.DataFrame) -> list[Problem]:
-    """Format the failures as Problems, with the Italian message of each rule."""
+def problems(frame: pl.DataFrame, checks: list[RowCheck], fails: pl.DataFrame, files: list[str]) -> list[Problem]:
+    """Format the failures as Problems, with the Italian message of each rule, in `sort_key(files)` order.
+
+    Messages are assembled and sorted by polars on the failing rows only (a rule's template
+    becomes a concat_str of its literal text and its fields): 300,000 problems take a fraction
+    of a second rather than seconds of str.format and of sorting in Python.
+    """
     by_key = {(c.rule, c.column): c for c in checks}
-    out: list[Problem] = []
+    parts = []
     for (rule_id, column), group in fails.group_by("check", "column", maintain_order=True):
         check = by_key[(rule_id, column)]
         r = rule(rule_id)
-        idx = group["index"].sort()
-        rows = frame.select(
-            pl.col("_file"), pl.col("_foglio"), pl.col("_riga"), pl.col(column).alias("_valore"),
-            *(e.alias(k) for k, e in check.fields.items()),
-            (check.severity if check.severity is not None else pl.lit(None, dtype=pl.String)).alias("_gravita"),
-        ).select(pl.all().gather(idx))
-        template = r.message + " " + r.hint
-        for rec in rows.iter_rows(named=True):
-            fields = {k: ("" if v is None else v) for k, v in rec.items()}
-            text = template.format(riga=rec["_riga"], colonna=column, valore=_short(fields["_valore"]), **fields)
-            out.append(Problem(
-                file=rec["_file"], sheet=rec["_foglio"], row=rec["_riga"], column=column, rule=rule_id,
-                severity=rec["_gravita"] or r.severity,
-                message=f"Riga {rec['_riga']}, '{column}': {text}", value=rec["_valore"],
-            ))
-    return out
+        failing = frame[group["index"].sort()]
+        severity = check.severity if check.severity is not None else pl.lit(None, dtype=pl.String)
+        values = {"riga": pl.col("_riga"), "colonna": pl.lit(column), "valore": _short(pl.col(column)), **check.fields}
+        parts.append(failing.select(
+            pl.col("_file"), pl.col("_foglio"), pl.col("_riga"), pl.lit(column).alias("_colonna"),
+            pl.lit(rule_id).alias("_regola"),
+            pl.when(severity.is_null() | (severity == "")).then(pl.lit(r.severity)).otherwise(severity).alias("_gravita"),
+            _message(r.message + " " + r.hint, column, values).alias("_messaggio"),
+            pl.col(column).alias("_valore"),
+        ))
+    if not parts:
+        return []
+    order = {f: i for i, f in enumerate(files)}
+    rows = pl.concat(parts).sort(  # the same keys as sort_key, stable like sorted()
+        pl.col("_file").replace_strict(order, default=len(order), return_dtype=pl.Int64),
+        pl.col("_riga").fill_null(0),
+        pl.col("_regola").replace_strict(RULE_ORDER, default=0, return_dtype=pl.Int64),
+        pl.col("_colonna").fill_null(""),
+        maintain_order=True,
+    )
+    with _no_gc():
+        return list(map(Problem._make, rows.iter_rows()))
 
 
-def _short(value: object, limit: int = 60) -> str:
+@contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector: building 300,000 tuples would trigger it over and
+    over to find no cycles (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _message(template: str, column: str, values: dict[str, pl.Expr]) -> pl.Expr:
+    """ "Riga N, 'Colonna': " and the template filled with the values (None as ''), like str.format."""
+    pieces = [pl.lit("Riga "), pl.col("_riga").cast(pl.String).fill_null("None"), pl.lit(f", '{column}': ")]
+    for literal, name, spec, conversion in Formatter().parse(template):
+        if literal:
+            pieces.append(pl.lit(literal))
+        if name is not None:
+            if spec or conversion:
+                raise ValueError(f"template field {{{name}}} with a format: only plain {{name}} fields are supported")
+            pieces.append(values[name].cast(pl.String).fill_null(""))
+    return pl.concat_str(pieces)
+
+
+def _short(value: pl.Expr, limit: int = 60) -> pl.Expr:
     """A cell value cut for a message (a 32,000-character cell stays readable)."""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return pl.when(value.str.len_chars() > limit).then(value.str.slice(0, limit - 1) + pl.lit("…")).otherwise(value)
 
 
 def sort_key(files: list[str]):

@@ -1,10 +1,12 @@
 """Codice fiscale / partita IVA verdicts: python-stdnum's rules, once per distinct value.
 
-`verdict` asks python-stdnum for one code. `verdicts` gives the same answers for a whole
-column: codes made only of A-Z and 0-9 (all real ones) are checked by polars expressions
-that follow stdnum's algorithms step by step (format, check character, birth date; VAT office
-and Luhn digit), anything else goes through `verdict`. A property test keeps the two equal.
-On a year of a region (340,000 distinct codes) this takes 0.2 s instead of 4 s.
+`verdict` asks python-stdnum for one code. `cell_verdicts` (cells of a register) and
+`verdicts` (clean codes) give the same answers for a whole column, once per distinct value:
+codes made only of A-Z and 0-9 (all real ones) are checked by polars operations that follow
+stdnum's algorithms step by step (format, check character, birth date; VAT office and Luhn
+digit), anything else goes through `verdict`. Property tests keep the two paths equal. On a
+year of a region (1,000,000 rows, 340,000 distinct codes) cleaning and checking take about
+0.5 s instead of 5 s.
 """
 
 from __future__ import annotations
@@ -96,12 +98,69 @@ def verdicts_one_by_one(pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def verdicts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """For distinct (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
-    plain = pl.col("_cf").is_null() | pl.col("_cf").str.contains(r"^[A-Z0-9]*$")
-    fast = _with_facts(pairs.filter(plain))
-    fast = fast.with_columns(*_verdict_exprs(pl.col("_tipo"), pl.col("_cf"))).select(*pairs.columns, "_cf_esito", "_cf_dettaglio")
-    rest = verdicts_one_by_one(pairs.filter(~plain))
-    return pl.concat([fast, rest], how="vertical") if rest.height else fast
+    """For (_tipo, _cf) pairs: the columns _cf_esito and _cf_dettaglio."""
+    return pairs.with_columns(row_verdicts(pairs["_tipo"], pairs["_cf"]))
+
+
+def row_verdicts(types: pl.Series, codes: pl.Series) -> pl.DataFrame:
+    """_cf_esito and _cf_dettaglio for each row of clean codes; every distinct code is checked once."""
+    distinct, position = _distinct(codes)
+    return pick_verdicts(types, _verdicts_by_code(distinct).select(pl.all().gather(position)))
+
+
+def cell_verdicts(cells: pl.Series) -> pl.DataFrame:
+    """For each row's 'Codice fiscale' cell: _cf (the clean code) and its verdicts as a person and
+    as a firm (_cf_esito_p ... _cf_dettaglio_a), cleaning and checking each distinct cell once."""
+    distinct, position = _distinct(cells)
+    return _verdicts_by_code(clean_column(distinct)).select(pl.all().gather(position))
+
+
+def pick_verdicts(types: pl.Series, rows: pl.DataFrame) -> pl.DataFrame:
+    """_cf_esito and _cf_dettaglio: the person's verdict, the firm's, or none without a user type."""
+    person = types == "persona"
+    return pl.DataFrame({
+        name: pl.select(pl.when(types.is_null()).then(None).when(person).then(rows[f"{name}_p"]).otherwise(rows[f"{name}_a"]))
+        .to_series()
+        for name in ("_cf_esito", "_cf_dettaglio")
+    })
+
+
+def _distinct(values: pl.Series, hasher=None) -> tuple[pl.Series, pl.Series]:
+    """(distinct values, each row's position among them), looking at every value once.
+
+    Rows are matched through 64-bit hashes, which is three times faster than matching strings
+    twice (unique, then replace), and every row is then compared with its match: on a hash
+    collision (possible, if never seen) the exact string matching is used instead.
+    """
+    hashes = values.hash(seed=0) if hasher is None else hasher(values)
+    first = hashes.arg_unique()
+    distinct = values.gather(first)
+    position = hashes.replace_strict(hashes.gather(first), pl.int_range(len(first), eager=True), return_dtype=pl.Int64)
+    if values.eq_missing(distinct.gather(position)).all():
+        return distinct, position
+    distinct = values.unique(maintain_order=True)
+    return distinct, values.replace_strict(distinct, pl.int_range(len(distinct), eager=True), return_dtype=pl.Int64)
+
+
+def _verdicts_by_code(codes: pl.Series) -> pl.DataFrame:
+    """_cf plus its verdict as a person (_p) and as a firm (_a), row by row.
+
+    Codes of A-Z and 0-9 (and nulls) are judged by polars; any other code by `verdict`.
+    """
+    facts = _with_facts(codes.rename("_cf"))
+    columns = {}
+    for kind, suffix in (("persona", "_p"), ("azienda", "_a")):
+        esito, dettaglio = _verdict_exprs(pl.lit(kind), pl.col("_cf"))
+        columns |= {f"_cf_esito{suffix}": esito, f"_cf_dettaglio{suffix}": dettaglio}
+    table = facts.select("_cf", **columns)
+    others = (~codes.str.contains(r"^[A-Z0-9]*$")).fill_null(False).arg_true()
+    if not others.len():
+        return table
+    slow = [(*verdict("persona", c), *verdict("azienda", c)) for c in codes.gather(others)]
+    return table.with_columns(
+        table[name].scatter(others, pl.Series([r[i] for r in slow], dtype=pl.String))
+        for i, name in enumerate(table.columns[1:])
+    )
 
 
 # -- stdnum's checks as polars operations, for codes of A-Z and 0-9 only -----------------------
@@ -167,9 +226,10 @@ def _positional_sum(codes: pl.Series, width: int, table: pl.Series) -> pl.Series
     return table.gather(index).reshape((-1, width)).arr.sum()
 
 
-def _fixed(codes: pl.Series, width: int) -> pl.Series:
-    """Codes padded with '0' or cut to `width` characters (facts of other lengths are never read)."""
-    return codes.fill_null("").str.pad_end(width, "0").str.slice(0, width)
+def _on_subset(mask: pl.Series, compute, values: pl.Series) -> pl.Series:
+    """compute(values where mask) placed back on those rows; null elsewhere."""
+    part = compute(values.filter(mask))
+    return pl.repeat(None, len(values), dtype=part.dtype, eager=True).scatter(mask.arg_true(), part)
 
 
 def _valid_day(yy: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -180,21 +240,24 @@ def _valid_day(yy: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     return (day >= 1) & (day <= last)
 
 
-def _with_facts(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Pairs of plain codes plus the columns the verdict reads (_f_*)."""
-    code = pairs["_cf"]
-    total = _positional_sum(_fixed(code, 16), 16, _CF_TABLE)
+def _with_facts(codes: pl.Series) -> pl.DataFrame:
+    """The codes (_cf) and the facts the verdict reads (_f_*), each computed only where it is read:
+    the packed codice fiscale sums on 16-byte codes, the partita IVA's on 11-digit ones."""
+    length = codes.str.len_bytes()
+    digits = codes.str.contains(r"^[0-9]+$")
+    sixteen = (length == 16).fill_null(False)
+    eleven = ((length == 11) & digits).fill_null(False)
+    total = _on_subset(sixteen, lambda c: _positional_sum(c, 16, _CF_TABLE), codes)
     check, yy, month, day, last = (pl.lit((total // (1 << shift)) % (mask + 1)) for shift, mask in _FIELDS)
-    c = pl.col("_cf")
-    return pairs.with_columns(
-        _f_len=c.str.len_bytes(),
-        _f_digits=c.str.contains(r"^[0-9]+$"),
-        _f_format=c.str.contains(_CF_PATTERN),
+    return codes.to_frame().with_columns(
+        _f_len=length,
+        _f_digits=digits,
+        _f_format=pl.col("_cf").str.contains(_CF_PATTERN),
         _f_check=check % 26 == last,
         _f_date=_valid_day(yy, month, day % 40),
-        _f_luhn=pl.lit(_positional_sum(_fixed(code, 11), 11, _LUHN_TABLE)) % 10 == 0,
-        _f_office=c.str.slice(7, 3).cast(pl.Int64, strict=False),
-        _f_firm=c.str.slice(0, 7).cast(pl.Int64, strict=False),
+        _f_luhn=_on_subset(eleven, lambda c: _positional_sum(c, 11, _LUHN_TABLE) % 10 == 0, codes),
+        _f_office=_on_subset(eleven, lambda c: c.str.slice(7, 3).cast(pl.Int64), codes),
+        _f_firm=_on_subset(eleven, lambda c: c.str.slice(0, 7).cast(pl.Int64), codes),
     )
 
 

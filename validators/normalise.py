@@ -96,7 +96,9 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     programmes = cat.programme_aliases()
     modalities = cat.modality_aliases()
     known = set(cat.services)
-    # Dates and durations have few distinct values: parse each once.
+    # Dates and durations have few distinct values: parse each once. Codici fiscali are
+    # cleaned and checked once per distinct cell, for both user types (picked below).
+    codes = fiscal.cell_verdicts(frame["Codice fiscale"])
     minutes = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[0], pl.Int64)
     minutes_bad = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[1], pl.Boolean).fill_null(False)
     out = frame.with_columns(
@@ -105,7 +107,7 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         _mapped("Programma", lambda v: programmes.get(norm_key(v))).alias("_programma_noto"),
         _mapped("Tipo utente", lambda v: USER_TYPES.get(norm_key(v))).alias("_tipo"),
         _mapped("Modalità", lambda v: modalities.get(norm_key(v))).alias("_modalita"),
-        pl.col("Codice fiscale").map_batches(fiscal.clean_column, return_dtype=pl.String).alias("_cf"),
+        codes["_cf"],
         _mapped("Operatore", lambda v: " ".join(v.split()).casefold()).alias("_operatore"),
         _mapped("Sede", lambda v: " ".join(v.split())).alias("_sede"),
         minutes.alias("_durata"),
@@ -118,6 +120,5 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         .otherwise(pl.col("_programma_noto"))
         .alias("_programma"),
     )
-    verdicts = fiscal.verdicts(out.select("_tipo", "_cf").unique())
-    out = out.join(verdicts, on=["_tipo", "_cf"], how="left", nulls_equal=True, maintain_order="left")
+    out = out.with_columns(fiscal.pick_verdicts(out["_tipo"], codes))
     return out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")

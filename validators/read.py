@@ -6,6 +6,7 @@ dates, numbers and codes themselves. Each row keeps the number the user sees in 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -197,19 +198,34 @@ def _check_rows(rows: int, file: str) -> None:
         raise _unreadable(file, f"ha {rows} righe, oltre il limite di {guard.MAX_ROWS} per file: dividerlo")
 
 
+def _decode(raw: bytes) -> tuple[str, bool]:
+    """(text, True if it was UTF-8): UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), False
+    try:
+        return raw.decode("utf-8-sig"), True
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), False
+
+
 def decode_text(raw: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (what Italian Excel writes)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return _decode(raw)[0]
+
+
+def head_lines(text: str, count: int) -> list[str]:
+    """text.splitlines()[:count], without splitting a whole large file."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > count or size >= len(text):
+            return lines[:count]  # with more lines than asked, the first ones are all complete
+        size *= 4
 
 
 def sniff_delimiter(text: str) -> str:
     """';' or ',' or tab, whichever splits the first non-empty lines best."""
-    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
+    lines = [ln for ln in head_lines(text, HEADER_SEARCH_ROWS) if ln.strip()]
     counts = {d: sum(ln.count(d) for ln in lines) for d in (";", ",", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
@@ -220,26 +236,28 @@ def _read_csv(path: Path) -> RawRegister:
         guard.check_text(path)
     except guard.Refused as exc:
         raise _unreadable(file, str(exc)) from None
-    text = decode_text(path.read_bytes())
-    if not text.strip():
+    raw = path.read_bytes()
+    text, utf8 = _decode(raw)
+    if not text or text.isspace():  # (without copying the whole text as strip() would)
         raise _unreadable(file, "il file non contiene dati")
     if "\x00" in text:
         raise _unreadable(file, "non è un file di testo CSV (contiene dati binari)")
     delimiter = sniff_delimiter(text)
-    # polars sizes a CSV on its first line, and a title line above the header is shorter: put a
-    # synthetic header line as wide as the widest of the first lines (row numbers are unchanged).
-    head = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: HEADER_SEARCH_ROWS + 1])), delimiter=delimiter))
+    # polars sizes a CSV on its first line, and a title line above the header is shorter: then
+    # put a synthetic header line as wide as the widest of the first lines (row numbers are
+    # unchanged). When the first line is the widest, the file is read as it is.
+    head = list(csv.reader(io.StringIO("\n".join(head_lines(text, HEADER_SEARCH_ROWS + 1))), delimiter=delimiter))
     width = max((len(r) for r in head), default=1)
-    names = delimiter.join(f"c{j}" for j in range(width))
+    names = [f"c{j}" for j in range(width)]
+    # A UTF-8 file is passed on as it is (without its BOM), anything else re-encoded as UTF-8.
+    body = raw.removeprefix(codecs.BOM_UTF8) if utf8 else text.encode("utf-8")
+    del text
+    options = dict(infer_schema=False, separator=delimiter, truncate_ragged_lines=True, quote_char='"')
     try:
-        data = pl.read_csv(
-            io.BytesIO((names + "\n" + text).encode("utf-8")),
-            has_header=True,
-            infer_schema=False,
-            separator=delimiter,
-            truncate_ragged_lines=True,
-            quote_char='"',
-        )
+        if head and len(head[0]) == width:
+            data = pl.read_csv(body, has_header=False, new_columns=names, **options)
+        else:
+            data = pl.read_csv(delimiter.join(names).encode("utf-8") + b"\n" + body, has_header=True, **options)
     except Exception as exc:  # polars.exceptions.ComputeError and friends
         raise _unreadable(file, f"CSV non interpretabile ({type(exc).__name__})") from None
     _check_rows(data.height, file)

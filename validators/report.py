@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -47,12 +48,15 @@ class Report:
     @property
     def errors(self) -> int:
         """Number of problems of severity errore."""
-        return sum(1 for p in self.problems if p.severity == "errore")
+        return self._severities().count("errore")
 
     @property
     def warnings(self) -> int:
         """Number of problems of severity avviso."""
-        return sum(1 for p in self.problems if p.severity == "avviso")
+        return self._severities().count("avviso")
+
+    def _severities(self) -> list[str]:
+        return list(map(attrgetter("severity"), self.problems))  # C speed on 300,000 problems
 
     @property
     def unusable_files(self) -> list[Problem]:
@@ -68,7 +72,7 @@ class Report:
 
     def counts(self) -> list[tuple[str, str, int]]:
         """(rule, severity, count), most frequent first."""
-        c = Counter((p.rule, p.severity) for p in self.problems)
+        c = Counter(map(attrgetter("rule", "severity"), self.problems))
         return [(r, s, n) for (r, s), n in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     def rows_with_errors(self) -> set[tuple[str, int]]:

@@ -11,7 +11,8 @@ def read_yaml(path: str | Path, label: str, error: type[Exception]):
     """The parsed document; `error(f"{label}: ...")` when missing, not UTF-8 or not valid YAML."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # libyaml's loader when available: same values, 5 times faster than the Python one.
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise error(f"{label}: file non trovato.") from None
     except UnicodeDecodeError:

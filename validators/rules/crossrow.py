@@ -10,16 +10,14 @@ DUPLICATE_KEYS = ("_cf", "_codice", "_data", "_operatore")
 DAY_KEYS = ("_operatore", "_data")
 
 
-def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add _dup_* (repeats of an earlier row) and _giorno_* (overloaded operator days).
+def repeats(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """_idx and _dup, _dup_prima, _dup_file of the checked rows whose four keys repeat.
 
-    Both work on the few rows concerned: rows whose four keys repeat (found with one hash
-    pass) and the days over the limit (found by summing first), so a million clean rows cost
-    a few tenths of a second. History rows come after the checked ones and count for neither.
+    Only those few rows (found with one hash pass) are numbered within their group; the
+    first of a group is not a duplicate. History rows come after the checked ones and never count.
     """
-    current = ~pl.col("_storico")
-    keyed = current & pl.all_horizontal(pl.col(k).is_not_null() for k in DUPLICATE_KEYS)
-    repeats = (
+    keyed = ~pl.col("_storico") & pl.all_horizontal(pl.col(k).is_not_null() for k in DUPLICATE_KEYS)
+    return (
         frame.filter(keyed)
         .select("_idx", "_riga", "_file", *DUPLICATE_KEYS)
         .filter(pl.struct(DUPLICATE_KEYS).is_duplicated())
@@ -30,31 +28,38 @@ def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
             pl.col("_file").first().over(DUPLICATE_KEYS).alias("_dup_file"),
         )
     )
+
+
+def overloaded_days(frame: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """_idx (first row of the day) and _giorno_minuti, _giorno_righe of operator days over the limit.
+
+    Day totals are summed first; the list of rows is built for the overloaded days only.
+    """
     # Minutes that count toward a working day: recorded, else the standard average, only for
     # services whose standard maximum (or average, when no maximum is printed) fits in a day.
     limit = ctx.options.workday_minutes
     fits = pl.coalesce("_c_max", "_c_medio") <= limit
     minutes = pl.when(fits).then(pl.coalesce("_durata", "_c_medio")).otherwise(0).fill_null(0)
     worked = (
-        frame.filter(current & pl.col("_operatore").is_not_null() & pl.col("_data").is_not_null())
+        frame.filter(~pl.col("_storico") & pl.col("_operatore").is_not_null() & pl.col("_data").is_not_null())
         .select("_idx", "_riga", *DAY_KEYS, minutes.alias("_m"))
     )
     overloaded = (
         worked.group_by(DAY_KEYS).agg(pl.col("_m").sum().alias("_giorno_minuti"))
         .filter(pl.col("_giorno_minuti") > limit)
     )
-    days = (
+    return (
         worked.join(overloaded, on=DAY_KEYS, how="inner", maintain_order="left")
         .group_by(DAY_KEYS, maintain_order=True)
         .agg(pl.col("_idx").first(), pl.col("_giorno_minuti").first(),
              pl.col("_riga").cast(pl.String).str.join(", ").alias("_giorno_righe"))
         .select("_idx", "_giorno_minuti", "_giorno_righe")
     )
-    return (
-        frame.join(repeats, on="_idx", how="left", maintain_order="left")
-        .join(days, on="_idx", how="left", maintain_order="left")
-        .with_columns(pl.col("_dup").fill_null(False))
-    )
+
+
+def finish(frame: pl.DataFrame) -> pl.DataFrame:
+    """After joining repeats(): rows that repeat nothing are not duplicates."""
+    return frame.with_columns(pl.col("_dup").fill_null(False))
 
 
 def crossrow_checks(ctx: Context) -> list[RowCheck]:

@@ -19,22 +19,24 @@ def _prerequisites(ctx: Context) -> pl.DataFrame:
         (s.code, p.code, cat.services[p.code].name, p.severity, p.source)
         for s in cat.registrable for p in s.prerequisites
     ]
-    return pl.DataFrame(rows, schema=["_codice", "_seq_prereq", "_seq_nome", "_seq_gravita", "_seq_fonte"], orient="row")
+    return pl.DataFrame(rows, schema={c: pl.String for c in ("_codice", "_seq_prereq", "_seq_nome", "_seq_gravita", "_seq_fonte")},
+                        orient="row")
 
 
-def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add _seq_* columns: 'invertito' or 'assente' for rows whose prerequisite is out of order."""
+def found(frame: pl.LazyFrame, ctx: Context) -> pl.LazyFrame:
+    """_idx and the _seq_* columns of the rows whose prerequisite is out of order ('invertito') or missing."""
     usable = pl.col("_cf").is_not_null() & pl.col("_codice").is_not_null() & pl.col("_data").is_not_null()
-    firsts = (
-        frame.filter(usable)
+    prerequisites = _prerequisites(ctx)
+    firsts = (  # only for the services that are some service's prerequisite
+        frame.filter(usable & pl.col("_codice").is_in(prerequisites["_seq_prereq"].unique().implode()))
         .group_by("_cf", "_codice")
         .agg(pl.col("_data").min().alias("_seq_data_prereq"))
         .rename({"_codice": "_seq_prereq"})
     )
-    found = (
+    return (
         frame.filter(usable & ~pl.col("_storico"))
         .select("_idx", "_cf", "_codice", "_data")
-        .join(_prerequisites(ctx), on="_codice")
+        .join(prerequisites.lazy(), on="_codice")
         .join(firsts, on=["_cf", "_seq_prereq"], how="left")
         .with_columns(
             pl.when(pl.col("_seq_data_prereq").is_null()).then(pl.lit("assente"))
@@ -47,11 +49,10 @@ def annotate(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
         .unique("_idx", keep="first")
         .select("_idx", *_FIELDS)
     )
-    return frame.join(found, on="_idx", how="left", maintain_order="left")
 
 
 def sequencing_checks(ctx: Context) -> list[RowCheck]:
-    """The two sequencing rules, reading the columns that annotate() added."""
+    """The two sequencing rules, reading the columns of found() joined onto the rows."""
     common = {"codice": pl.col("_codice"), "prerequisito": pl.col("_seq_prereq"), "nome_prerequisito": pl.col("_seq_nome")}
     return [
         RowCheck("sequenza.ordine_invertito", "Codice servizio", pl.col("_seq_stato") == "invertito",

@@ -1,0 +1,295 @@
+"""The performance benchmark of registro (issue 7): prints tables and writes them to benchmarks/out/.
+
+For each size it generates a realistic year of the region (benchmarks.generator, cached in
+benchmarks/out/), then runs every step as its own process and measures its wall time and its
+own peak RSS (os.wait4):
+
+    lettura    polars.read_excel(engine="calamine") of the same .xlsx (time of the call only)
+    valida     registro valida FILE.xlsx
+    totali     registro totali FILE.xlsx      (n/d while the command does not exist)
+    esporta    registro esporta FILE.xlsx     (n/d while the command does not exist)
+    CSV        registro valida FILE.csv  vs  frictionless validate with equivalent column
+               constraints (in its own throwaway venv, benchmarks/.venv-frictionless)
+
+then the largest size again with 1% and 30% of rows carrying a mistake, an office's month
+(5,000 rows) and `registro --help`. Run it with `bash benchmarks/run.sh` (README, "Prestazioni").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+FRICTIONLESS_VENV = ROOT / "benchmarks" / ".venv-frictionless"
+YEAR, TODAY = "2025", "2026-01-01"
+OFFICE, OFFICE_MONTH, OFFICE_ROWS = "Ancona", "2025-10", 5000
+PYTHON = sys.executable
+REGISTRO = str(Path(PYTHON).parent / "registro")
+# Command lines of the steps; {file}, {oggi} and {uscita} are filled in. totali and esporta
+# come from another branch: adjust these two lines if their options differ.
+COMMANDS = {
+    "valida": [REGISTRO, "valida", "{file}", "--oggi", "{oggi}"],
+    "totali": [REGISTRO, "totali", "{file}", "--oggi", "{oggi}"],
+    "esporta": [REGISTRO, "esporta", "{file}", "--oggi", "{oggi}", "--uscita", "{uscita}"],
+}
+READ_SCRIPT = (
+    "import sys, time, polars as pl; t = time.perf_counter(); "
+    "df = pl.read_excel(sys.argv[1], engine='calamine'); print(time.perf_counter() - t, df.height)"
+)
+SUMMARY = re.compile(r"Controllate (\d+) righe .*?: (\d+) errori, (\d+) avvisi")
+
+
+@dataclass
+class Run:
+    """One process: wall seconds, peak RSS in MB, exit code and standard output."""
+
+    wall: float
+    rss_mb: float
+    rc: int
+    out: str
+
+
+def measure(cmd: list, cwd: Path = ROOT) -> Run:
+    """Run a command alone and measure it (its own peak RSS, not the benchmark's)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in (0, 1):
+            tail = err.read().decode(errors="replace")[-800:]
+            raise RuntimeError(f"{' '.join(map(str, cmd))} -> exit {proc.returncode}\n{tail}")
+        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(errors="replace"))
+
+
+def best(cmd: list, repeat: int) -> Run:
+    """The fastest of `repeat` runs (with that run's peak RSS)."""
+    return min((measure(cmd) for _ in range(repeat)), key=lambda r: r.wall)
+
+
+def rounds(commands: dict[str, list], repeat: int) -> dict[str, Run]:
+    """Each command's fastest run over `repeat` rounds of all of them, so that a busy moment of
+    the machine does not fall on one command only (the read time of the call is what counts
+    for 'lettura': its printed seconds decide its best run)."""
+    out: dict[str, Run] = {}
+    for _ in range(repeat):
+        for name, cmd in commands.items():
+            run = measure(cmd)
+            key = (lambda r: float(r.out.split()[0])) if name == "lettura" else (lambda r: r.wall)
+            if name not in out or key(run) < key(out[name]):
+                out[name] = run
+    return out
+
+
+
+
+def command_exists(name: str) -> bool:
+    """Whether `registro NAME --help` works (totali and esporta come from another branch)."""
+    return subprocess.run([REGISTRO, name, "--help"], capture_output=True).returncode == 0
+
+
+def fill(cmd: list[str], **values) -> list[str]:
+    """A command line with its placeholders filled."""
+    return [part.format(**values) for part in cmd]
+
+
+def generated(name: str, rows: int, fresh: bool, *options: str) -> Path:
+    """A generated register in benchmarks/out/ (made once, in a separate process so that this
+    process stays small: a child's peak RSS starts from its parent's)."""
+    path = OUT / name
+    if fresh or not path.exists():
+        print(f"  genero {path.name} ({rows:,} righe)...", flush=True)
+        subprocess.run([PYTHON, "-m", "benchmarks.generator", path, "--righe", str(rows), "--seme", str(rows),
+                        "--oggi", TODAY, *options], cwd=ROOT, check=True)
+    return path
+
+
+def frictionless_python() -> Path | None:
+    """The throwaway venv's python with frictionless, if it was set up."""
+    python = FRICTIONLESS_VENV / "bin" / "python"
+    ok = python.exists() and subprocess.run([python, "-c", "import frictionless"], capture_output=True).returncode == 0
+    return python if ok else None
+
+
+def setup_frictionless() -> None:
+    """Create benchmarks/.venv-frictionless with frictionless (not a dependency of registro)."""
+    subprocess.run([sys.executable, "-m", "venv", FRICTIONLESS_VENV], check=True)
+    subprocess.run([FRICTIONLESS_VENV / "bin" / "pip", "install", "-q", "frictionless"], check=True)
+
+
+def frictionless_schema() -> dict:
+    """A Table Schema with the column constraints frictionless can express (codes from the catalogue)."""
+    from validators.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    codes = "|".join(s.code.replace(".", r"\.") for s in cat.registrable)
+    text = {"type": "string", "constraints": {"required": True}}
+    return {
+        "fields": [
+            {"name": "Data", "type": "date", "format": "%d/%m/%Y", "constraints": {"required": True}},
+            {"name": "Sede", **text},
+            {"name": "Operatore", **text},
+            {"name": "Tipo utente", "type": "string", "constraints": {"required": True, "enum": ["Persona", "Azienda"]}},
+            {"name": "Codice fiscale", "type": "string", "constraints": {"required": True, "pattern": (
+                "[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]|[0-9]{11}")}},
+            {"name": "Programma", "type": "string", "constraints": {"enum": [p.code for p in cat.programmes]}},
+            {"name": "Codice servizio", "type": "string", "constraints": {"required": True, "pattern": f"({codes})( - .*)?"}},
+            {"name": "Durata (min)", "type": "integer", "constraints": {"minimum": 1}},
+            {"name": "Modalità", "type": "string", "constraints": {"required": True, "enum": [m.code for m in cat.modalities]}},
+            {"name": "Note", "type": "string"},
+        ]
+    }
+
+
+def frictionless_run(python: Path, csv: Path) -> Run:
+    """frictionless validate on the CSV with the schema above (';' separated, UTF-8)."""
+    schema = OUT / "frictionless_schema.json"
+    schema.write_text(json.dumps(frictionless_schema(), ensure_ascii=False, indent=1), encoding="utf-8")
+    resource = OUT / f"{csv.stem}.resource.json"
+    resource.write_text(json.dumps({
+        "name": "registro", "path": csv.name, "format": "csv", "encoding": "utf-8",
+        "dialect": {"csv": {"delimiter": ";"}}, "schema": schema.name,
+    }), encoding="utf-8")
+    run = measure([python.parent / "frictionless", "validate", resource.name], cwd=OUT)
+    if "VALID" not in run.out or "INVALID" in run.out:
+        raise RuntimeError(f"frictionless non ha validato {csv.name}:\n{run.out[-800:]}")
+    return run
+
+
+def machine() -> dict:
+    """The machine and versions the figures were measured with."""
+    import fastexcel
+    import polars
+
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    mem = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    return {"cpu": cpu, "nproc": os.cpu_count(), "ram_gb": round(mem / 1024 / 1024), "python": platform.python_version(),
+            "polars": polars.__version__, "fastexcel": fastexcel.__version__, "data": dt.date.today().isoformat()}
+
+
+def secs(run: Run | None) -> str:
+    """Seconds with two decimals, or n/d."""
+    return "n/d" if run is None else f"{run.wall:.2f}"
+
+
+def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, results: list) -> list[str]:
+    """One line per size: read, valida, totali, esporta, RSS, ratio; CSV against frictionless."""
+    lines = ["| righe | lettura s | valida s | totali s | esporta s | RSS max MB | valida / lettura | "
+             "valida CSV s | frictionless s | frictionless / valida CSV |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for rows in sizes:
+        csv = OUT / f"registro_{rows}.csv"
+        xlsx = generated(f"registro_{rows}.xlsx", rows, args.rigenera or not csv.exists(), "--mese", YEAR, "--csv", csv)
+        print(f"  misuro {rows:,} righe...", flush=True)
+        commands = {"lettura": [PYTHON, "-c", READ_SCRIPT, xlsx], "valida": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY),
+                    "csv": fill(COMMANDS["valida"], file=csv, oggi=TODAY)}
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in ("totali", "esporta"):
+                if present[name]:
+                    commands[name] = fill(COMMANDS[name], file=xlsx, oggi=TODAY, uscita=Path(tmp) / f"{name}.xlsx")
+            runs = rounds(commands, args.ripetizioni)
+        read_s = float(runs.pop("lettura").out.split()[0])
+        csv_run = runs.pop("csv")
+        if runs["valida"].rc != 0:
+            print(f"  attenzione: registro valida ha trovato errori nel registro generato ({xlsx.name})")
+        fr = frictionless_run(friction, csv) if friction else None
+        rss = max(r.rss_mb for r in runs.values())
+        fr_ratio = f"{fr.wall / csv_run.wall:.1f}" if fr else "n/d"
+        lines.append(f"| {rows:,} | {read_s:.2f} | {secs(runs['valida'])} | {secs(runs.get('totali'))} | "
+                     f"{secs(runs.get('esporta'))} | {rss:.0f} | {runs['valida'].wall / read_s:.2f} | "
+                     f"{csv_run.wall:.2f} | {secs(fr)} | {fr_ratio} |")
+        results.append({"righe": rows, "lettura_s": read_s, **{f"{k}_s": r.wall for k, r in runs.items()},
+                        **{f"{k}_rss_mb": r.rss_mb for k, r in runs.items()}, "valida_csv_s": csv_run.wall,
+                        "valida_csv_rss_mb": csv_run.rss_mb, "frictionless_s": fr.wall if fr else None,
+                        "frictionless_rss_mb": fr.rss_mb if fr else None})
+        print(lines[-1], flush=True)
+    return lines
+
+
+def mistakes_table(rows: int, shares: list[float], args, results: list) -> list[str]:
+    """The largest size again with a share of the rows carrying one mistake each."""
+    lines = ["| righe | righe con un errore | errori | avvisi | lettura s | valida s | RSS MB | valida / lettura |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for share in shares:
+        xlsx = generated(f"registro_{rows}_errori_{share:g}.xlsx", rows, args.rigenera, "--mese", YEAR,
+                         "--errori", str(share))
+        print(f"  misuro {rows:,} righe con {share:.0%} di errori...", flush=True)
+        runs = rounds({"lettura": [PYTHON, "-c", READ_SCRIPT, xlsx], "valida": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY)},
+                      args.ripetizioni)
+        read_s, run = float(runs["lettura"].out.split()[0]), runs["valida"]
+        found = SUMMARY.search(run.out)
+        errors, warnings = (found.group(2), found.group(3)) if found else ("?", "?")
+        lines.append(f"| {rows:,} | {share:.0%} | {int(errors):,} | {int(warnings):,} | {read_s:.2f} | {run.wall:.2f} | "
+                     f"{run.rss_mb:.0f} | {run.wall / read_s:.2f} |")
+        results.append({"righe": rows, "quota_errori": share, "errori": int(errors), "avvisi": int(warnings),
+                        "lettura_s": read_s, "valida_s": run.wall, "valida_rss_mb": run.rss_mb})
+        print(lines[-1], flush=True)
+    return lines
+
+
+def office_month(repeat: int) -> tuple[list[str], dict]:
+    """An office's month (5,000 rows): the whole `registro valida` run, and `registro --help`."""
+    path = generated(f"ufficio_{OFFICE}_{OFFICE_MONTH}.xlsx", OFFICE_ROWS, False, "--mese", OFFICE_MONTH,
+                     "--uffici", OFFICE)
+    run = best([REGISTRO, "valida", path, "--mese", OFFICE_MONTH, "--oggi", TODAY], max(repeat, 3))
+    help_run = best([REGISTRO, "--help"], max(repeat, 3))
+    text = (f"Un mese di un ufficio ({OFFICE_ROWS:,} righe, {OFFICE}): `registro valida` {run.wall:.2f} s "
+            f"(RSS max {run.rss_mb:.0f} MB); `registro --help` {help_run.wall:.2f} s.")
+    return [text], {"ufficio_valida_s": run.wall, "ufficio_rss_mb": run.rss_mb, "help_s": help_run.wall}
+
+
+def main(argv=None) -> None:
+    """Command line: python -m benchmarks.bench [--righe 10000,100000,1000000]."""
+    parser = argparse.ArgumentParser(description="Benchmark di registro: lettura, validazione, totali, export.")
+    parser.add_argument("--righe", default="10000,100000,1000000", help="dimensioni, separate da virgole")
+    parser.add_argument("--errori", default="0.01,0.3",
+                        help="quote di righe con un errore, misurate sulla dimensione più grande ('' per saltarle)")
+    parser.add_argument("--ripetizioni", type=int, default=3, help="giri di misure (per ogni comando si tiene il migliore)")
+    parser.add_argument("--rigenera", action="store_true", help="rigenera i registri anche se già presenti")
+    parser.add_argument("--prepara-frictionless", action="store_true",
+                        help="crea benchmarks/.venv-frictionless con frictionless per il confronto CSV")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.prepara_frictionless and frictionless_python() is None:
+        setup_frictionless()
+    friction = frictionless_python()
+    present = {name: command_exists(name) for name in ("totali", "esporta")}
+    sizes = [int(x) for x in args.righe.split(",")]
+    info = machine()
+    results: dict = {"macchina": info, "dimensioni": [], "errori": []}
+    lines = [f"Macchina: {info['cpu']}, {info['nproc']} core, {info['ram_gb']} GB di RAM; Python {info['python']}, "
+             f"polars {info['polars']}, fastexcel {info['fastexcel']}; {info['data']}.", ""]
+    lines += sizes_table(sizes, args, present, friction, results["dimensioni"])
+    if args.errori:
+        lines += ["", *mistakes_table(max(sizes), [float(x) for x in args.errori.split(",")], args, results["errori"])]
+    office, results["ufficio"] = office_month(args.ripetizioni)
+    lines += ["", *office]
+    if friction is None:
+        lines.append("frictionless non installato: colonne n/d (bash benchmarks/run.sh --prepara-frictionless).")
+    missing = [n for n, ok in present.items() if not ok]
+    if missing:
+        lines.append(f"Comandi non ancora disponibili: {', '.join('registro ' + n for n in missing)} (n/d).")
+    text = "\n".join(lines)
+    print("\n" + text)
+    (OUT / "risultati.md").write_text(text + "\n", encoding="utf-8")
+    (OUT / "risultati.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

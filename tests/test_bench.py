@@ -1,0 +1,28 @@
+"""The benchmark's own pieces: per-process measures and the frictionless schema it compares with."""
+
+import sys
+
+import pytest
+
+from benchmarks import bench
+from validators.read import COLUMNS
+
+
+def test_la_misura_riporta_tempo_e_memoria_del_solo_processo_figlio():
+    small = bench.measure([sys.executable, "-c", "print('ok')"])
+    big = bench.measure([sys.executable, "-c", "x = bytearray(300 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); print(len(x))"])
+    assert small.rc == 0 and small.out.strip() == "ok" and small.wall > 0
+    assert big.rss_mb > 300 > small.rss_mb
+
+
+def test_la_misura_segnala_un_comando_fallito():
+    with pytest.raises(RuntimeError, match="exit 2"):
+        bench.measure([sys.executable, "-c", "import sys; sys.exit(2)"])
+
+
+def test_lo_schema_frictionless_ha_le_colonne_del_registro_e_i_codici_del_catalogo():
+    schema = bench.frictionless_schema()
+    assert [f["name"] for f in schema["fields"]] == list(COLUMNS)
+    code = next(f for f in schema["fields"] if f["name"] == "Codice servizio")
+    alternatives = code["constraints"]["pattern"].split(")")[0].lstrip("(").split("|")
+    assert r"F1\.15" in alternatives and "F" not in alternatives and "N" not in alternatives
