@@ -37,8 +37,7 @@ YEAR, TODAY = "2025", "2026-01-01"
 OFFICE, OFFICE_MONTH, OFFICE_ROWS = "Ancona", "2025-10", 5000
 PYTHON = sys.executable
 REGISTRO = str(Path(PYTHON).parent / "registro")
-# Command lines of the steps; {file}, {oggi} and {uscita} are filled in. totali and esporta
-# come from another branch: adjust these two lines if their options differ.
+# Command lines of the steps; {file}, {oggi} and {uscita} are filled in.
 COMMANDS = {
     "valida": [REGISTRO, "valida", "{file}", "--oggi", "{oggi}"],
     "totali": [REGISTRO, "totali", "{file}", "--oggi", "{oggi}"],
@@ -202,7 +201,8 @@ def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, re
         with tempfile.TemporaryDirectory() as tmp:
             for name in ("totali", "esporta"):
                 if present[name]:
-                    commands[name] = fill(COMMANDS[name], file=xlsx, oggi=TODAY, uscita=Path(tmp) / f"{name}.xlsx")
+                    # the JA file in its default format (CSV): an .xlsx of 1M rows would measure openpyxl
+                    commands[name] = fill(COMMANDS[name], file=xlsx, oggi=TODAY, uscita=Path(tmp) / f"{name}.csv")
             runs = rounds(commands, args.ripetizioni)
         read_s = float(runs.pop("lettura").out.split()[0])
         csv_run = runs.pop("csv")

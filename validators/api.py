@@ -238,10 +238,10 @@ def _export_parts(checked: Checked, profile):
 
     require_usable(checked)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
-    rows, identities = ex.records(checked.frame, prof)
+    laid_out, identities = ex.records(checked.frame, prof)
     rejected = ex.rejected_rows(checked.frame, checked.report)
     ex.check_balance(checked.frame, identities, rejected)
-    return prof, rows, identities, rejected
+    return prof, laid_out, identities, rejected
 
 
 def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
@@ -251,21 +251,21 @@ def export_of(checked: Checked, target, *, rejects=None, profile=None) -> Export
     target = Path(target)
     rejects = Path(rejects) if rejects else ex.default_rejects(target)
     ex.check_targets(target, rejects)
-    prof, rows, identities, rejected = _export_parts(checked, profile)
-    ex.write_files(target, rejects, prof, rows, identities, rejected, checked.inputs)
+    prof, laid_out, identities, rejected = _export_parts(checked, profile)
+    ex.write_files(target, rejects, prof, laid_out, identities, rejected, checked.inputs)
     return ExportResult(target=target, rejects=rejects, profile=prof.name, rows_read=checked.frame.height,
-                        exported=len(rows), rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
+                        exported=laid_out.height, rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
 
 
 def export_tables_of(checked: Checked, *, profile=None) -> tuple[list[list], list[list], ExportResult]:
     """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""
     from validators import export as ex
 
-    prof, rows, _, rejected = _export_parts(checked, profile)
-    ja = ([prof.headers] if prof.header else []) + rows
+    prof, laid_out, _, rejected = _export_parts(checked, profile)
+    ja = ([prof.headers] if prof.header else []) + ex.rows_of(laid_out, prof)
     scarti = [list(ex.REJECT_HEADERS)] + ex.reject_table(rejected)
     result = ExportResult(target=None, rejects=None, profile=prof.name, rows_read=checked.frame.height,
-                          exported=len(rows), rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
+                          exported=laid_out.height, rejected=len(rejected), rejected_by_rule=ex.rule_counts(rejected))
     return ja, scarti, result
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from validators.errors import BalanceError, UsageError
-from validators.output import atomic_path, defuse, save_workbook
+from validators.output import FORMULA_TRIGGERS, atomic_path, defuse, save_workbook
 from validators.profile import Profile
 from validators.read import COLUMNS
 from validators.report import Report
@@ -85,31 +85,64 @@ def _source_frame(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _sort_key(rec: dict) -> tuple:
-    """Deterministic order: office, date, operator, codice fiscale, code, file, row."""
-    return (rec["sede"] or "", rec["data"], (rec["operatore"] or "").casefold(), rec["codice_fiscale"] or "",
-            rec["codice_servizio"] or "", rec["file"], rec["riga"])
+# Deterministic order: office, date, operator (any case), codice fiscale, code, file, row.
+SORT_KEYS = (
+    pl.col("sede").fill_null(""), pl.col("data"), pl.col("operatore").fill_null("").str.to_lowercase(),
+    pl.col("codice_fiscale").fill_null(""), pl.col("codice_servizio").fill_null(""), pl.col("file"), pl.col("riga"),
+)
+_REGEX = {"\t": r"\t", "\r": r"\r", "-": r"\-", "^": r"\^", "]": r"\]", "\\": r"\\"}
+TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"
+
+
+def _defused(value: pl.Expr) -> pl.Expr:
+    """validators.output.defuse as an expression."""
+    return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
+
+
+def _output(column, profile: Profile, text: bool) -> pl.Expr:
+    """One output column: dates formatted, text recoded by the profile and defused."""
+    value = pl.col(column.field)
+    if column.field == "data":
+        value, text = value.dt.strftime(profile.date_format), True
+    if text:
+        if column.values is not None:
+            value = value.replace(column.values)
+        value = _defused(value)
+    return value
+
+
+def records(frame: pl.DataFrame, profile: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows laid out by the profile, their identities _file/_riga), rows without errori, sorted."""
+    source = _source_frame(frame).filter(pl.col("_errori") == 0).sort(*SORT_KEYS, maintain_order=True)
+    schema = source.schema
+    text = [schema[c.field] == pl.String for c in profile.columns]
+    laid_out = source.select(*(_output(c, profile, t).alias(f"c{i}") for i, (c, t) in enumerate(zip(profile.columns, text))))
+    return laid_out, source.select("_file", "_riga")
+
+
+def _numeric_recoding(profile: Profile, laid_out: pl.DataFrame) -> list[int]:
+    """Columns recoded by the profile that are not text (handled value by value, as _cell says)."""
+    return [i for i, c in enumerate(profile.columns) if c.values is not None and laid_out.dtypes[i] != pl.String]
+
+
+def rows_of(laid_out: pl.DataFrame, profile: Profile) -> list[list]:
+    """The laid-out rows as Python lists ('' for empty cells)."""
+    rows = [["" if v is None else v for v in row] for row in laid_out.iter_rows()]
+    for i in _numeric_recoding(profile, laid_out):
+        for row in rows:
+            row[i] = _cell(row[i] if row[i] != "" else None, profile.columns[i], profile)
+    return rows
 
 
 def _cell(value, column, profile: Profile):
-    """One output value: dates formatted, recoded by the profile, text defused."""
+    """One output value: recoded by the profile, text defused, empty for null."""
     if value is None:
         return ""
-    if column.field == "data":
-        value = value.strftime(profile.date_format)
     if column.values is not None:
         value = column.values.get(str(value), value)
     if isinstance(value, str):
         return defuse(value)
     return value
-
-
-def records(frame: pl.DataFrame, profile: Profile) -> tuple[list[list], list[tuple[str, int]]]:
-    """(rows laid out by the profile, their (file, row) identities), rows without errori only, sorted."""
-    source = _source_frame(frame).filter(pl.col("_errori") == 0)
-    recs = sorted(source.iter_rows(named=True), key=_sort_key)
-    rows = [[_cell(rec[c.field], c, profile) for c in profile.columns] for rec in recs]
-    return rows, [(rec["_file"], rec["_riga"]) for rec in recs]
 
 
 def rejected_rows(frame: pl.DataFrame, report: Report) -> list[Rejected]:
@@ -133,17 +166,19 @@ def rejected_rows(frame: pl.DataFrame, report: Report) -> list[Rejected]:
     return sorted(out, key=lambda r: (order.get(r.file, len(order)), r.file, r.row))
 
 
-def check_balance(frame: pl.DataFrame, exported: list[tuple[str, int]], rejected: list[Rejected]) -> None:
+def check_balance(frame: pl.DataFrame, exported: pl.DataFrame, rejected: list[Rejected]) -> None:
     """Every row read is exported or rejected, exactly once; BalanceError otherwise."""
-    read = list(zip(frame["_file"].to_list(), frame["_riga"].to_list())) if frame.height else []
-    out = exported + [(r.file, r.row) for r in rejected]
-    if len(read) == len(out) and sorted(read) == sorted(out):
+    keys = {"_file": pl.String, "_riga": pl.Int64}
+    read = frame.select(*(pl.col(k).cast(t) for k, t in keys.items())) if frame.height else pl.DataFrame(schema=keys)
+    out = pl.concat([exported.select(*(pl.col(k).cast(t) for k, t in keys.items())),
+                     pl.DataFrame([(r.file, r.row) for r in rejected], schema=keys, orient="row")])
+    if read.height == out.height and read.sort(list(keys)).equals(out.sort(list(keys))):
         return
-    missing = sorted(set(read) - set(out))
-    extra = sorted(set(out) - set(read))
+    missing = read.join(out, on=list(keys), how="anti").sort(list(keys)).rows()
+    extra = out.join(read, on=list(keys), how="anti").sort(list(keys)).rows()
     where = "; ".join(f"{f} riga {r}" for f, r in (missing or extra)[:5])
     raise BalanceError(
-        f"i conti non tornano: {len(read)} righe lette, {len(exported)} esportate + {len(rejected)} scartate"
+        f"i conti non tornano: {read.height} righe lette, {exported.height} esportate + {len(rejected)} scartate"
         + (f" (ad es. {where})" if where else " (righe ripetute)")
         + ". Nessun file scritto: segnalare il problema all'assistenza."
     )
@@ -174,18 +209,19 @@ def csv_bytes(rows: list[list], headers: list[str] | None, profile: Profile, ide
     w = csv.writer(buffer, delimiter=profile.delimiter, lineterminator=profile.line_end)
     if headers:
         w.writerow(headers)
-    for i, row in enumerate(rows):
-        line = io.StringIO()
-        csv.writer(line, delimiter=profile.delimiter, lineterminator=profile.line_end).writerow(row)
-        try:
-            line.getvalue().encode(profile.encoding)
-        except UnicodeEncodeError as exc:
-            where = f" ({identities[i][0]}, riga {identities[i][1]})" if identities else ""
-            bad = exc.object[exc.start:exc.end]
-            raise UsageError(f"il carattere '{bad}'{where} non si può scrivere con la codifica {profile.encoding}: "
-                             "usare 'codifica: utf-8-sig' nel profilo.") from None
-        buffer.write(line.getvalue())
-    return buffer.getvalue().encode(profile.encoding)
+    w.writerows(rows)
+    text = buffer.getvalue()
+    try:
+        return text.encode(profile.encoding)
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end]
+        row = next((i for i, r in enumerate(rows) if any(bad in str(v) for v in r)), None)
+        where = ""
+        if identities is not None and row is not None:
+            file, line = identities.row(row)
+            where = f" ({file}, riga {line})"
+        raise UsageError(f"il carattere '{bad}'{where} non si può scrivere con la codifica {profile.encoding}: "
+                         "usare 'codifica: utf-8-sig' nel profilo.") from None
 
 
 def _write_rows_xlsx(path: Path, sheet: str, headers: list[str] | None, rows: list[list], widths=None) -> None:
@@ -213,17 +249,34 @@ def reject_table(rejected: list[Rejected]) -> list[list]:
     ]
 
 
-def write_files(target: Path, rejects: Path, profile: Profile, rows: list[list], identities, rejected: list[Rejected],
-                inputs) -> None:
+def frame_csv_bytes(laid_out: pl.DataFrame, headers: list[str] | None, profile: Profile, identities) -> bytes:
+    """The JA CSV written by polars (the same text as csv.writer, quoting where needed)."""
+    if _numeric_recoding(profile, laid_out):
+        return csv_bytes(rows_of(laid_out, profile), headers, profile, identities)
+    head = io.StringIO()
+    if headers:
+        csv.writer(head, delimiter=profile.delimiter, lineterminator=profile.line_end).writerow(headers)
+    body = laid_out.with_columns(pl.col(pl.String).replace("", None)).write_csv(
+        include_header=False, separator=profile.delimiter, line_terminator=profile.line_end, quote_char='"',
+        quote_style="necessary", null_value="",
+    )
+    try:
+        return (head.getvalue() + body).encode(profile.encoding)
+    except UnicodeEncodeError:
+        return csv_bytes(rows_of(laid_out, profile), headers, profile, identities)  # names the row at fault
+
+
+def write_files(target: Path, rejects: Path, profile: Profile, laid_out: pl.DataFrame, identities,
+                rejected: list[Rejected], inputs) -> None:
     """Write the JA file and the rejects atomically, both or neither, never onto an input."""
     headers = profile.headers if profile.header else None
-    export_data = csv_bytes(rows, headers, profile, identities) if target.suffix.lower() == ".csv" else None
+    export_data = frame_csv_bytes(laid_out, headers, profile, identities) if target.suffix.lower() == ".csv" else None
     reject_data = reject_table(rejected)
     with atomic_path(target, inputs) as tmp_target, atomic_path(rejects, inputs) as tmp_rejects:
         if export_data is not None:
             tmp_target.write_bytes(export_data)
         else:
-            _write_rows_xlsx(tmp_target, profile.sheet, headers, rows)
+            _write_rows_xlsx(tmp_target, profile.sheet, headers, rows_of(laid_out, profile))
         if rejects.suffix.lower() == ".csv":
             rejects_profile = Profile(name="scarti", path="", columns=())
             tmp_rejects.write_bytes(csv_bytes(reject_data, list(REJECT_HEADERS), rejects_profile))
