@@ -117,14 +117,12 @@ def _aggregate(rows: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataF
 
 
 def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
-    """Plain dicts with hours (and FTE when fte_hours is given)."""
-    out = []
-    for rec in frame.to_dicts():
-        rec["ore"] = round(rec["minuti_lavoro"] / 60, 2)
-        if fte_hours:
-            rec["fte"] = round(rec["minuti_lavoro"] / 60 / (fte_hours * months), 3) if months else 0.0
-        out.append(rec)
-    return out
+    """Plain dicts with hours (and FTE when fte_hours is given), computed by polars."""
+    hours = pl.col("minuti_lavoro") / 60
+    extra = [hours.round(2).alias("ore")]
+    if fte_hours:
+        extra.append((hours / (fte_hours * months)).round(3).alias("fte") if months else pl.lit(0.0).alias("fte"))
+    return frame.with_columns(extra).to_dicts()
 
 
 def _notes(rows: pl.DataFrame, cat: Catalogue) -> list[str]:

@@ -14,6 +14,7 @@ from validators.output import atomic_path, defuse, save_workbook
 from validators.totals import Totals
 
 TOTALS_VERSION = 1
+TERMINAL_OPERATORS = 40  # longer lists belong in the workbook, not on a terminal
 # The finest table's CSV columns: the ten agreed ones, then how hours were obtained.
 CSV_COLUMNS = ("mese", "sede", "operatore", "lep", "codice", "servizi", "minuti_registrati", "minuti_standard",
                "minuti_min", "minuti_max", "servizi_senza_durata", "ore")
@@ -321,7 +322,10 @@ def render_totals(console, totals: Totals) -> None:
     console.print(_rich_table("Per sede", totals.by_office, ("sede", *m), totals.total))
     console.print(_rich_table("Per LEP", totals.by_lep, ("lep", "nome", *m), totals.total))
     console.print(_rich_table("Per mese", totals.by_month, ("mese", *m), totals.total))
-    console.print(_rich_table("Per operatore", totals.by_operator, ("operatore", "sedi", *m), totals.total))
+    operators = sorted(totals.by_operator, key=lambda r: -(r.get("ore") or 0))[:TERMINAL_OPERATORS]
+    title = "Per operatore" if len(operators) == len(totals.by_operator) else \
+        f"Per operatore (i {len(operators)} con più ore su {len(totals.by_operator)}: tutti con -o riepilogo.xlsx)"
+    console.print(_rich_table(title, operators, ("operatore", "sedi", *m), totals.total))
     console.print(f"{HOURS_RULE} {fte_rule(totals)}")
     for note in totals.notes:
         console.print(f"[yellow]Nota:[/] {note}")
