@@ -51,8 +51,10 @@ def handles_domain_errors(func):
 
             if ctx.find_root().params.get("debug"):
                 raise
+            from rich.markup import escape
+
             message = user_message(exc)
-            _console(stderr=True).print(f"[bold red]Errore:[/] {message}", markup=True, highlight=False)
+            _console(stderr=True).print(f"[bold red]Errore:[/] {escape(message)}", markup=True, highlight=False)
             ctx.exit(EXIT_UNUSABLE)
 
     return wrapper

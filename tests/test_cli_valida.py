@@ -134,3 +134,11 @@ def test_esempio_incluso_riporta_un_problema_per_ogni_regola():
 def test_aiuto_in_italiano(command):
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 0 and ("Esempi" in result.output or "Regola" in result.output)
+
+
+def test_valori_con_parentesi_quadre_non_rompono_il_terminale(tmp_path):
+    path = write_xlsx(tmp_path / "r[1].xlsx", [riga(codice="[/bold]X"), riga(cf=CF["laura"], operatore="[red]Op[/red]")])
+    result = run(path)
+    assert result.exit_code == 1 and "'[/bold]X' non esiste nel catalogo" in result.output
+    totals = CliRunner().invoke(main, ["totali", str(path), "--oggi", "2026-11-01"])
+    assert totals.exit_code == 0 and "[red]Op[/red]" in totals.output

@@ -96,6 +96,7 @@ def _minutes(rec: dict) -> str:
 
 def print_table(console, catalogue: Catalogue, records: list[dict]) -> None:
     """The catalogue as a terminal table, durations not printed in the table marked in colour."""
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(
@@ -113,7 +114,7 @@ def print_table(console, catalogue: Catalogue, records: list[dict]) -> None:
         if provenance not in ("tabella", ""):
             minutes += " *"
         table.add_row(
-            rec["codice"], rec["lep"], rec["nome"], rec["destinatario"], rec["programmi"],
+            rec["codice"], rec["lep"], escape(rec["nome"]), rec["destinatario"], rec["programmi"],
             f"[{style}]{minutes}[/]" if style else minutes,
             f"[{style}]{label}[/]" if style else label,
         )
@@ -124,6 +125,7 @@ def print_table(console, catalogue: Catalogue, records: list[dict]) -> None:
 
 def print_service(console, catalogue: Catalogue, s: Service) -> None:
     """One service in full, with the sentences of the table behind each fact."""
+    from rich.markup import escape
     from rich.table import Table
 
     rec = service_record(catalogue, s, full=True)
@@ -155,5 +157,5 @@ def print_service(console, catalogue: Catalogue, s: Service) -> None:
         procedure = f"(dalla riga di {rec['procedura_da']}) {procedure}"
     rows.append(("Procedure Regione Marche", procedure or "–"))
     for k, v in rows:
-        table.add_row(k, v)
+        table.add_row(k, escape(v))
     console.print(table)

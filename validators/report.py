@@ -153,6 +153,7 @@ def _write_xlsx(report: Report, path: Path) -> None:
 
 def render_text(console, report: Report, limit: int = 20) -> None:
     """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
+    from rich.markup import escape
     from rich.table import Table
 
     files = len(report.files)
@@ -164,7 +165,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     )
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
-        console.print(f"[bold red]{p.rule}:[/] {p.message}", soft_wrap=True)
+        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -186,5 +187,6 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(Path(p.file).name, "" if p.row is None else str(p.row), f"[{style}]{p.rule}[/]", p.message)
+        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{p.rule}[/]",
+                      escape(p.message))
     console.print(table)

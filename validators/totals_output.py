@@ -269,6 +269,7 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
 
 
 def _rich_table(title: str, records: list[dict], keys: tuple[str, ...], total: dict | None):
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", header_style="bold")
@@ -291,7 +292,7 @@ def _rich_table(title: str, records: list[dict], keys: tuple[str, ...], total: d
             elif isinstance(rec.get(k), (int, float)):
                 out.append(_it(rec.get(k), 0 if float(rec.get(k)).is_integer() else 2))
             else:
-                out.append("" if rec.get(k) is None else str(rec.get(k)))
+                out.append("" if rec.get(k) is None else escape(str(rec.get(k))))
         return out
 
     for rec in records:
