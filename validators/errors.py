@@ -21,6 +21,7 @@ class FileProblem(RegistroError):
     def __init__(self, rule: str, file: str, message: str, sheet: str | None = None):
         super().__init__(message)
         self.rule, self.file, self.sheet = rule, file, sheet
+        self.sheets: list[str] = []  # the sheets found, for foglio.mancante
 
 
 def user_message(exc: BaseException) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from validators.catalogue import Catalogue
-from validators.errors import UsageError
-from validators.read import HEADER_SEARCH_ROWS
+from validators.errors import FileProblem, UsageError
+from validators.read import HEADER_SEARCH_ROWS, read_sheet_cells
 from validators.text import norm_key, service_code_part
 from validators.totals import PlannedVolume
 
@@ -22,21 +22,17 @@ VOLUME_HEADER = norm_key("Volume mensile previsto")
 
 
 def _sheet_rows(path: Path) -> list[list]:
-    """The cells of the Carichi sheet as text (None for empty cells)."""
-    import fastexcel
-
+    """The cells of the Carichi sheet as text (None for empty cells), read with the registers' guards."""
     if not path.is_file():
         raise UsageError(f"file dei carichi '{path}' non trovato.")
     try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception as exc:  # fastexcel raises its own error types for corrupt or non-Excel files
+        _, frame = read_sheet_cells(path, SHEET)
+    except FileProblem as exc:
+        if exc.rule == "foglio.mancante":
+            raise UsageError(f"il file dei carichi '{path}' non ha il foglio '{SHEET}' "
+                             f"(fogli presenti: {', '.join(exc.sheets) or 'nessuno'}).") from None
         raise UsageError(f"file dei carichi '{path}' illeggibile: usare il modello compilato in formato .xlsx "
-                         f"({type(exc).__name__}).") from None
-    names = [n for n in reader.sheet_names if norm_key(n) == norm_key(SHEET)]
-    if not names:
-        raise UsageError(f"il file dei carichi '{path}' non ha il foglio '{SHEET}' "
-                         f"(fogli presenti: {', '.join(reader.sheet_names) or 'nessuno'}).")
-    frame = reader.load_sheet(names[0], header_row=None, skip_rows=0, dtypes="string").to_polars()
+                         f"({exc}).") from None
     return [list(r) for r in frame.rows()]
 
 

@@ -145,7 +145,9 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
         from validators.rules.registry import rule
 
         msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
-        raise FileProblem("foglio.mancante", file, msg)
+        problem = FileProblem("foglio.mancante", file, msg)
+        problem.sheets = names
+        raise problem
     return match[0]
 
 
@@ -163,7 +165,11 @@ def _load_sheet(path: Path, sheet: str | None, file: str) -> tuple[str, pl.DataF
     return name, reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
 
 
-def _read_excel(path: Path, sheet: str | None) -> RawRegister:
+def read_sheet_cells(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
+    """(sheet name, all its cells as text from A1) of a spreadsheet, after the guard's checks.
+
+    Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used.
+    """
     file = str(path)
     try:
         container = guard.check_spreadsheet(path)
@@ -190,7 +196,12 @@ def _read_excel(path: Path, sheet: str | None) -> RawRegister:
                   else f"formato non riconosciuto o file danneggiato ({type(exc).__name__})")
         raise _unreadable(file, reason) from None
     _check_rows(data.height, file)
-    return _shape(data, file, name)
+    return name, data
+
+
+def _read_excel(path: Path, sheet: str | None) -> RawRegister:
+    name, data = read_sheet_cells(path, sheet)
+    return _shape(data, str(path), name)
 
 
 def _check_rows(rows: int, file: str) -> None:
