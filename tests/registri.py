@@ -125,3 +125,16 @@ def run_from_root(*args):
         return CliRunner().invoke(main, [str(a) for a in args])
     finally:
         os.chdir(cwd)
+
+
+def register_sheet(rows: list[dict] = (), *, header: bool = True):
+    """(workbook, its 'Registro' sheet) with the contract header and rows, for tests that then
+    add their own oddities (merged cells, stray cells, empty rows) before saving."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Registro"
+    if header:
+        ws.append(list(COLUMNS))
+    for r in rows:
+        ws.append([r.get(c) for c in COLUMNS])
+    return wb, ws

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook
 
 from cli import main
-from tests.registri import CF, riga, write_csv, write_xlsx
+from tests.registri import CF, register_sheet, riga, write_csv, write_xlsx
 from validators import guard
 from validators.read import COLUMNS
 
@@ -36,12 +35,7 @@ def _unusable(path: Path, words: str):
 
 def _xlsx_bytes(rows=None) -> bytes:
     buf = io.BytesIO()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Registro"
-    ws.append(list(COLUMNS))
-    for r in rows or [riga()]:
-        ws.append([r[c] for c in COLUMNS])
+    wb, _ = register_sheet(rows or [riga()])
     wb.save(buf)
     return buf.getvalue()
 
@@ -166,9 +160,7 @@ def test_titolo_sopra_e_intestazione_alla_riga_5(tmp_path):
 
 
 def test_celle_unite(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Registro"
+    wb, ws = register_sheet(header=False)
     ws.append(["Registro unito"])
     ws.merge_cells("A1:J1")
     ws.append(list(COLUMNS))
@@ -196,12 +188,9 @@ def test_date_come_numeri_e_testi_vari(tmp_path):
 def test_sistema_di_date_1904(tmp_path):
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-    wb = Workbook()
-    wb.epoch = CALENDAR_MAC_1904
-    ws = wb.active
-    ws.title = "Registro"
-    ws.append(list(COLUMNS))
-    ws.append([riga()[c] for c in COLUMNS])
+    wb, _ = register_sheet()
+    wb.epoch = CALENDAR_MAC_1904  # the cell's date is written as a serial of the 1904 system on save
+    wb.active.append([riga()[c] for c in COLUMNS])
     wb.save(tmp_path / "r.xlsx")
     assert _run(tmp_path / "r.xlsx", "--mese", "2026-10").exit_code == 0
 
@@ -221,11 +210,7 @@ def test_cella_di_32000_caratteri(tmp_path):
 
 
 def test_foglio_con_l_ultima_riga_di_excel_usata(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Registro"
-    ws.append(list(COLUMNS))
-    ws.append([riga()[c] for c in COLUMNS])
+    wb, ws = register_sheet([riga()])
     ws.cell(1_048_576, 10, "nota in fondo")
     wb.save(tmp_path / "r.xlsx")
     result = _run(tmp_path / "r.xlsx")

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from openpyxl import Workbook
 
-from tests.registri import CF, MONTH, TODAY, riga, write_csv, write_ods, write_xlsx
+from tests.registri import CF, MONTH, TODAY, register_sheet, riga, write_csv, write_ods, write_xlsx
 from validators.api import validate, validate_values
 from validators.read import COLUMNS
 
@@ -25,11 +25,7 @@ def test_intestazione_sotto_un_titolo_e_numeri_di_riga_di_excel(tmp_path):
 
 
 def test_righe_vuote_saltate_senza_spostare_i_numeri(tmp_path):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Registro"
-    ws.append(list(COLUMNS))
-    ws.append([riga()[c] for c in COLUMNS])
+    wb, ws = register_sheet([riga()])
     ws.append([])
     ws.append([])
     ws.append([riga(codice="ZZ")[c] for c in COLUMNS])
