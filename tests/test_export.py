@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from tests.registri import run_from_root
 from tests.month_generator import write_month
-from validators import export as export_module
+from validators.export import plan as export_module
 from validators.api import check, export, export_of
 from validators.errors import BalanceError, ProfileError
-from validators.profile import DEFAULT_PATH, FIELDS, load_profile
+from validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ["esempi/registro_esempio.csv"]

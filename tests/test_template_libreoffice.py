@@ -20,10 +20,10 @@ from tests.template_rows import (
 )
 from validators.api import check
 from validators.catalogue import load_catalogue
-from validators.read import COLUMNS
-from xl_addin.template import build_template
-from xl_addin.template_register import LETTER, REGISTER_COLUMNS
-from xl_addin.template_reports import WORKLOAD_FIRST_ROW
+from validators.read.register import COLUMNS
+from xl_addin.build.template import build_template
+from xl_addin.build.template_register import LETTER, REGISTER_COLUMNS
+from xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
 
 pytestmark = pytest.mark.libreoffice
 

@@ -22,12 +22,12 @@ import polars as pl
 
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
-from validators.export import ExportResult
-from validators.normalise import normalise
-from validators.read import COLUMNS, RawRegister, find_registers, read_register, register_from_values
+from validators.export.plan import ExportResult
+from validators.check.normalise import normalise
+from validators.read.register import COLUMNS, RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
-from validators.rules.context import DEFAULT_WORKDAY_MINUTES, Context, Options
-from validators.rules.registry import BY_ID
+from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Context, Options
+from validators.check.rules.registry import BY_ID
 from validators.totals import DEFAULT_FTE_HOURS, Totals, compare_plan
 from validators.totals import compute as compute_totals
 
@@ -99,7 +99,7 @@ def _stack(registers: list[RawRegister], history: bool) -> pl.DataFrame:
 
 # The checking engine, and pandera's built-in checks that pandera itself imports only at the
 # first validation (their registration takes a quarter of a second).
-_ENGINE_MODULES = ("validators.engine", "pandera.backends.polars.builtin_checks")
+_ENGINE_MODULES = ("validators.check.engine", "pandera.backends.polars.builtin_checks")
 
 
 def _import_engine_in_background() -> None:
@@ -122,7 +122,7 @@ def run(current: list[RawRegister], history: list[RawRegister], file_problems: l
         catalogue: Catalogue, options: Options, names: list[str], history_names: list[str],
         inputs: list[Path], progress: Progress | None = None) -> Checked:
     """Normalise, check and report the rows of already-read registers."""
-    from validators import engine
+    from validators.check import engine
 
     ctx = Context(catalogue, options)
     frames = [f for f in (_stack(current, False), _stack(history, True)) if f.height or f.width]
@@ -220,7 +220,7 @@ def totals_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi
     require_usable(checked)
     result = compute_totals(checked.frame, checked.catalogue, files=checked.report.files, fte_hours=fte_hours)
     if carichi is not None:
-        from validators.plan import read_plan
+        from validators.read.carichi import read_plan
 
         result = compare_plan(result, read_plan(carichi, checked.catalogue), checked.catalogue)
     return result
@@ -233,8 +233,8 @@ def totals(paths, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, **check
 
 def _export_parts(checked: Checked, profile):
     """(profile, JA rows, their identities, rejected rows) once the balance is proven."""
-    from validators import export as ex
-    from validators.profile import Profile, load_profile
+    from validators.export import plan as ex
+    from validators.export.profile import Profile, load_profile
 
     require_usable(checked)
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
@@ -246,7 +246,7 @@ def _export_parts(checked: Checked, profile):
 
 def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
     """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
-    from validators import export as ex
+    from validators.export import plan as ex
 
     target = Path(target)
     rejects = Path(rejects) if rejects else ex.default_rejects(target)
@@ -259,7 +259,7 @@ def export_of(checked: Checked, target, *, rejects=None, profile=None) -> Export
 
 def export_tables_of(checked: Checked, *, profile=None) -> tuple[list[list], list[list], ExportResult]:
     """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""
-    from validators import export as ex
+    from validators.export import plan as ex
 
     prof, laid_out, _, rejected = _export_parts(checked, profile)
     ja = ([prof.headers] if prof.header else []) + ex.rows_of(laid_out, prof)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validators import guard
+from validators.read import guard
 from validators.errors import FileProblem
 from validators.text import norm_key
 
@@ -94,7 +94,7 @@ def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, 
         absent = [n for n in REQUIRED if n not in best[2].values()]
         missing = ", ".join(f"'{n}'" for n in absent)
         where = f" nella riga di intestazione {best[0] + 1}" + _lookalikes(rows[best[0]], best[2], absent)
-    from validators.rules.registry import rule
+    from validators.check.rules.registry import rule
 
     raise FileProblem(
         "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
@@ -142,7 +142,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
         if not match and len(names) == 1:
             match = names
     if not match:
-        from validators.rules.registry import rule
+        from validators.check.rules.registry import rule
 
         msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
         problem = FileProblem("foglio.mancante", file, msg)
@@ -152,7 +152,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
 
 
 def _unreadable(file: str, reason: str) -> FileProblem:
-    from validators.rules.registry import rule
+    from validators.check.rules.registry import rule
 
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 

@@ -1,7 +1,7 @@
 """The clean file for JA and the rejects: every row read ends in exactly one of the two.
 
 Rows without errori (avvisi allowed) become normalised records laid out by a profile
-(validators.profile); rows with errori go to the rejects with file, sheet, row and the messages
+(validators.export.profile); rows with errori go to the rejects with file, sheet, row and the messages
 of their problems. The balance "read = exported + rejected" is checked on the row identities
 before anything is written; both files are written atomically and together.
 """
@@ -17,8 +17,8 @@ import polars as pl
 
 from validators.errors import BalanceError, UsageError
 from validators.output import FORMULA_TRIGGERS, atomic_path, defuse, save_workbook
-from validators.profile import Profile
-from validators.read import COLUMNS
+from validators.export.profile import Profile
+from validators.read.register import COLUMNS
 from validators.report import Report
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
