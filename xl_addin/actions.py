@@ -63,7 +63,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
         return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
     header_row, columns = header_layout(values)
     last_row = len(values)
-    filled = set(checked.frame["_riga"].to_list())
+    filled = set(checked.row_numbers())
     col = esito_column(values, header_row)
     write_column(sheet, header_row, col, ["Esito"] + _esito_texts(report.problems, header_row + 1, last_row, filled))
     # Cells coloured by an earlier run are cleared first, then the faulty cells are coloured.

@@ -50,6 +50,8 @@ FIELDS: tuple[Field, ...] = (
 )
 COLUMNS = tuple(f.name for f in FIELDS)
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
+# The column of a RawRegister frame that holds the Excel row number (not a register column).
+ROW_NUMBER = "riga"
 _SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
 
 DEFAULT_SHEET = "Registro"
@@ -60,7 +62,7 @@ SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 @dataclass
 class RawRegister:
-    """The text cells of one register: contract columns plus '_riga' (the Excel row number)."""
+    """The text cells of one register: contract columns plus ROW_NUMBER (the Excel row number)."""
 
     file: str
     sheet: str | None
@@ -121,8 +123,8 @@ def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
     head = frame.head(HEADER_SEARCH_ROWS).rows()
     header, mapping = locate_header(head, file, sheet)
     source = frame.columns
-    body = frame.slice(header + 1).with_row_index("_riga", offset=header + 2)
-    exprs = [pl.col("_riga").cast(pl.Int64)]
+    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
+    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     present = {name: source[j] for j, name in mapping.items()}
     for name in COLUMNS:
         if name in present:
