@@ -73,6 +73,7 @@ def main(debug: bool) -> None:
     Esempi:
       registro catalogo                    elenco dei servizi registrabili
       registro catalogo --codice D.2       scheda completa di un servizio
+      registro mese registri/ --mese 2026-10 -o uscita   controllo, totali e file per JA in una volta
       registro valida registri/ --mese 2026-10 --rapporto rapporto.xlsx
       registro totali registri/ --mese 2026-10 -o riepilogo.xlsx
       registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
@@ -385,6 +386,66 @@ def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, ta
     if not result.balanced:  # export_of refuses to write an unbalanced export: this is a second guard
         console.print("[bold red]I conti non tornano.[/]")
         click.get_current_context().exit(EXIT_UNUSABLE)
+
+
+# ---------------------------------------------------------------------------------------------
+# registro mese
+
+
+@main.command("mese")
+@PATHS
+@validation_options
+@click.option("-o", "--uscita", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Cartella in cui scrivere i risultati (creata se manca).")
+@click.option("--escludi", "exclude", multiple=True, metavar="REGOLA", help="Non applicare questa regola (ripetibile).")
+@click.option("--ore-fte", "fte_hours", type=click.FloatRange(min=0, min_open=True), default=156, show_default=True,
+              help="Ore mensili di un FTE (36 ore settimanali x 52 settimane / 12 mesi = 156).")
+@click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
+              help="Modello compilato con il foglio Carichi: confronta ore previste ed effettive.")
+@click.option("--profilo", "profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profilo del tracciato JA (YAML) al posto di quello incluso.")
+@click.option("--senza-excel", "text_only", is_flag=True,
+              help="Solo file di testo (rapporto.json, riepilogo.csv, ja.csv, scarti.csv), senza file Excel né "
+                   "copie annotate: per volumi molto grandi.")
+@click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Quanti problemi mostrare a terminale.")
+@handles_domain_errors
+def mese_cmd(paths, history, month, sheet, workday, today, catalogue_path, folder, exclude, fte_hours, carichi,
+             profile, text_only, limit):
+    """Il lavoro del mese in un solo comando: controllo, totali e file per JA, con una sola lettura.
+
+    Legge e controlla una volta i registri (file o cartelle: i file di più sedi sono letti in
+    parallelo), poi scrive nella cartella di uscita:
+
+    \b
+      rapporto.xlsx, rapporto.json   tutti i problemi, riga per riga
+      NOME_annotato.xlsx             copia annotata di ogni registro con problemi
+      riepilogo.xlsx                 tempi di lavoro (ore, FTE) con grafici
+      ja.csv                         file pulito per JA (righe senza errori)
+      scarti.xlsx                    righe scartate con i motivi
+
+    Stampa i problemi per regola, il bilancio "N righe lette = X esportate + Y scartate", le ore,
+    gli FTE e i file scritti. I file d'ingresso non sono mai modificati.
+
+    Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore (totali e file per JA scritti
+    con le sole righe senza errori), 2 file inutilizzabile (solo il rapporto è scritto).
+
+    \b
+    Esempi:
+      registro mese registri_ottobre/ --mese 2026-10 --storico registri_settembre/ -o ottobre
+      registro mese registro_ancona.xlsx --mese 2026-10 -o uscita --ore-fte 150
+      registro mese registri_2026/ -o anno --senza-excel
+    """
+    from validators.api import month_pass
+    from validators.render.month import render_month
+
+    with _progress_bar() as progress:
+        result = month_pass(list(paths), folder, history=list(history), month=month, sheet=sheet,
+                            catalogue=catalogue_path, today=today.date() if today else None, workday_minutes=workday,
+                            exclude=exclude, fte_hours=fte_hours, carichi=carichi, profile=profile,
+                            excel=not text_only, progress=progress)
+    render_month(_console(), result, folder, limit)
+    click.get_current_context().exit(result.exit_code)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ plain table with public names (frame.TABLE), never the engine's internal columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -31,6 +31,9 @@ class Checked:
     report: Report
     catalogue: Catalogue
     inputs: list[Path]
+    # Computed on first use, then shared by totals, export and archive (polars frames are immutable).
+    _table: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _clean: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def rows_read(self) -> int:
@@ -38,14 +41,18 @@ class Checked:
         return self.frame.height
 
     def table(self) -> pl.DataFrame:
-        """Every row read, one per service, with the public columns of frame.TABLE."""
-        frame = self.frame if FILE in self.frame.columns else _empty_frame()  # nothing readable
-        return frame.select(*(expr.alias(name) for name, expr in TABLE.items()))
+        """Every row read, one per service, with the public columns of frame.TABLE (computed once)."""
+        if self._table is None:
+            frame = self.frame if FILE in self.frame.columns else _empty_frame()  # nothing readable
+            self._table = frame.select(*(expr.alias(name) for name, expr in TABLE.items()))
+        return self._table
 
     def clean(self) -> pl.DataFrame:
-        """The rows without errori (avvisi allowed): what totals, export and archive count."""
-        table = self.table()
-        return table.filter(pl.col("errori") == 0) if table.height else table
+        """The rows without errori (avvisi allowed): what totals, export and archive count (computed once)."""
+        if self._clean is None:
+            table = self.table()
+            self._clean = table.filter(pl.col("errori") == 0) if table.height else table
+        return self._clean
 
     def rejected_cells(self) -> pl.DataFrame:
         """The rows with errori as read: file, foglio, riga and the register's cells (COLUMNS)."""
