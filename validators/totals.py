@@ -37,7 +37,7 @@ class PlannedVolume:
 class Totals:
     """Totals of a set of registers: finest table, roll-ups, counts and notes (no personal data)."""
 
-    detail: list[dict]  # month x office x operator x LEP x code
+    _detail: pl.DataFrame = field(repr=False)  # month x office x operator x LEP x code: see `detail`
     by_operator: list[dict]
     by_office: list[dict]
     by_lep: list[dict]
@@ -57,6 +57,19 @@ class Totals:
     plan: list[dict] | None = None  # planned against actual hours per code (--carichi)
     plan_total: dict | None = None
     plan_notes: list[str] = field(default_factory=list)
+    _detail_records: list[dict] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def detail(self) -> list[dict]:
+        """The finest table (month x office x operator x LEP x code) as plain records, built on first use:
+        a year of the region has hundreds of thousands of them, and the CSV writer does not need them."""
+        if self._detail_records is None:
+            self._detail_records = self._detail.to_dicts()
+        return self._detail_records
+
+    def detail_frame(self) -> pl.DataFrame:
+        """The finest table as a frame with the columns of `detail` (for the fast file writers)."""
+        return self._detail
 
 
 def _display_names(frame: pl.DataFrame, key: pl.Expr, raw: pl.Expr, name: str) -> pl.DataFrame:
@@ -99,9 +112,13 @@ def _sum_or_null(column: str) -> pl.Expr:
     return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).cast(pl.Int64)
 
 
-def _aggregate(rows: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
-    """Services and minutes per group of keys."""
-    out = rows.group_by(keys).agg(
+def _detail_groups(rows: pl.DataFrame) -> pl.DataFrame:
+    """Services and minutes per month x office x operator x LEP x code, the only pass over the rows.
+
+    Every measure is a sum (or a sum left null when no value is present), so the roll-ups are
+    sums of these groups: the same figures as from the rows, from far fewer records.
+    """
+    return rows.group_by(list(DETAIL_KEYS)).agg(
         pl.len().cast(pl.Int64).alias("servizi"),
         pl.col("_rec").sum().cast(pl.Int64).alias("minuti_registrati"),
         _sum_or_null("_std").alias("minuti_standard"),
@@ -110,26 +127,42 @@ def _aggregate(rows: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataF
         pl.col("_rec").is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
         pl.col("_std").is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
         pl.coalesce("_rec", "_std").sum().cast(pl.Int64).alias("minuti_lavoro"),
+        (pl.col("_rec").is_null() & pl.col("_std").is_null()).sum().cast(pl.Int64).alias("_senza_minuti"),
+        pl.col("_ord_codice").first(),
+        pl.col("_ord_lep").first(),
+    )
+
+
+def _aggregate(groups: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
+    """Services and minutes per group of keys, summed from the detail groups."""
+    out = groups.group_by(keys).agg(
+        *(pl.col(m).sum().cast(pl.Int64) for m in ("servizi", "minuti_registrati")),
+        *(_sum_or_null(m).alias(m) for m in ("minuti_standard", "minuti_min", "minuti_max")),
+        *(pl.col(m).sum().cast(pl.Int64) for m in ("servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro")),
         *(pl.col(s).first() for s in sort if s not in keys),
     )
     return out.sort([*sort, *keys]).select(*keys, *MEASURES[:-1])
 
 
-def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
-    """Plain dicts with hours (and FTE when fte_hours is given), computed by polars."""
+def _with_hours(frame: pl.DataFrame, fte_hours: float | None, months: int) -> pl.DataFrame:
+    """The frame with hours (and FTE when fte_hours is given), computed by polars."""
     hours = pl.col("minuti_lavoro") / 60
     extra = [hours.round(2).alias("ore")]
     if fte_hours:
         extra.append((hours / (fte_hours * months)).round(3).alias("fte") if months else pl.lit(0.0).alias("fte"))
-    return frame.with_columns(extra).to_dicts()
+    return frame.with_columns(extra)
+
+
+def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
+    """Plain dicts with hours (and FTE when fte_hours is given)."""
+    return _with_hours(frame, fte_hours, months).to_dicts()
 
 
 def _notes(rows: pl.DataFrame, cat: Catalogue) -> list[str]:
-    """Say which codes lack standard minutes or a full range, and what that means for the figures."""
+    """(rows: the detail groups) Say which codes lack standard minutes or a full range, and what that means for the figures."""
     notes = []
     per_code = rows.group_by("codice", "_ord_codice").agg(
-        pl.len().alias("n"),
-        (pl.col("_rec").is_null() & pl.col("_std").is_null()).sum().alias("no_minutes"),
+        pl.col("servizi").sum().alias("n"), pl.col("_senza_minuti").sum().alias("no_minutes"),
     ).sort("_ord_codice")
     for code, _, n, no_minutes in per_code.iter_rows():
         d = cat.services[code].duration if code in cat.services else None
@@ -164,16 +197,16 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
         from validators.errors import UsageError
 
         raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
-    rows = counted_rows(clean, cat)
-    months = sorted(rows["mese"].unique().to_list())
+    groups = _detail_groups(counted_rows(clean, cat))
+    months = sorted(groups["mese"].unique().to_list())
     n_months = len(months)
 
     def roll(keys, sort=()):
-        return _records(_aggregate(rows, list(keys), list(sort) or list(keys)), fte_hours, n_months)
+        return _records(_aggregate(groups, list(keys), list(sort) or list(keys)), fte_hours, n_months)
 
-    detail = _records(
-        _aggregate(rows, list(DETAIL_KEYS), ["mese", "sede", "operatore", "_ord_lep", "_ord_codice"]), None, n_months
-    )
+    # the groups are the detail already: only sorted (like _aggregate does) and cut to its columns
+    order = ["mese", "sede", "operatore", "_ord_lep", "_ord_codice", "lep", "codice"]
+    detail = _with_hours(groups.sort(order).select(*DETAIL_KEYS, *MEASURES[:-1]), None, n_months)
     by_month = [
         {**r, "fte": round(r["minuti_lavoro"] / 60 / fte_hours, 3)} for r in roll(["mese"])
     ]
@@ -184,16 +217,16 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
     for r in by_code:
         r["nome"] = cat.services[r["codice"]].name if r["codice"] in cat.services else ""
     by_operator = roll(["operatore"])
-    offices = rows.group_by("operatore").agg(pl.col("sede").unique().sort().str.join(", ").alias("sedi"))
+    offices = groups.group_by("operatore").agg(pl.col("sede").unique().sort().str.join(", ").alias("sedi"))
     office_of = dict(offices.iter_rows())
     for r in by_operator:
         r["sedi"] = office_of.get(r["operatore"], "")
-    total_rows = _records(_aggregate(rows.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
+    total_rows = _records(_aggregate(groups.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
                           fte_hours, n_months)
     total = total_rows[0] if total_rows else _empty_total()
     total.pop("_tutto", None)
     return Totals(
-        detail=detail,
+        _detail=detail,
         by_operator=by_operator,
         by_office=roll(["sede"]),
         by_lep=by_lep,
@@ -201,13 +234,13 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
         by_code=by_code,
         total=total,
         rows_read=rows_read,
-        rows_counted=rows.height,
-        rows_excluded=rows_read - rows.height,
+        rows_counted=clean.height,
+        rows_excluded=rows_read - clean.height,
         warnings=int(clean["avvisi"].sum()) if clean.height else 0,
         rows_with_warnings=int((clean["avvisi"] > 0).sum()) if clean.height else 0,
         fte_hours=fte_hours,
         months=months,
-        notes=_notes(rows, cat),
+        notes=_notes(groups, cat),
         files=files,
         catalogue_version=cat.version,
     )

@@ -70,7 +70,7 @@ _REGEX = {"\t": r"\t", "\r": r"\r", "-": r"\-", "^": r"\^", "]": r"\]", "\\": r"
 TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"
 
 
-def _defused(value: pl.Expr) -> pl.Expr:
+def defused(value: pl.Expr) -> pl.Expr:
     """validators.output.defuse as an expression."""
     return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
 
@@ -83,7 +83,7 @@ def _output(column, profile: Profile, text: bool) -> pl.Expr:
     if text:
         if column.values is not None:
             value = value.replace(column.values)
-        value = _defused(value)
+        value = defused(value)
     return value
 
 
