@@ -283,6 +283,8 @@ def main(argv=None) -> None:
     parser.add_argument("--uffici", help="sedi separate da virgole (predefinite: tutte)")
     parser.add_argument("--csv", type=Path, help="scrive le stesse righe anche in questo file .csv")
     parser.add_argument("--storico", type=Path, help="scrive anche il mese precedente in questo file")
+    parser.add_argument("--per-sede", type=Path, metavar="CARTELLA",
+                        help="scrive anche le stesse righe divise per sede, un .xlsx per sede in questa cartella")
     args = parser.parse_args(argv)
     offices = args.uffici.split(",") if args.uffici else None
     register = generate(args.righe, args.mese, args.seme, offices, error_rate=args.errori, today=args.oggi,
@@ -290,6 +292,13 @@ def main(argv=None) -> None:
     for path, rows in ((args.file, register.rows), (args.csv, register.rows), (args.storico, register.history)):
         if path:
             (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(path, rows)
+    if args.per_sede:
+        args.per_sede.mkdir(parents=True, exist_ok=True)
+        by_office: dict[str, list] = {}
+        for row in register.rows:
+            by_office.setdefault(str(row[1]), []).append(row)
+        for office, rows in by_office.items():
+            write_xlsx(args.per_sede / f"registro_{office.lower().replace(' ', '_')}.xlsx", rows)
 
 
 if __name__ == "__main__":

@@ -72,75 +72,84 @@ class Totals:
         return self._detail
 
 
-def _display_names(frame: pl.DataFrame, key: pl.Expr, raw: pl.Expr, name: str) -> pl.DataFrame:
-    """Group spellings by key and show the most frequent one (ties: alphabetical)."""
-    spellings = (
-        frame.select(key.alias("_k"), raw.alias("_v"))
-        .group_by("_k", "_v").len()
-        .sort(["_k", "len", "_v"], descending=[False, True, False])
-        .group_by("_k", maintain_order=True).first()
-        .select("_k", pl.col("_v").alias(name))
+def _sum_or_null(value: pl.Expr) -> pl.Expr:
+    """Sum of the values present; null when none is (unknown, not zero)."""
+    return pl.when(value.is_not_null().any()).then(value.sum()).cast(pl.Int64)
+
+
+SUMMED = ("servizi", "minuti_registrati", "servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro",
+          "_senza_minuti")
+SUMMED_OR_NULL = ("minuti_standard", "minuti_min", "minuti_max")
+
+
+def _sum_groups(groups: pl.DataFrame, keys: list[str], extra=()) -> pl.DataFrame:
+    """Groups summed into coarser ones (keys), measure by measure."""
+    return groups.group_by(keys).agg(
+        *(pl.col(m).sum().cast(pl.Int64) for m in SUMMED if m in groups.columns),
+        *(_sum_or_null(pl.col(m)).alias(m) for m in SUMMED_OR_NULL),
+        *extra,
     )
-    return frame.with_columns(key.alias("_k")).drop(name).join(spellings, on="_k", how="left").drop("_k")
 
 
-def counted_rows(clean: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
-    """The rows without errori (public table of Checked.clean()), one per service, with the columns totals need."""
-    rows = _display_names(clean, pl.col("sede").str.to_lowercase(), pl.col("sede"), "sede")
-    rows = _display_names(rows, pl.col("operatore_chiave"), pl.col("operatore"), "operatore")
-    code_order = {code: i for i, code in enumerate(cat.services)}
-    lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
-    return rows.select(
-        pl.col("data").dt.strftime("%Y-%m").alias("mese"),
-        "sede",
-        "operatore",
-        "lep",
-        pl.col("codice_servizio").alias("codice"),
-        pl.col("durata_minuti").alias("_rec"),
+def _display_names(groups: pl.DataFrame, key: pl.Expr, name: str) -> dict:
+    """{spelling: display name} for one key: its most frequent spelling (ties: alphabetical),
+    counted over the services; only the spellings that change are listed."""
+    spellings = (
+        groups.group_by(key.alias("_k"), pl.col(name).alias("_v")).agg(pl.col("servizi").sum().alias("len"))
+        .sort(["_k", "len", "_v"], descending=[False, True, False])
+    )
+    shown = spellings.group_by("_k", maintain_order=True).first().select("_k", pl.col("_v").alias("_shown"))
+    pairs = spellings.join(shown, on="_k").filter(pl.col("_v") != pl.col("_shown"))
+    return dict(zip(pairs["_v"].to_list(), pairs["_shown"].to_list()))
+
+
+def _detail_groups(clean: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
+    """Services and minutes per month x office x operator x LEP x code: the only pass over the rows.
+
+    Per row: recorded minutes, the catalogue's average and range (a bound the table does not print
+    takes the nearest value it does print, so min <= max holds). The rows are grouped as written,
+    then the spellings of an office (any case) or of an operator (case, accents and spaces ignored)
+    are shown as their most frequent one and their groups summed: every measure is a sum (or a sum
+    left null when no value is present), so the groups, and every roll-up summed from them, give
+    the same figures as the rows themselves.
+    """
+    rows = clean.select(
+        pl.col("data").dt.truncate("1mo").alias("_mese"), "sede", "operatore", "operatore_chiave", "lep",
+        pl.col("codice_servizio").alias("codice"), pl.col("durata_minuti").alias("_rec"),
         pl.col("durata_standard").alias("_std"),
-        # A range bound the table does not print takes the nearest value it does print (min <= max holds).
         pl.coalesce("durata_min", "durata_standard", "durata_max").alias("_min"),
         pl.coalesce("durata_max", "durata_standard", "durata_min").alias("_max"),
-        pl.col("codice_servizio").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64)
-        .alias("_ord_codice"),
-        pl.col("lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
     )
-
-
-def _sum_or_null(column: str) -> pl.Expr:
-    """Sum of the values present; null when none is (unknown, not zero)."""
-    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).cast(pl.Int64)
-
-
-def _detail_groups(rows: pl.DataFrame) -> pl.DataFrame:
-    """Services and minutes per month x office x operator x LEP x code, the only pass over the rows.
-
-    Every measure is a sum (or a sum left null when no value is present), so the roll-ups are
-    sums of these groups: the same figures as from the rows, from far fewer records.
-    """
-    return rows.group_by(list(DETAIL_KEYS)).agg(
+    rec, std = pl.col("_rec"), pl.col("_std")
+    groups = rows.group_by("_mese", "sede", "operatore", "operatore_chiave", "lep", "codice").agg(
         pl.len().cast(pl.Int64).alias("servizi"),
-        pl.col("_rec").sum().cast(pl.Int64).alias("minuti_registrati"),
-        _sum_or_null("_std").alias("minuti_standard"),
-        _sum_or_null("_min").alias("minuti_min"),
-        _sum_or_null("_max").alias("minuti_max"),
-        pl.col("_rec").is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
-        pl.col("_std").is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
-        pl.coalesce("_rec", "_std").sum().cast(pl.Int64).alias("minuti_lavoro"),
-        (pl.col("_rec").is_null() & pl.col("_std").is_null()).sum().cast(pl.Int64).alias("_senza_minuti"),
-        pl.col("_ord_codice").first(),
-        pl.col("_ord_lep").first(),
+        rec.sum().cast(pl.Int64).alias("minuti_registrati"),
+        _sum_or_null(std).alias("minuti_standard"),
+        _sum_or_null(pl.col("_min")).alias("minuti_min"),
+        _sum_or_null(pl.col("_max")).alias("minuti_max"),
+        rec.is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
+        std.is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
+        pl.coalesce(rec, std).sum().cast(pl.Int64).alias("minuti_lavoro"),
+        (rec.is_null() & std.is_null()).sum().cast(pl.Int64).alias("_senza_minuti"),
     )
+    offices = _display_names(groups, pl.col("sede").str.to_lowercase(), "sede")
+    operators = _display_names(groups, pl.col("operatore_chiave"), "operatore")
+    groups = groups.drop("operatore_chiave")
+    if offices or operators:  # some spellings differ: one per key, and their groups summed
+        groups = groups.with_columns(pl.col("sede").replace(offices), pl.col("operatore").replace(operators))
+        groups = _sum_groups(groups, ["_mese", "sede", "operatore", "lep", "codice"])
+    code_order = {code: i for i, code in enumerate(cat.services)}
+    lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
+    return groups.with_columns(
+        pl.col("_mese").dt.strftime("%Y-%m").alias("mese"),
+        pl.col("codice").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64).alias("_ord_codice"),
+        pl.col("lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
+    ).drop("_mese")
 
 
 def _aggregate(groups: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
     """Services and minutes per group of keys, summed from the detail groups."""
-    out = groups.group_by(keys).agg(
-        *(pl.col(m).sum().cast(pl.Int64) for m in ("servizi", "minuti_registrati")),
-        *(_sum_or_null(m).alias(m) for m in ("minuti_standard", "minuti_min", "minuti_max")),
-        *(pl.col(m).sum().cast(pl.Int64) for m in ("servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro")),
-        *(pl.col(s).first() for s in sort if s not in keys),
-    )
+    out = _sum_groups(groups, keys, [pl.col(s).first() for s in sort if s not in keys])
     return out.sort([*sort, *keys]).select(*keys, *MEASURES[:-1])
 
 
@@ -197,7 +206,7 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
         from validators.errors import UsageError
 
         raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
-    groups = _detail_groups(counted_rows(clean, cat))
+    groups = _detail_groups(clean, cat)
     months = sorted(groups["mese"].unique().to_list())
     n_months = len(months)
 
