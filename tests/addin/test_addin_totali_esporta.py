@@ -84,3 +84,25 @@ def test_main_su_una_cartella_senza_registro_mostra_un_messaggio():
     summary = main(book)
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
     assert "non ha un foglio 'Registro'" in alert["args"][0] and "errore" in summary
+
+
+def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatch):
+    import validators.api
+    import xl_addin.actions as module
+
+    checks, months = [], []
+    real_check, real_month = module.check_values, validators.api.month_of
+
+    def counted_check(*args, **kwargs):
+        checks.append(1)
+        return real_check(*args, **kwargs)
+
+    def counted_month(checked, **kwargs):
+        months.append(checked)
+        return real_month(checked, **kwargs)
+
+    monkeypatch.setattr(module, "check_values", counted_check)
+    monkeypatch.setattr(validators.api, "month_of", counted_month)
+    summary = main(_book(ROWS))
+    assert len(checks) == 1 and len(months) == 1  # one check; totals and export from it
+    assert summary["totali"]["righe_conteggiate"] == summary["esporta"]["esportate"] == 2
