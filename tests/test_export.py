@@ -120,6 +120,17 @@ def test_una_riga_contata_due_volte_non_fa_tornare_i_conti(tmp_path):
         export_module.check_balance(checked.table(), twice, rejected)
 
 
+def test_il_bilancio_confronta_file_e_riga_insieme_con_le_ripetizioni():
+    def table(*rows):
+        return pl.DataFrame(list(rows), schema={"file": pl.String, "riga": pl.Int64}, orient="row")
+
+    same = export_module._same_rows
+    assert same(table(("a.xlsx", 2), ("b.xlsx", 2), ("a.xlsx", 3)), table(("a.xlsx", 3), ("a.xlsx", 2), ("b.xlsx", 2)))
+    assert not same(table(("a.xlsx", 2), ("b.xlsx", 3)), table(("a.xlsx", 3), ("b.xlsx", 2)))  # rows of other files
+    assert not same(table(("a.xlsx", 2), ("a.xlsx", 3)), table(("a.xlsx", 2), ("a.xlsx", 2)))  # one row twice
+    assert same(table(), table())
+
+
 def test_file_inutilizzabile_esce_con_due_senza_scrivere(tmp_path):
     broken = tmp_path / "rotto.xlsx"
     broken.write_bytes(b"PK\x03\x04 non un vero xlsx")
