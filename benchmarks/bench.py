@@ -46,8 +46,9 @@ COMMANDS = {
     "mese": [REGISTRO, "mese", "{file}", "--oggi", "{oggi}", "-o", "{uscita}", "--senza-excel"],
 }
 READ_SCRIPT = (
-    "import sys, time, polars as pl; t = time.perf_counter(); "
-    "df = pl.read_excel(sys.argv[1], engine='calamine'); print(time.perf_counter() - t, df.height)"
+    "import sys, time, polars as pl; t = time.perf_counter(); c = time.process_time(); "
+    "df = pl.read_excel(sys.argv[1], engine='calamine'); "
+    "print(time.perf_counter() - t, df.height, time.process_time() - c)"
 )
 # The files of a folder read one after the other in one process: the sum of the read times.
 READ_EACH_SCRIPT = (
@@ -55,6 +56,12 @@ READ_EACH_SCRIPT = (
     "for f in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):\n"
     "    t = time.perf_counter(); n += pl.read_excel(f, engine='calamine').height; total += time.perf_counter() - t\n"
     "print(total, n)"
+)
+# The same files read side by side as `registro mese` reads them (validators.api's reading step).
+READ_SIDE_SCRIPT = (
+    "import sys, time, pathlib; from validators import api; "
+    "files = sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')); t = time.perf_counter(); "
+    "out = api._read_all(files, None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
 )
 SUMMARY = re.compile(r"Controllate (\d+) righe .*?: (\d+) errori, (\d+) avvisi")
 
@@ -67,6 +74,7 @@ class Run:
     rss_mb: float
     rc: int
     out: str
+    cpu: float = 0.0  # user + system seconds of the process (less sensitive to a busy machine than wall)
 
 
 def measure(cmd: list, cwd: Path = ROOT) -> Run:
@@ -82,7 +90,8 @@ def measure(cmd: list, cwd: Path = ROOT) -> Run:
         if proc.returncode not in (0, 1):
             tail = err.read().decode(errors="replace")[-800:]
             raise RuntimeError(f"{' '.join(map(str, cmd))} -> exit {proc.returncode}\n{tail}")
-        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(errors="replace"))
+        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(errors="replace"),
+                   usage.ru_utime + usage.ru_stime)
 
 
 def best(cmd: list, repeat: int) -> Run:
@@ -98,7 +107,7 @@ def rounds(commands: dict[str, list], repeat: int) -> dict[str, Run]:
     for _ in range(repeat):
         for name, cmd in commands.items():
             run = measure(cmd)
-            key = (lambda r: float(r.out.split()[0])) if name == "lettura" else (lambda r: r.wall)
+            key = (lambda r: float(r.out.split()[0])) if name in ("lettura", "affiancata") else (lambda r: r.wall)
             if name not in out or key(run) < key(out[name]):
                 out[name] = run
     return out
@@ -199,8 +208,9 @@ def secs(run: Run | None) -> str:
 def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, results: list) -> list[str]:
     """One line per size: read, valida, totali, esporta, RSS, ratio; CSV against frictionless."""
     lines = ["| righe | lettura s | valida s | totali s | esporta s | mese s | RSS max MB | RSS mese MB | "
-             "valida / lettura | mese / lettura | valida CSV s | frictionless s | frictionless / valida CSV |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "valida / lettura | mese / lettura | mese / lettura (CPU) | valida CSV s | frictionless s | "
+             "frictionless / valida CSV |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for rows in sizes:
         csv = OUT / f"registro_{rows}.csv"
         xlsx = generated(f"registro_{rows}.xlsx", rows, args.rigenera or not csv.exists(), "--mese", YEAR, "--csv", csv)
@@ -215,7 +225,8 @@ def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, re
             if present["mese"]:
                 commands["mese"] = fill(COMMANDS["mese"], file=xlsx, oggi=TODAY, uscita=Path(tmp) / "mese")
             runs = rounds(commands, args.ripetizioni)
-        read_s = float(runs.pop("lettura").out.split()[0])
+        read_run = runs.pop("lettura")
+        read_s, read_cpu = float(read_run.out.split()[0]), float(read_run.out.split()[2])
         csv_run = runs.pop("csv")
         if runs["valida"].rc != 0:
             print(f"  attenzione: registro valida ha trovato errori nel registro generato ({xlsx.name})")
@@ -227,8 +238,11 @@ def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, re
                      f"{secs(runs.get('esporta'))} | {secs(month)} | {rss:.0f} | "
                      f"{f'{month.rss_mb:.0f}' if month else 'n/d'} | {runs['valida'].wall / read_s:.2f} | "
                      f"{f'{month.wall / read_s:.2f}' if month else 'n/d'} | "
+                     f"{f'{month.cpu / read_cpu:.2f}' if month else 'n/d'} | "
                      f"{csv_run.wall:.2f} | {secs(fr)} | {fr_ratio} |")
-        results.append({"righe": rows, "lettura_s": read_s, **{f"{k}_s": r.wall for k, r in runs.items()},
+        results.append({"righe": rows, "lettura_s": read_s, "lettura_cpu_s": read_cpu,
+                        **{f"{k}_cpu_s": r.cpu for k, r in runs.items()},
+                        **{f"{k}_s": r.wall for k, r in runs.items()},
                         **{f"{k}_rss_mb": r.rss_mb for k, r in runs.items()}, "valida_csv_s": csv_run.wall,
                         "valida_csv_rss_mb": csv_run.rss_mb, "frictionless_s": fr.wall if fr else None,
                         "frictionless_rss_mb": fr.rss_mb if fr else None})
@@ -249,15 +263,18 @@ def offices_table(rows: int, args, results: list) -> list[str]:
     print(f"  misuro {rows:,} righe in {len(files)} file...", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         runs = rounds({"lettura": [PYTHON, "-c", READ_EACH_SCRIPT, folder],
+                       "affiancata": [PYTHON, "-c", READ_SIDE_SCRIPT, folder],
                        "mese": fill(COMMANDS["mese"], file=folder, oggi=TODAY, uscita=Path(tmp) / "mese")},
                       args.ripetizioni)
-    read_s, month = float(runs["lettura"].out.split()[0]), runs["mese"]
-    results.append({"righe": rows, "file": len(files), "lettura_uno_per_volta_s": read_s, "mese_s": month.wall,
-                    "mese_rss_mb": month.rss_mb})
-    return ["| righe | file | lettura uno per volta s | mese s | RSS mese MB | mese / lettura |",
-            "|---:|---:|---:|---:|---:|---:|",
-            f"| {rows:,} | {len(files)} | {read_s:.2f} | {month.wall:.2f} | {month.rss_mb:.0f} | "
-            f"{month.wall / read_s:.2f} |"]
+    read_s, side_s = float(runs["lettura"].out.split()[0]), float(runs["affiancata"].out.split()[0])
+    month = runs["mese"]
+    results.append({"righe": rows, "file": len(files), "lettura_uno_per_volta_s": read_s,
+                    "lettura_affiancata_s": side_s, "mese_s": month.wall, "mese_rss_mb": month.rss_mb})
+    return ["| righe | file | lettura uno per volta s | lettura affiancata s | affiancata / uno per volta | "
+            "mese s | mese / lettura uno per volta | RSS mese MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {rows:,} | {len(files)} | {read_s:.2f} | {side_s:.2f} | {side_s / read_s:.2f} | {month.wall:.2f} | "
+            f"{month.wall / read_s:.2f} | {month.rss_mb:.0f} |"]
 
 
 def mistakes_table(rows: int, shares: list[float], args, results: list) -> list[str]:
