@@ -227,7 +227,7 @@ def month_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=
     """Totals and export of one check, computed side by side (polars releases the GIL)."""
     if checked.report.unusable_files:
         return Month(checked, None, None)
-    checked.clean()  # the public table, computed once before the two tasks share it
+    checked.clean()  # the rows totals and export count, computed once before the two tasks share them
     totals_result, plan = side_by_side([
         lambda: totals_of(checked, fte_hours=fte_hours, carichi=carichi),
         lambda: export_plan(checked, profile=profile),
