@@ -130,6 +130,16 @@ def test_mese_non_scrive_mai_sopra_un_file_di_ingresso(tmp_path):
     assert "Accoglienza" in path.read_text(encoding="utf-8-sig")
 
 
+def test_mese_rifiuta_di_scrivere_nella_cartella_dei_registri(tmp_path):
+    folder = tmp_path / "ottobre"
+    write_month(folder)
+    before = sorted(p.name for p in folder.iterdir())
+    result = run("mese", folder, "--mese", "2026-10", "-o", folder)
+    assert result.exit_code == 2
+    assert "è anche una cartella di registri" in " ".join(result.output.split())
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 def test_copie_annotate_con_lo_stesso_nome_sono_numerate(tmp_path):
     names = annotated_names([Path("ancona/registro.xlsx"), Path("jesi/registro.xlsx"), Path("fano/registro.xlsm")],
                             tmp_path)

@@ -320,6 +320,11 @@ def month_pass(paths, folder, *, history=(), month=None, sheet=None, catalogue=N
     annotated copies of the inputs with problems, the totals, the JA file and the rejects."""
     from validators.export.profile import Profile, load_profile
 
+    folder = Path(folder)
+    for given in (*paths, *history):  # the next month's run would read the outputs as registers
+        if Path(given).is_dir() and Path(given).resolve() == folder.resolve():
+            raise UsageError(f"la cartella di uscita '{folder}' è anche una cartella di registri da leggere: "
+                             "scegliere un'altra cartella (ad es. -o uscita).")
     profile = profile if isinstance(profile, Profile) else load_profile(profile)  # a bad profile stops before any work
     checked = check(paths, history=history, month=month, sheet=sheet, catalogue=catalogue, today=today,
                     workday_minutes=workday_minutes, exclude=exclude, progress=progress)
