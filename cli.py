@@ -395,7 +395,8 @@ def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, ta
 @main.command("mese")
 @PATHS
 @validation_options
-@click.option("-o", "--uscita", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--uscita", "folder", required=True, metavar="CARTELLA",
+              type=click.Path(file_okay=False, path_type=Path),
               help="Cartella in cui scrivere i risultati (creata se manca).")
 @click.option("--escludi", "exclude", multiple=True, metavar="REGOLA", help="Non applicare questa regola (ripetibile).")
 @click.option("--ore-fte", "fte_hours", type=click.FloatRange(min=0, min_open=True), default=156, show_default=True,
