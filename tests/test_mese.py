@@ -185,3 +185,31 @@ def test_aiuto_di_mese_in_italiano_con_esempi():
     assert result.exit_code == 0
     assert "Esempi:" in result.output and "registro mese" in result.output
     assert "--senza-excel" in result.output
+
+
+def test_mese_consegna_il_mese_controllato_a_chi_lo_conserva_dopo_i_file(tmp_path):
+    import datetime as dt
+
+    folder = tmp_path / "ottobre"
+    rows = write_month(folder)
+    seen = []
+
+    def store(checked):
+        seen.append(sorted(p.name for p in (tmp_path / "uscita").iterdir()))  # the files are there already
+        return checked.clean().height
+
+    result = month_pass([folder], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1), excel=False,
+                        store=store)
+    assert seen == [["ja.csv", "rapporto.json", "riepilogo.csv", "scarti.csv"]]
+    assert result.stored == result.export.exported < len(rows)
+
+
+def test_mese_con_un_file_inutilizzabile_non_conserva_nulla(tmp_path):
+    import datetime as dt
+
+    good = write_csv(tmp_path / "ancona.csv", [riga()])
+    bad = tmp_path / "jesi.xlsx"
+    bad.write_bytes(b"non un foglio di calcolo")
+    result = month_pass([good, bad], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1),
+                        store=lambda checked: pytest.fail("nothing may be stored from a partial month"))
+    assert result.stored is None and result.exit_code == 2

@@ -14,7 +14,8 @@ import calendar
 import datetime as dt
 import importlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Callable
 from pathlib import Path
 
 from validators.catalogue import Catalogue, load_catalogue
@@ -250,6 +251,7 @@ class MonthResult:
     export: ExportResult | None
     written: tuple[Path, ...]
     annotated: tuple[Path, ...]
+    stored: object = None  # what month_pass's store returned (e.g. the archive's import result)
 
     @property
     def exit_code(self) -> int:
@@ -313,11 +315,17 @@ def write_month(month: Month, folder, *, excel: bool = True) -> MonthResult:
     return MonthResult(report, month.totals, export_result, tuple(written), annotated)
 
 
-def month_pass(paths, folder, *, history=(), month=None, sheet=None, catalogue=None, today=None,
-               workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=(), fte_hours: float = DEFAULT_FTE_HOURS,
-               carichi=None, profile=None, excel: bool = True, progress: Progress | None = None) -> MonthResult:
+def month_pass(paths, folder, *, history=(), fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, profile=None,
+               excel: bool = True, store: Callable[[Checked], object] | None = None,
+               progress: Progress | None = None, **check_options) -> MonthResult:
     """The month's job in one pass: read and check once, then write into folder the report, the
-    annotated copies of the inputs with problems, the totals, the JA file and the rejects."""
+    annotated copies of the inputs with problems, the totals, the JA file and the rejects.
+
+    check_options go to `check` (month, sheet, catalogue, today, workday_minutes, exclude ...).
+    store, when given, receives the checked month after the files are written, if every input
+    was usable (the seam for keeping the month's rows, e.g. in an archive); its result is
+    MonthResult.stored.
+    """
     from validators.export.profile import Profile, load_profile
 
     folder = Path(folder)
@@ -326,9 +334,11 @@ def month_pass(paths, folder, *, history=(), month=None, sheet=None, catalogue=N
             raise UsageError(f"la cartella di uscita '{folder}' è anche una cartella di registri da leggere: "
                              "scegliere un'altra cartella (ad es. -o uscita).")
     profile = profile if isinstance(profile, Profile) else load_profile(profile)  # a bad profile stops before any work
-    checked = check(paths, history=history, month=month, sheet=sheet, catalogue=catalogue, today=today,
-                    workday_minutes=workday_minutes, exclude=exclude, progress=progress)
+    checked = check(paths, history=history, progress=progress, **check_options)
     values = month_of(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
     if progress:
         progress("Scrittura dei risultati", 1, 1)
-    return write_month(values, folder, excel=excel)
+    result = write_month(values, folder, excel=excel)
+    if store is not None and values.totals is not None:
+        result = replace(result, stored=store(checked))
+    return result
