@@ -71,6 +71,23 @@ def test_mese_generato_esportate_piu_scartate_uguale_righe_lette(month, tmp_path
     assert sorted((x["codice_fiscale"], x["data_servizio"], x["codice_servizio"]) for x in exported) == good
 
 
+def test_mese_generato_aziende_su_s_con_programma_vuoto_e_persone_in_gol_sfl_adi_esportate(month, tmp_path):
+    folder, rows = month
+    from validators.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    good = [r for r in rows if r.bad is None]
+    reserved = [r for r in good if r.user_type == "Azienda" and cat.services[r.code].implied_programme]
+    assert reserved and {r.code for r in reserved} <= {"S.1", "S.2", "S.3"} and all(r.programme is None for r in reserved)
+    assert {r.programme for r in good if r.user_type == "Persona"} == {None, "GOL", "SFL", "ADI"}
+    export([folder], tmp_path / "ja.csv", month="2026-10", today=TODAY)
+    by_row = {(x["codice_fiscale"], x["data_servizio"], x["codice_servizio"]): x["programma"]
+              for x in read_csv(tmp_path / "ja.csv")}
+    expected = {(r.cf, r.date.strftime("%d/%m/%Y"), r.code):
+                r.programme or cat.services[r.code].implied_programme or cat.default_programme.code for r in good}
+    assert by_row == expected
+
+
 def test_esempio_incluso_stampa_il_bilancio_ed_esce_con_zero(tmp_path):
     res = run("esporta", *EXAMPLE, *EXAMPLE_OPTIONS, "-o", tmp_path / "ja.csv", "--scarti", tmp_path / "scarti.xlsx")
     assert res.exit_code == 0, res.output
