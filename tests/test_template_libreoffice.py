@@ -12,6 +12,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from benchmarks.generator import generate
 from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from tests.support.libreoffice import Job
 from tests.template_rows import (
@@ -21,6 +22,7 @@ from tests.template_rows import (
 from validators.api import check, validate_values
 from validators.catalogue import load_catalogue
 from validators.read import COLUMNS
+from validators.text import service_code_part
 from xl_addin.template import build_template
 from xl_addin.template_register import LETTER, REGISTER_COLUMNS
 from xl_addin.template_reports import WORKLOAD_FIRST_ROW
@@ -87,6 +89,7 @@ def _agreement_cases() -> dict[str, dict]:
 
 
 CASES = _cases() | _agreement_cases()
+GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
 AGREEMENT = list(_agreement_cases())
 
 
@@ -173,10 +176,18 @@ def answers(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
     trip.add({"op": "calculate_all"})
     trip.add({"op": "get", "sheet": "Riepilogo", "range": SUMMARY_RANGE}, "summary")
 
-    results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops)],
-                                   timeout=600)
+    # Job 3: a realistic generated month typed in (companies on S.1-S.3 with Programma blank, GOL/SFL/ADI persons).
+    typed = _filled_with_openpyxl(template, tmp / "generato.xlsx", [dict(zip(COLUMNS, r)) for r in GENERATED])
+    generated = Ops()
+    generated.add({"op": "calculate_all"})
+    column = LETTER["controllo"]
+    generated.add({"op": "get", "sheet": "Registro", "range": f"{column}2:{column}{len(GENERATED) + 1}"}, "controllo")
+
+    results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops),
+                                    Job(typed, generated.ops)], timeout=600)
     return {"lookups": lookups.answers(results[0]), "month": month.answers(results[1]),
-            "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled}
+            "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled,
+            "generated": generated.answers(results[3])}
 
 
 def _row(answers, r: int) -> dict[str, dict]:
@@ -292,6 +303,16 @@ def test_i_casi_di_programmi_e_aziende_sono_abbastanza():
 def test_controllo_da_lo_stesso_esito_del_validatore_su_programmi_e_aziende(answers, name):
     shown = _control(answers, name)
     assert shown.split(":", 1)[0] == _verdict(CASES[name]), (name, shown)
+
+
+def test_un_mese_generato_pulito_e_tutto_ok_nel_controllo_come_nel_validatore(answers):
+    assert any(r[3] == "Azienda" and r[5] is None and service_code_part(r[6]).startswith("S.") for r in GENERATED)
+    assert {"GOL", "SFL", "ADI"} <= {r[5] for r in GENERATED}
+    report = validate_values([list(COLUMNS)] + [list(r) for r in GENERATED], name="generato", today=TODAY)
+    assert report.problems == []
+    shown = [row[0]["string"] for row in answers["generated"]["controllo"]]
+    assert len(shown) == len(GENERATED)
+    assert [(i + 2, s) for i, s in enumerate(shown) if s != "OK"] == []
 
 
 def test_controllo_spiega_il_programma_di_una_persona_su_un_azienda(answers):
