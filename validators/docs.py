@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from validators.catalogue import load_catalogue
 from validators.read import FIELDS
 from validators.rules.registry import readme_table
 
@@ -17,17 +18,25 @@ VALUES = {
     "Data": "data di Excel o gg/mm/aaaa",
     "Tipo utente": "Persona o Azienda",
     "Codice fiscale": "16 caratteri (persona) o partita IVA di 11 cifre (azienda)",
-    "Programma": "Ordinario, GG, RdC, AdR, L.68 (vuoto = Ordinario)",
+    "Programma": None,  # from the catalogue: see _programmes()
     "Codice servizio": "\"A.1\" oppure \"A.1 - nome del servizio\"",
     "Durata (min)": "minuti interi (vuoto = durata standard)",
     "Modalità": "In presenza o A distanza",
 }
 
 
+def _programmes() -> str:
+    """The Programma values, from the bundled catalogue."""
+    cat = load_catalogue()
+    return (f"{', '.join(p.code for p in cat.programmes)} (vuoto = {cat.default_programme.code}; "
+            "per un'azienda vuoto = il programma riservato del servizio, se c'è)")
+
+
 def columns_table() -> str:
     """Rows of the register-columns table (the header lines live in the README)."""
+    values = VALUES | {"Programma": _programmes()}
     return "\n".join(
-        f"| {f.name} | {'sì' if f.required else 'no'} | {VALUES.get(f.name, 'testo')} | "
+        f"| {f.name} | {'sì' if f.required else 'no'} | {values.get(f.name, 'testo')} | "
         f"{', '.join(s for s in f.synonyms if s != f.name)} |"
         for f in FIELDS
     )
