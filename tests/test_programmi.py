@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from cli import main
 from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from validators.api import check, export, totals_of, validate
-from validators.catalogue import DEFAULT_PATH, load_catalogue, parse_catalogue
+from validators.catalogue import DEFAULT_PATH, load_catalogue
+from validators.catalogue.load import parse_catalogue
 from validators.errors import CatalogueError
 
 D = dt.date
@@ -133,7 +134,7 @@ def test_una_persona_in_un_nuovo_programma_e_accettata_su_un_codice_libero(tmp_p
 def test_i_sinonimi_dei_nuovi_programmi(tmp_path, code, synonym):
     checked = check([write_xlsx(tmp_path / "r.xlsx", [riga(codice="C.1", durata=90, programma=synonym)])],
                     month=MONTH, today=TODAY)
-    assert checked.report.problems == [] and checked.frame["_programma"].to_list() == [code]
+    assert checked.report.problems == [] and checked.table()["programma"].to_list() == [code]
 
 
 @pytest.mark.parametrize("code", NEW)
@@ -160,7 +161,7 @@ def test_un_nuovo_programma_su_un_codice_riservato_non_e_ammesso(tmp_path, code)
 def test_azienda_con_programma_vuoto_o_ordinario_su_s_e_accettata_come_l68(tmp_path, code, programme):
     checked = check([write_xlsx(tmp_path / "r.xlsx", [azienda(code, programme)])], month=MONTH, today=TODAY)
     assert checked.report.problems == []
-    assert checked.frame["_programma"].to_list() == ["L.68"]
+    assert checked.table()["programma"].to_list() == ["L.68"]
 
 
 def test_azienda_con_programma_vuoto_e_accettata_su_ogni_servizio_per_aziende(tmp_path):
