@@ -119,6 +119,13 @@ def test_registro_catalogo_mostra_i_programmi_con_la_fonte():
     assert programmes["ADI"]["servizi_riservati"] == [] and programmes["GG"]["da_tabella"]
 
 
+def test_la_scheda_di_s1_dice_il_programma_implicito_delle_aziende():
+    out = " ".join(CliRunner().invoke(main, ["catalogo", "--codice", "S.1"], terminal_width=200).output.split())
+    assert "Programma di un'azienda" in out and "L.68 anche con Programma vuoto" in out
+    out = CliRunner().invoke(main, ["catalogo", "--codice", "P.1"], terminal_width=200).output
+    assert "Programma di un'azienda" not in out
+
+
 # ---------------------------------------------------------------------------------------------
 # Persons in GOL, SFL, ADI
 

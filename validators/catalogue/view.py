@@ -189,6 +189,9 @@ def print_service(console, catalogue: Catalogue, s: Service) -> None:
         if s.programmes:
             programmes += f" – dalla tabella: «{rec['fonte_programmi']}»"
         rows.append(("Programmi ammessi", programmes))
+        if s.implied_programme and s.target in ("azienda", "entrambi"):
+            rows.append(("Programma di un'azienda", f"{s.implied_programme} anche con Programma vuoto (o "
+                         f"{catalogue.default_programme.code}): un'azienda non ha un programma proprio"))
         minutes = f"{_minutes(rec)} ({duration_label(s)})"
         if rec["nota_durata"]:
             minutes += f" – {rec['nota_durata']}"
