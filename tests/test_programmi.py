@@ -213,3 +213,11 @@ def test_l68_implicito_nei_totali_e_nell_export(tmp_path):
     exported = list(csv.DictReader(io.StringIO((tmp_path / "ja.csv").read_text(encoding="utf-8-sig")), delimiter=";"))
     assert [r["programma"] for r in exported] == ["L.68", "L.68", "Ordinario"]
     assert (result.exported, result.rejected) == (3, 0)
+
+
+def test_i_servizi_riservati_si_leggono_come_intervalli_della_tabella():
+    from validators.catalogue.view import reserved_runs
+
+    assert reserved_runs(CAT, "L.68") == "M1.1–M5.2, M5.5–M6.4, S.1–S.3"
+    assert reserved_runs(CAT, "GG") == "A.2, B.3, E.3, F1.3–F1.4, M5.3–M5.4"
+    assert [reserved_runs(CAT, code) for code in NEW] == ["", "", ""]

@@ -146,7 +146,22 @@ def programme_records(catalogue: Catalogue) -> list[dict]:
     ]
 
 
-def _it_date(iso: str | None) -> str:
+def reserved_runs(catalogue: Catalogue, programme: str) -> str:
+    """The services reserved to a programme, consecutive ones in table order as a range: 'G.1–G.3, S.1–S.3'."""
+    runs: list[list[str]] = []
+    previous = False
+    for s in catalogue.registrable:
+        reserved = bool(s.programmes) and programme in s.programmes
+        if reserved and previous:
+            runs[-1].append(s.code)
+        elif reserved:
+            runs.append([s.code])
+        previous = reserved
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def it_date(iso: str | None) -> str:
+    """'2024-01-01' -> '01/01/2024'; None -> '–'."""
     return "–" if iso is None else "/".join(reversed(iso.split("-")))
 
 
@@ -163,9 +178,9 @@ def print_programmes(console, catalogue: Catalogue) -> None:
     for rec in programme_records(catalogue):
         source = rec["fonte"] if rec["da_tabella"] else f"{rec['fonte']} (non dalla tabella regionale)"
         table.add_row(
-            rec["codice"], escape(rec["nome"]), _it_date(rec["valido_dal"]), _it_date(rec["valido_al"]),
+            rec["codice"], escape(rec["nome"]), it_date(rec["valido_dal"]), it_date(rec["valido_al"]),
             "persone" if rec["destinatario"] == "persona" else "persone e aziende", escape(source),
-            ", ".join(rec["servizi_riservati"]) or "nessuno (ammesso su tutti i servizi non riservati)",
+            reserved_runs(catalogue, rec["codice"]) or "nessuno (ammesso su tutti i servizi non riservati)",
         )
     console.print(table)
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from validators.catalogue import load_catalogue
+from validators.catalogue.view import it_date, programme_records, reserved_runs
 from validators.read.register import FIELDS
 from validators.check.rules.registry import readme_table
 
@@ -42,7 +43,25 @@ def columns_table() -> str:
     )
 
 
-SECTIONS = {"colonne": columns_table, "regole": readme_table}
+def programmes_table() -> str:
+    """Rows of the programmes table: source, validity, who, reserved services (from the bundled catalogue)."""
+    cat = load_catalogue()
+    lines = []
+    for rec in programme_records(cat):
+        if rec["valido_dal"] and rec["valido_al"]:
+            valid = f"dal {it_date(rec['valido_dal'])} al {it_date(rec['valido_al'])}"
+        elif rec["valido_dal"] or rec["valido_al"]:
+            valid = f"dal {it_date(rec['valido_dal'])}" if rec["valido_dal"] else f"fino al {it_date(rec['valido_al'])}"
+        else:
+            valid = "sempre"
+        name = f"{rec['codice']} – {rec['nome']}" + (" (predefinito: cella vuota)" if rec["predefinito"] else "")
+        source = "tabella regionale" if rec["da_tabella"] else rec["fonte"]
+        who = "persone" if rec["destinatario"] == "persona" else "persone e aziende"
+        lines.append(f"| {name} | {source} | {valid} | {who} | {reserved_runs(cat, rec['codice']) or 'nessuno'} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"colonne": columns_table, "regole": readme_table, "programmi": programmes_table}
 
 
 def render(text: str) -> str:
