@@ -58,8 +58,7 @@ def _programme_not_admitted(cat, registrable: pl.Expr, code: pl.Expr) -> RowChec
          "ammessi": pl.when(reserved).then(pl.col("_c_programmi").list.join(", "))
          .otherwise(pl.lit(f"{' o '.join(company_ok)} sulle righe di un'azienda")),
          "motivo": pl.when(reserved).then(pl.lit("Tabella regionale: «") + pl.col("_c_fonte_programmi") + pl.lit("»."))
-         .otherwise(programme + pl.lit(" è un programma delle persone: un'azienda non ha un programma proprio, "
-                                       "lasciare vuoto Programma."))},
+         .otherwise(programme + pl.lit(" è un programma delle persone e un'azienda non ha un programma proprio."))},
     )
 
 

@@ -78,7 +78,7 @@ RULES: tuple[Rule, ...] = (
          "il servizio è riservato ad altri programmi (ad es. un servizio solo GG con programma Ordinario), "
          "o un'azienda ha il programma di una persona (ad es. GG o ADI)",
          "il servizio {codice} è riservato a {ammessi}, ma la riga indica {programma}. {motivo}",
-         "Correggere il programma o il codice del servizio; per un'azienda lasciare vuoto Programma."),
+         "Correggere il programma o il codice del servizio (sulle righe di un'azienda lasciare vuoto Programma)."),
     Rule("programma.non_attivo", ERRORE, "Programma", "Programma non attivo alla data",
          "il programma non è in vigore alla data della riga (periodi nel catalogo)",
          "il programma {programma} non è attivo il {data} ({validita}).",
