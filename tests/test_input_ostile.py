@@ -40,14 +40,20 @@ def _xlsx_bytes(rows=None) -> bytes:
     return buf.getvalue()
 
 
+def _register_without(target, name: str) -> zipfile.ZipFile:
+    """A zip (file or buffer) open for writing with every part of a valid register but `name`."""
+    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
+    z = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+    for item in src.infolist():
+        if item.filename != name:
+            z.writestr(item, src.read(item))
+    return z
+
+
 def _with_part(name: str, data: bytes) -> bytes:
     """A valid register whose zip gets one part replaced or added."""
-    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            if item.filename != name:
-                z.writestr(item, src.read(item))
+    with _register_without(out, name) as z:
         z.writestr(name, data)
     return out.getvalue()
 
@@ -122,11 +128,7 @@ def _bomb(path: Path, megabytes: int, noise: int, *, declared: int | None = None
     import struct
 
     rnd = random.Random(0)
-    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            if item.filename != part:
-                z.writestr(item, src.read(item))
+    with _register_without(path, part) as z:
         info = zipfile.ZipInfo(part)
         info.compress_type = zipfile.ZIP_DEFLATED
         with z.open(info, "w") as fh:
@@ -209,11 +211,7 @@ def test_un_foglio_grande_e_molto_ripetitivo_come_quelli_veri_non_e_una_bomba(tm
     # Excel's whole-column formatting writes a row element for each of the 1,048,576 rows: about
     # 80 MB at 28:1, the most compressible real sheet measured; a real register is about 10:1.
     path = tmp_path / "r.xlsx"
-    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            if item.filename != "xl/worksheets/sheet1.xml":
-                z.writestr(item, src.read(item))
+    with _register_without(path, "xl/worksheets/sheet1.xml") as z:
         with z.open("xl/worksheets/sheet1.xml", "w") as fh:
             for start in range(1, 1048577, 4096):
                 fh.write("".join(f'<row r="{i}" spans="1:10" s="1" customFormat="1" x14ac:dyDescent="0.25"/>'
