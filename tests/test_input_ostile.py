@@ -317,6 +317,17 @@ def test_codice_fiscale_minuscolo_e_con_spazi(tmp_path):
     assert _run(write_xlsx(tmp_path / "r.xlsx", [riga(cf=" rssmra 80a01 h501u ")])).exit_code == 0
 
 
+def test_codice_fiscale_incollato_con_caratteri_invisibili(tmp_path):
+    # Zero-width and no-break spaces, dashes and full-width digits are removed; any other invisible
+    # character is named with its position instead of "17 caratteri invece di 16".
+    pasted = "RSSMRA\u200b80A01\u00a0H501U"
+    assert _run(write_xlsx(tmp_path / "ok.xlsx", [riga(cf=pasted), riga(cf="ＢＮＣＬＲＡ８５Ｍ４１Ｄ４５１Ｗ")])).exit_code == 0
+    result = _run(write_xlsx(tmp_path / "r.xlsx", [riga(cf="RSSM\u200eRA80A01H501U")]))
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1 and "carattere invisibile U+200E in posizione 5" in output, result.output
+    assert "caratteri invece di 16" not in output
+
+
 def test_cella_di_32000_caratteri(tmp_path):
     result = _run(write_xlsx(tmp_path / "r.xlsx", [riga(codice="X" * 32000)]))
     assert result.exit_code == 1 and "X" * 100 not in result.output
