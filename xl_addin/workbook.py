@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validators.read import DEFAULT_SHEET, locate_header
+from validators.read.register import DEFAULT_SHEET, locate_header
 from validators.text import norm_key
 
 RED, YELLOW, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"

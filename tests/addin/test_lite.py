@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from cli import main
 from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
-from xl_addin.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
+from xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
 
 
 @pytest.fixture(scope="module")
