@@ -33,7 +33,7 @@ def test_ogni_differenza_dal_verdetto_dell_altra_suite_ha_un_motivo():
 
 def test_i_vettori_coprono_le_sette_suite_e_le_nuove_regole():
     sources = {group.source.split("@")[0] for group in VECTORS}
-    assert len(sources) == 7 and len(ALL) > 350
+    assert len(sources) == 7 and len(ALL) > 650
     details = {d for g in VECTORS for d in _verdicts(g.user_type, list(g.codes))["_cf_dettaglio"] if d}
     assert fiscal.BAD_DAY in details  # RSSMRA85T99A562U: day 99, valid for python-stdnum
     assert {c for _, c in ALL if c.replace(" ", "").startswith("IT") and len(c.replace(" ", "")) > 11}
