@@ -164,6 +164,19 @@ def test_valori_normalizzati_nel_file_per_ja(tmp_path):
                    "durata_minuti": "", "sede": "Ancona", "operatore": "Maria Rossi"}
 
 
+def test_partita_iva_con_prefisso_it_esportata_in_11_cifre(tmp_path):
+    reg = tmp_path / "r.csv"
+    reg.write_text(
+        "Data;Sede;Operatore;Tipo utente;Codice fiscale;Programma;Codice servizio;Durata (min);Modalità\n"
+        "2026-10-01;Ancona;Maria Rossi;Azienda;IT 00743110157;;P.1;;In presenza\n"
+        "2026-10-02;Ancona;Maria Rossi;Azienda;it-00743110157;;P.1;;In presenza\n"
+        "2026-10-03;Ancona;Maria Rossi;Azienda;\uff29\uff34\uff1a００７４３１１０１５７;;P.1;;In presenza\n",
+        encoding="utf-8")
+    result = export([reg], tmp_path / "ja.csv", today=TODAY)
+    assert result.exported == 3, read_rejects(tmp_path / "ja_scarti.xlsx")
+    assert [row["codice_fiscale"] for row in read_csv(tmp_path / "ja.csv")] == ["00743110157"] * 3
+
+
 def test_ordine_deterministico_per_sede_data_operatore_cf_codice(month, tmp_path):
     folder, _ = month
     export([folder], tmp_path / "ja.csv", month="2026-10", today=TODAY)

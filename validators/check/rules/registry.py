@@ -92,7 +92,7 @@ RULES: tuple[Rule, ...] = (
          "il servizio {codice} ({nome}) è rivolto {destinatario}, ma la riga è per {tipo}.",
          "Correggere il codice del servizio o il tipo utente (P, Q, R, S sono servizi alle imprese)."),
     Rule("cf.non_valido", ERRORE, "Codice fiscale", "Codice fiscale non valido",
-         "persona: non è un codice fiscale valido di 16 caratteri; azienda: né partita IVA di 11 cifre né codice fiscale di 16 caratteri validi",
+         "persona: non è un codice fiscale valido di 16 caratteri (carattere di controllo, data con giorno 01–31 o 41–71, luogo di nascita A–M o Z) né un codice provvisorio di 11 cifre con matricola diversa da zero; azienda: né partita IVA di 11 cifre (anche con prefisso IT) né codice fiscale di 16 caratteri validi; un carattere non ammesso o invisibile è indicato con la sua posizione",
          "codice fiscale non valido per {tipo}: {dettaglio}.",
          "Ricopiare il codice dal documento: 16 caratteri per le persone, 11 cifre (partita IVA) o 16 caratteri per le aziende."),
     Rule("cf.provvisorio", AVVISO, "Codice fiscale", "Codice fiscale provvisorio",
