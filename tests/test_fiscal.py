@@ -1,6 +1,7 @@
 """The vectorised codice fiscale / partita IVA verdicts equal python-stdnum's, code by code."""
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
@@ -92,6 +93,7 @@ def test_esempi_noti_di_codice_fiscale_e_partita_iva():
     assert eleven["_cf_esito"].to_list() == ["ok", "provvisorio"]
 
 
+@pytest.mark.lento  # 40,000 codes checked one by one with python-stdnum
 def test_su_una_griglia_di_date_e_uffici_iva_gli_esiti_sono_quelli_di_python_stdnum():
     codes = []
     for year in range(100):

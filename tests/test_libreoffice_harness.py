@@ -14,7 +14,6 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.support import libreoffice as lo
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -118,7 +117,7 @@ def pdf_pages(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def session(libreoffice, tmp_path_factory):  # noqa: F811
+def session(libreoffice, tmp_path_factory):
     """Run every check's ops in a single soffice session (two documents)."""
     tmp = tmp_path_factory.mktemp("lo_harness")
     book = tmp / "registro.xlsx"
@@ -199,7 +198,7 @@ def test_formulas_recalculate_after_setting_cells(session):
     ]
 
 
-def test_validation_properties(session):
+def test_validation_properties_come_back_from_calc(session):
     family = session.r["val_family"]
     assert family["Type"] == "LIST"
     assert family["Formula1"] == "Familias"
@@ -271,13 +270,13 @@ def test_save_as_and_reopen_in_the_same_session(session):
     assert wb["Listas"].sheet_state == "hidden"
 
 
-def test_original_is_untouched(session):
+def test_the_original_workbook_is_untouched_by_the_session(session):
     assert session.book.read_bytes() == session.original
     assert sorted(p.name for p in session.book.parent.iterdir()) == ["out", "registro.xlsx"]
     print(f"LibreOffice session for two documents: {session.seconds:.1f} s")
 
 
-def test_errors_come_back_as_exceptions(libreoffice, tmp_path):  # noqa: F811
+def test_errors_come_back_as_exceptions(libreoffice, tmp_path):
     book = tmp_path / "book.xlsx"
     build_workbook(book)
     ops = [
@@ -305,7 +304,7 @@ def _processes_mentioning(text: str) -> list[int]:
     return pids
 
 
-def test_timeout_kills_soffice(libreoffice, tmp_path):  # noqa: F811
+def test_timeout_kills_soffice(libreoffice, tmp_path):
     book = tmp_path / "book.xlsx"
     build_workbook(book)
     with pytest.raises(lo.LibreOfficeTimeout, match="timed out") as caught:
