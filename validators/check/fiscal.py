@@ -57,26 +57,23 @@ def _person(code: str) -> tuple[str, str | None]:
         return INVALID, "codice numerico di 11 cifre con cifra di controllo errata"
     if len(code) != 16:
         return INVALID, f"{len(code)} caratteri invece di 16"
+    return _validated(codicefiscale, code, "un codice fiscale")
+
+
+def _validated(scheme, code: str, what: str) -> tuple[str, str | None]:
+    """The verdict of a python-stdnum module (codicefiscale, iva) on code."""
     try:
-        codicefiscale.validate(code)
+        scheme.validate(code)
     except ValidationError as exc:
-        return INVALID, _detail(exc, "un codice fiscale")
+        return INVALID, _detail(exc, what)
     return OK, None
 
 
 def _company(code: str) -> tuple[str, str | None]:
     if len(code) == 16:
-        try:
-            codicefiscale.validate(code)
-        except ValidationError as exc:
-            return INVALID, _detail(exc, "un codice fiscale")
-        return OK, None
+        return _validated(codicefiscale, code, "un codice fiscale")
     if len(code) == 11 and code.isdigit():
-        try:
-            iva.validate(code)
-        except ValidationError as exc:
-            return INVALID, _detail(exc, "una partita IVA")
-        return OK, None
+        return _validated(iva, code, "una partita IVA")
     hint = " (se inizia con 0, formattare la colonna come testo)" if code.isdigit() and len(code) < 11 else ""
     return INVALID, f"{len(code)} caratteri: attese 11 cifre (partita IVA) o 16 caratteri{hint}"
 
