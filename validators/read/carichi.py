@@ -8,17 +8,26 @@ cell is blank or starts with "Totale" are ignored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from validators.catalogue import Catalogue
 from validators.errors import FileProblem, UsageError
 from validators.read.register import HEADER_SEARCH_ROWS, match_header, read_sheet_cells
 from validators.text import norm_key, service_code_part
-from validators.totals import PlannedVolume
 
 SHEET = "Carichi"
 CODE_HEADERS = {norm_key("Codice"), norm_key("Codice servizio")}
 VOLUME_HEADER = norm_key("Volume mensile previsto")
+
+
+@dataclass(frozen=True)
+class PlannedVolume:
+    """One line of a Carichi sheet: a code and its planned monthly volume."""
+
+    code: str
+    volume: float
+    row: int
 
 
 def _sheet_rows(path: Path) -> list[list]:
