@@ -204,10 +204,11 @@ _EXCLUDE_OPTION = click.option("--escludi", "exclude", multiple=True, metavar="R
                                help="Non applicare questa regola (ripetibile; elenco in 'registro regole').")
 
 
-def validation_options(*, exclude: bool = False):
+def validation_options(func=None, *, exclude: bool = False):
     """Add the check options shared by valida, totali and esporta; the command receives them as `check`.
 
-    With exclude=True the command also offers --escludi (valida only, see _EXCLUDE_OPTION).
+    Use as @validation_options or @validation_options(); with exclude=True the command also offers
+    --escludi (valida only, see _EXCLUDE_OPTION).
     """
     options = [*_CHECK_OPTIONS, _EXCLUDE_OPTION] if exclude else _CHECK_OPTIONS
     names = [field.name for field in fields(CheckOptions) if exclude or field.name != "exclude"]
@@ -222,7 +223,7 @@ def validation_options(*, exclude: bool = False):
             command = option(command)
         return command
 
-    return decorate
+    return decorate(func) if func is not None else decorate
 
 
 def _check(paths, options: CheckOptions):
@@ -350,7 +351,7 @@ def regole_cmd(formato):
 
 @main.command("totali")
 @PATHS
-@validation_options()
+@validation_options
 @click.option("-o", "--uscita", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Scrive i totali: .xlsx (un foglio per raggruppamento, con grafici), .csv o .json "
                    "(tabella di dettaglio). Ripetibile.")
@@ -391,7 +392,7 @@ def totali_cmd(paths, check, outputs, fte_hours, carichi):
 
 @main.command("esporta")
 @PATHS
-@validation_options()
+@validation_options
 @click.option("-o", "--uscita", "target", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File per JA: .csv (come da profilo; predefinito ';' e UTF-8 con BOM) o .xlsx.")
 @click.option("--scarti", "rejects", type=click.Path(dir_okay=False, path_type=Path),
