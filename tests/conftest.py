@@ -9,7 +9,22 @@ from __future__ import annotations
 
 import pytest
 
+from tests.month_generator import write_month
 from tests.support.libreoffice import LibreOfficeRunner, require_libreoffice
+from validators.catalogue import Catalogue, load_catalogue
+
+
+@pytest.fixture(scope="session")
+def cat() -> Catalogue:
+    """The bundled catalogue."""
+    return load_catalogue()
+
+
+@pytest.fixture
+def month(tmp_path):
+    """A generated month of three offices (one .xlsx each in tmp_path/ottobre) and the rows written."""
+    folder = tmp_path / "ottobre"
+    return folder, write_month(folder)
 
 
 @pytest.fixture(scope="session")

@@ -40,11 +40,6 @@ TABLE = _table_rows()
 REGISTRABLE_CODES = [c for c, _, _ in TABLE if c not in ("F", "M")]
 
 
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
-
-
 def test_il_catalogo_ha_102_codici_registrabili_e_le_voci_f_m_n(cat):
     assert len(cat.registrable) == 102
     assert len(REGISTRABLE_CODES) == 102

@@ -30,6 +30,14 @@ def _run(path: Path, *extra):
     return result
 
 
+def test_il_controllo_dei_casi_ostili_fallisce_se_compare_un_traceback(tmp_path, monkeypatch):
+    import validators.report
+
+    monkeypatch.setattr(validators.report, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
+    with pytest.raises(AssertionError, match="Traceback"):
+        _run(write_csv(tmp_path / "r.csv", [riga()]))
+
+
 def _unusable(path: Path, rule: str, words: str):
     """The file is refused with exit 2 and one message carrying the file-level rule and the words."""
     result = _run(path)
