@@ -64,7 +64,7 @@ def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
         return {o for p in main.commands[command].params if isinstance(p, click.Option) for o in p.opts}
 
     shared = {o for option in cli._CHECK_OPTIONS for o in option(lambda: None).__click_params__[0].opts}
-    assert shared == {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"}
+    assert {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"} <= shared
     for command in ("valida", "totali", "esporta"):
         assert shared <= opts(command), command
     assert "--escludi" in opts("valida") and "--escludi" not in opts("totali") | opts("esporta")
@@ -74,3 +74,10 @@ def test_la_giornata_predefinita_della_riga_di_comando_e_quella_del_motore():
     from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES
 
     assert cli.WORKDAY_MINUTES == DEFAULT_WORKDAY_MINUTES
+
+
+def test_ogni_opzione_di_controllo_ha_il_suo_campo_nel_pacchetto_checkoptions():
+    from dataclasses import fields
+
+    names = [cli.option_name(option) for option in (*cli._CHECK_OPTIONS, cli._EXCLUDE_OPTION)]
+    assert sorted(names) == sorted(f.name for f in fields(cli.CheckOptions))
