@@ -53,10 +53,26 @@ def test_ogni_comando_ha_un_aiuto_in_italiano_con_un_esempio(name):
             assert param.help and not _words(param.help) & ENGLISH, f"{name} {param.opts}: aiuto mancante o in inglese"
 
 
+def _sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body up to the next heading of the same or a higher level) of every README heading."""
+    lines = text.splitlines()
+    heads = [(i, len(line) - len(line.lstrip("#"))) for i, line in enumerate(lines) if re.match(r"#+ ", line)]
+    out = []
+    for k, (i, level) in enumerate(heads):
+        end = next((j for j, lv in heads[k + 1:] if lv <= level), len(lines))
+        out.append((lines[i], "\n".join(lines[i + 1:end])))
+    return out
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_ogni_comando_ha_una_sezione_nel_readme(name):
-    headings = [line for line in README.splitlines() if line.startswith("#")]
-    assert any(name in heading for heading in headings), f"nessun titolo del README nomina '{name}'"
+    """A heading names the command, or (subcommands) the section of its group shows it."""
+    sections = _sections(README)
+    if any(name in heading for heading, _ in sections):
+        return
+    parents = [" ".join(name.split()[:n]) for n in range(2, len(name.split()))]
+    shown = [h for h, body in sections if any(p in h for p in parents) and name in body]
+    assert shown, f"nessun titolo del README nomina '{name}' (né la sezione del suo gruppo lo mostra)"
 
 
 def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
