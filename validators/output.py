@@ -52,6 +52,16 @@ def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
 REPRODUCIBLE_STAMP = (1980, 1, 1, 0, 0, 0)
 
 
+def zip_entry(name: str, external_attr: int = 0):
+    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = external_attr
+    return entry
+
+
 def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, bytes], bytes | None] | None = None,
                 *, add: Iterable[tuple[str, bytes]] = (), restamp: bool = False, mode: int | None = None) -> None:
     """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
@@ -71,10 +81,7 @@ def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, byt
             if edit is not None and (data := edit(info.filename, data)) is None:
                 continue
             if restamp:
-                fixed = zipfile.ZipInfo(info.filename, date_time=REPRODUCIBLE_STAMP)
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                fixed.external_attr = info.external_attr if mode is None else mode << 16
-                info = fixed
+                info = zip_entry(info.filename, info.external_attr if mode is None else mode << 16)
             zout.writestr(info, data)
         for name, data in add:
             zout.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
