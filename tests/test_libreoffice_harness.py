@@ -219,7 +219,7 @@ def test_list_entries_equal_the_source_list(session):
     assert families["error"] == 0 and families["has_blank"] is False
 
 
-def test_dependent_indirect_list(session):
+def test_the_dependent_dropdown_follows_its_row_through_indirect(session):
     # The relative A2 in Formula1 follows the cell: B4 looks at A4 (F2).
     assert session.r["subtypes_B2"]["formula"] == 'INDIRECT("LEP_"&A2)'
     assert session.r["subtypes_B2"]["entries"] == DEPENDENT["F1"]
@@ -238,7 +238,7 @@ def test_invalid_values_are_detected(session):
     assert session.r["invalid"] == EXPECTED_INVALID
 
 
-def test_sheets_names_and_charts(session):
+def test_sheet_names_visibility_protection_and_charts_come_back(session):
     assert session.r["sheet_names"] == ["Registro", "Listas", "Resumen"]
     info = {s["name"]: s for s in session.r["sheets_before"]}
     assert info["Listas"]["visible"] is False and info["Listas"]["protected"] is True
@@ -250,7 +250,7 @@ def test_sheets_names_and_charts(session):
     assert set(names) == {"Familias", "LEP_F1", "LEP_F2"}
 
 
-def test_pdf_export_of_selected_sheets(session):
+def test_the_pdf_export_prints_only_the_selected_sheets(session):
     selected, everything = Path(session.r["pdf"]), Path(session.r["pdf_all"])
     assert selected.read_bytes().startswith(b"%PDF")
     assert everything.read_bytes().startswith(b"%PDF")
