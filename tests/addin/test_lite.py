@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
 
 
