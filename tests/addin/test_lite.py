@@ -26,7 +26,7 @@ def lite_book(tmp_path_factory):
 def test_il_main_py_nella_cartella_e_quello_del_repository(lite_book):
     props = extract(lite_book)
     assert props["main.py"] == main_py()
-    assert props["requirements.txt"] == "https://intranet.example/registro-0.1.0-py3-none-any.whl\n"
+    assert props["requirements.txt"] == "https://intranet.example/registro-0.1.0-py3-none-any.whl\npolars\n"
     with zipfile.ZipFile(lite_book) as z:
         types = z.read("[Content_Types].xml").decode()
         assert f"/{WEBEXT}" in types and "webextensiontaskpanes" in z.read("_rels/.rels").decode()

@@ -17,6 +17,7 @@ import pytest
 
 from tests.support.lite_scenario import BUTTONS
 from tests.support.pyodide import Runtime, emscripten_requirements, require_pyodide
+from xl_addin.lite import main_py, requirements
 from xl_addin.lite_runtime import ALTERNATIVES, polars_minimum
 
 pytestmark = pytest.mark.pyodide
@@ -35,12 +36,17 @@ def runtime() -> Runtime:
     return require_pyodide()
 
 
-@pytest.fixture(scope="module")
-def in_pyodide(runtime) -> dict:
+def _scenario(runtime, requirements, **options) -> dict:
     with open(SCENARIO, encoding="utf-8") as f:
-        done = runtime.run_script(f.read(), ["registro"])
+        done = runtime.run_script(f"MAIN_PY = {main_py()!r}\n" + f.read(), requirements, **options)
     assert done.returncode == 0, f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     return _result(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def in_pyodide(runtime) -> dict:
+    """The registro package alone, in a Pyodide that ships no polars (like 0.28 and 0.29)."""
+    return _scenario(runtime, ["registro"], without=("polars",))
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +58,25 @@ def in_cpython() -> dict:
 
 def test_in_pyodide_si_installano_i_requisiti_senza_fastexcel_ne_polars(runtime, in_pyodide):
     assert in_pyodide["platform"] == "emscripten" and in_pyodide["python"] == runtime.python
+    assert in_pyodide["install_error"] is None
     installed = in_pyodide["installed"]
     assert installed["registro"] and installed["pandera"] and installed["xlwings"] and installed["pyyaml"]
     assert installed["fastexcel"] is None and installed["polars"] is None
 
 
-def test_i_marcatori_lasciano_fastexcel_e_polars_solo_fuori_da_pyodide(runtime):
-    from tests.support.pyodide import build_project_wheel
+def test_senza_polars_in_pyodide_i_requisiti_della_cartella_non_si_installano_e_il_pulsante_lo_dice(runtime):
+    reqs = requirements("registro").split()  # the workbook's requirements.txt, registro served locally
+    result = _scenario(runtime, reqs, preinstalled=("xlwings",), without=("polars",))
+    assert "polars" in result["install_error"]
+    assert result["installed"]["registro"] is None  # micropip installs all the lines or none
+    for name in BUTTONS:
+        (action,) = result["buttons"][name]
+        assert action["func"] == "alert" and action["args"][0].startswith("Il pacchetto registro non è installato")
+        assert "polars" in action["args"][0] and "riga di comando" in action["args"][0]
 
-    wheel = build_project_wheel(runtime.wheels.parent / "project")
-    names = {r.name.lower() for r in emscripten_requirements(wheel, runtime.python)}
+
+def test_i_marcatori_lasciano_fastexcel_e_polars_solo_fuori_da_pyodide(runtime):
+    names = {r.name.lower() for r in emscripten_requirements(runtime.project_wheel, runtime.python)}
     assert "fastexcel" not in names and "polars" not in names
     assert {"pandera", "xlwings", "python-stdnum", "pyyaml"} <= names
 

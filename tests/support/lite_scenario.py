@@ -63,7 +63,8 @@ def helpers_round_trip() -> dict:
 
 def buttons() -> dict:
     """Each main.py button on a fresh Book: the actions it sends back to Excel."""
-    code = files("xl_addin").joinpath("data/lite_main.py").read_text(encoding="utf-8")
+    # the workbook's main.py (given by the Pyodide test: it lives in the workbook, not in the package)
+    code = globals().get("MAIN_PY") or files("xl_addin").joinpath("data/lite_main.py").read_text(encoding="utf-8")
     namespace: dict = {"__name__": "main"}
     exec(compile(code, "main.py", "exec"), namespace)
     out = {}
@@ -77,11 +78,13 @@ def buttons() -> dict:
 result = {
     "platform": sys.platform,
     "python": sys.version.split()[0],
+    "install_error": globals().get("INSTALL_ERROR"),  # set by the Pyodide runner
     "installed": {name: installed(name) for name in ("registro", "polars", "fastexcel", "pandera", "xlwings", "pyyaml")},
-    "helpers": helpers_round_trip(),
     "buttons": buttons(),
 }
-if result["installed"]["polars"] is None:
+if result["installed"]["registro"]:
+    result["helpers"] = helpers_round_trip()
+if result["installed"]["registro"] and result["installed"]["polars"] is None:
     # A Pyodide whose polars is older than the engine's minimum (as in some Pyodide releases).
     sys.modules["polars"] = types.SimpleNamespace(__version__="1.18.0")
     result["buttons_old_polars"] = buttons()

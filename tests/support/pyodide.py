@@ -48,13 +48,22 @@ class Runtime:
     wheels: Path
     platform: str
     python: str
+    project_wheel: Path
 
-    def run_script(self, script: str, requirements: list[str], timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
-        """Install requirements with micropip (local wheels only), then run script in Pyodide."""
+    def run_script(self, script: str, requirements: list[str], *, preinstalled: tuple[str, ...] = (),
+                   without: tuple[str, ...] = (), timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess:
+        """Install requirements with micropip (local wheels only), then run script in Pyodide.
+
+        without: packages removed from Pyodide's lock file; preinstalled: installed beforehand
+        (a failure there fails the run, a failure on requirements is the script's INSTALL_ERROR).
+        """
         path = BUILD / "script.py"
         path.write_text(script, encoding="utf-8")
-        return subprocess.run(["node", str(RUNNER), str(self.pyodide_dir), str(self.wheels), str(path), *requirements],
-                              capture_output=True, text=True, timeout=timeout, cwd=BUILD)
+        config = BUILD / "run.json"
+        config.write_text(json.dumps({"pyodide": str(self.pyodide_dir), "wheels": str(self.wheels), "script": str(path),
+                                      "preinstalled": list(preinstalled), "requirements": list(requirements),
+                                      "without": list(without)}), encoding="utf-8")
+        return subprocess.run(["node", str(RUNNER), str(config)], capture_output=True, text=True, timeout=timeout, cwd=BUILD)
 
 
 def _run(cmd: list[str], what: str, **kwargs) -> subprocess.CompletedProcess:
@@ -179,7 +188,7 @@ def prepare() -> Runtime:
     for old in wheels.glob("registro-*.whl"):
         old.unlink()
     shutil.copy2(project, wheels / project.name)
-    return Runtime(pkg, wheels, platform, python)
+    return Runtime(pkg, wheels, platform, python, wheels / project.name)
 
 
 def require_pyodide() -> Runtime:

@@ -7,12 +7,13 @@ from xlwings import script
 
 try:
     from xl_addin.lite_runtime import run
-except ImportError:  # the registro package from requirements.txt did not install
+except ImportError:  # requirements.txt did not install (e.g. a Pyodide release without polars)
 
     def run(book, action):
         book.app.alert(
-            "Il pacchetto registro non è installato in xlwings Lite: controllare il file requirements.txt "
-            "e il riquadro Output di xlwings Lite. In alternativa usare il componente aggiuntivo classico "
+            "Il pacchetto registro non è installato in xlwings Lite: il riquadro Output di xlwings Lite mostra "
+            "quale riga di requirements.txt non si è installata (polars deve essere fornito dalla distribuzione "
+            "Pyodide di xlwings Lite). In alternativa usare il componente aggiuntivo classico "
             "(xl_addin.xlam, Excel per Windows o Mac) o la riga di comando (registro valida, registro totali, "
             "registro esporta).",
             title="registro",
