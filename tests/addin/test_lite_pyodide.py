@@ -104,3 +104,17 @@ def test_le_funzioni_del_libro_danno_in_pyodide_le_stesse_azioni_di_cpython(in_p
     funcs = [a["func"] for a in in_pyodide["helpers"]["actions"]]
     assert {"setValues", "setRangeColor", "addSheet", "addHyperlink"} <= set(funcs)
     assert in_pyodide["helpers"]["folder"] == "None"  # no file system for the workbook: results go to sheets
+
+
+@pytest.mark.parametrize("tool", ["node", "npm"])
+def test_senza_node_il_test_pyodide_si_salta_in_locale_e_fallisce_in_ci(monkeypatch, tool):
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == tool else real(name))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=tool):
+        require_pyodide()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        require_pyodide()
