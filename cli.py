@@ -116,7 +116,7 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
       registro catalogo --formato csv > catalogo.csv
       registro catalogo --verifica nuovo_catalogo.yaml
     """
-    from validators import catalogue_view
+    from validators.catalogue import view as catalogue_view
     from validators.catalogue import load_catalogue
 
     cat = load_catalogue(check_path or catalogue_path)
@@ -229,7 +229,7 @@ def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, rep
         write_report(report, report_path, checked.inputs)
         click.echo(f"Rapporto scritto in {report_path}")
     if annotate_path:
-        from validators.annotate import annotate_all
+        from validators.render.annotated import annotate_all
 
         for out in annotate_all(report, annotate_path, checked.inputs):
             click.echo(f"Copia annotata scritta in {out}")
@@ -269,7 +269,7 @@ def modello_cmd(output, catalogue_path, rows, config_path, lite, package):
     """
     from importlib.metadata import version
 
-    from xl_addin.template import build_template
+    from xl_addin.build.template import build_template
 
     if package and not lite:
         raise click.UsageError("--pacchetto si usa solo con --lite.")
@@ -283,7 +283,7 @@ def modello_cmd(output, catalogue_path, rows, config_path, lite, package):
 @click.option("--formato", type=click.Choice(["tabella", "markdown"]), default="tabella", show_default=True)
 def regole_cmd(formato):
     """Elenca le regole di controllo con identificativo, gravità e come correggere."""
-    from validators.rules.registry import RULES, readme_table
+    from validators.check.rules.registry import RULES, readme_table
 
     if formato == "markdown":
         click.echo(readme_table())
@@ -328,7 +328,7 @@ def totali_cmd(paths, history, month, sheet, workday, today, catalogue_path, out
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
     """
     from validators.api import totals_of
-    from validators.totals_output import render_totals, write_totals
+    from validators.render.totals_workbook import render_totals, write_totals
 
     checked = _check(paths, history, month, sheet, workday, today, catalogue_path)
     result = totals_of(checked, fte_hours=fte_hours, carichi=carichi)
@@ -409,7 +409,7 @@ def addin_crea_cmd(folder):
     Esempio:
       registro addin crea -o C:\\Users\\operatore\\registro
     """
-    from xl_addin.addin import build_addin
+    from xl_addin.build.xlam import build_addin
 
     path = build_addin(folder)
     click.echo(f"Componente aggiuntivo scritto in {path}")

@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 from tests.support.libreoffice import LibreOfficeRunner  # noqa: E402
 from tests.template_rows import OFFICES, OPERATORS, row_for, sample_rows, serial  # noqa: E402
 from validators.catalogue import load_catalogue  # noqa: E402
-from validators.read import COLUMNS  # noqa: E402
-from xl_addin.template import build_template  # noqa: E402
+from validators.read.register import COLUMNS  # noqa: E402
+from xl_addin.build.template import build_template  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "img" / "registro.png"
 DPI = 200

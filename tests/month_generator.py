@@ -18,7 +18,7 @@ from stdnum import luhn
 from stdnum.it import codicefiscale
 
 from validators.catalogue import Catalogue, load_catalogue
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 
 CONSONANTS = "BCDFGLMNPRSTVZ"
 MONTH_LETTERS = "ABCDEHLMPRST"

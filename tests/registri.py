@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 
 TODAY = dt.date(2026, 11, 1)
 MONTH = "2026-10"

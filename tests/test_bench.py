@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from benchmarks import bench
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 
 
 def test_la_misura_riporta_tempo_e_memoria_del_solo_processo_figlio():

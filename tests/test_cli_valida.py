@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from cli import main
 from tests.registri import CF, riga, write_xlsx
 from validators.api import validate
-from validators.rules.registry import RULES
+from validators.check.rules.registry import RULES
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "esempi" / "registro_esempio.csv"

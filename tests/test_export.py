@@ -16,10 +16,10 @@ from openpyxl import load_workbook
 
 from tests.registri import run_from_root
 from tests.month_generator import write_month
-from validators import export as export_module
+from validators.export import plan as export_module
 from validators.api import check, export, export_of
 from validators.errors import BalanceError, ProfileError
-from validators.profile import DEFAULT_PATH, FIELDS, load_profile
+from validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ["esempi/registro_esempio.csv"]
@@ -113,11 +113,11 @@ def test_se_i_conti_non_tornano_non_scrive_nulla_ed_esce_con_due(tmp_path, monke
 
 def test_una_riga_contata_due_volte_non_fa_tornare_i_conti(tmp_path):
     checked = check([ROOT / EXAMPLE[0]], month="2026-10", today=TODAY)
-    _, identities = export_module.records(checked.frame, load_profile())
-    rejected = export_module.rejected_rows(checked.frame, checked.report)
+    _, identities = export_module.records(checked.clean(), load_profile())
+    rejected = export_module.rejected_rows(checked.rejected_cells(), checked.report)
     with pytest.raises(BalanceError):
         twice = pl.concat([identities.head(identities.height - 1), identities.head(1)])
-        export_module.check_balance(checked.frame, twice, rejected)
+        export_module.check_balance(checked.table(), twice, rejected)
 
 
 def test_file_inutilizzabile_esce_con_due_senza_scrivere(tmp_path):

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
-from validators import fiscal
+from validators.check import fiscal
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DIGITS = "0123456789"

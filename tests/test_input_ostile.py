@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from cli import main
 from tests.registri import CF, register_sheet, riga, write_csv, write_xlsx
-from validators import guard
-from validators.read import COLUMNS
+from validators.read import guard
+from validators.read.register import COLUMNS
 
 
 def _run(path: Path, *extra):

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.registri import CF, PIVA, TODAY
 from validators.api import validate_values
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 
 CODES = ["A.1", "a.2", "B.1 - DID", "D.1", "D.2", "E.5", "E.6", "F", "M", "N", "O.2", "P.1", "S.1", "K.3", "ZZ",
          "F1.09", "M5.3", "G.4", ""]
@@ -69,7 +69,7 @@ def test_esportate_piu_scartate_sono_le_righe_lette(rows):
 @given(st.lists(row, min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_i_totali_non_dipendono_dall_ordine_delle_righe(rows, rnd):
     from validators.api import check_values, totals_of
-    from validators.totals_output import as_dict
+    from validators.render.totals_workbook import as_dict
 
     shuffled = list(rows)
     rnd.shuffle(shuffled)

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from tests.registri import CF, MONTH, TODAY, register_sheet, riga, write_csv, write_ods, write_xlsx
 from validators.api import validate, validate_values
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 
 
 def _rules(report):

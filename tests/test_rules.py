@@ -8,7 +8,7 @@ import pytest
 
 from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from validators.api import validate
-from validators.rules.registry import RULES
+from validators.check.rules.registry import RULES
 
 D = dt.date
 

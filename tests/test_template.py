@@ -15,10 +15,10 @@ from tests.template_structure import all_formulas, describe, function_names
 from validators.api import validate
 from validators.catalogue import load_catalogue
 from validators.errors import UsageError
-from validators.read import COLUMNS, header_field
-from xl_addin import template
-from xl_addin.template import DEFAULT_ROWS, MAX_ROWS, build_template, load_config
-from xl_addin.template_register import ERROR_PREFIX, REGISTER_COLUMNS, WARNING_PREFIX, checks, formulas
+from validators.read.register import COLUMNS, header_field
+from xl_addin.build import template
+from xl_addin.build.template import DEFAULT_ROWS, MAX_ROWS, build_template, load_config
+from xl_addin.build.template_register import ERROR_PREFIX, REGISTER_COLUMNS, WARNING_PREFIX, checks, formulas
 
 COMMITTED = Path(__file__).parents[1] / "templates" / "registro.xlsx"
 # Functions present in both Excel 2013 and LibreOffice 7.4 (no XLOOKUP, LET, LAMBDA, dynamic arrays).

@@ -20,10 +20,10 @@ from tests.template_rows import (
 )
 from validators.api import check
 from validators.catalogue import load_catalogue
-from validators.read import COLUMNS
-from xl_addin.template import build_template
-from xl_addin.template_register import LETTER, REGISTER_COLUMNS
-from xl_addin.template_reports import WORKLOAD_FIRST_ROW
+from validators.read.register import COLUMNS
+from xl_addin.build.template import build_template
+from xl_addin.build.template_register import LETTER, REGISTER_COLUMNS
+from xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
 
 pytestmark = pytest.mark.libreoffice
 
@@ -338,10 +338,11 @@ def test_registro_compilato_nel_modello_passa_la_validazione_e_i_totali_coincido
     checked = check([answers["filled"]], today=TODAY)
     assert checked.report.rows == len(answers["rows"])
     assert [p.message for p in checked.report.problems if p.severity == "errore"] == []
-    frame = checked.frame
-    minutes = [d if d is not None else (m or 0) for d, m in zip(frame["_durata"].to_list(), frame["_c_medio"].to_list())]
+    frame = checked.table()
+    minutes = [d if d is not None else (m or 0)
+               for d, m in zip(frame["durata_minuti"].to_list(), frame["durata_standard"].to_list())]
     totals: dict[str, dict[str, list[int]]] = {"operatore": {}, "lep": {}, "sede": {}}
-    for kind, keys in (("operatore", frame["Operatore"]), ("lep", frame["_c_lep"]), ("sede", frame["_sede"])):
+    for kind, keys in (("operatore", frame["operatore"]), ("lep", frame["lep"]), ("sede", frame["sede"])):
         for key, m in zip(keys.to_list(), minutes):
             totals[kind].setdefault(key, [0, 0])
             totals[kind][key][0] += 1

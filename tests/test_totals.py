@@ -21,7 +21,7 @@ from tests.month_generator import write_month
 from validators.api import check, totals, totals_of
 from validators.catalogue import load_catalogue
 from validators.errors import UsageError
-from validators.totals_output import CSV_COLUMNS, write_totals
+from validators.render.totals_workbook import CSV_COLUMNS, write_totals
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ["esempi/registro_esempio.csv"]

@@ -68,30 +68,29 @@ def _display_names(frame: pl.DataFrame, key: pl.Expr, raw: pl.Expr, name: str) -
         .group_by("_k", maintain_order=True).first()
         .select("_k", pl.col("_v").alias(name))
     )
-    return frame.with_columns(key.alias("_k")).join(spellings, on="_k", how="left").drop("_k")
+    return frame.with_columns(key.alias("_k")).drop(name).join(spellings, on="_k", how="left").drop("_k")
 
 
-def counted_rows(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
-    """The rows without errori, one per service, with the columns totals need."""
-    rows = frame.filter(pl.col("_errori") == 0)
-    rows = _display_names(rows, pl.col("_sede").str.to_lowercase(), pl.col("_sede"), "sede")
-    collapsed = pl.col("Operatore").str.replace_all(r"\s+", " ").str.strip_chars()
-    rows = _display_names(rows, pl.col("_operatore"), collapsed, "operatore")
+def counted_rows(clean: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
+    """The rows without errori (public table of Checked.clean()), one per service, with the columns totals need."""
+    rows = _display_names(clean, pl.col("sede").str.to_lowercase(), pl.col("sede"), "sede")
+    rows = _display_names(rows, pl.col("operatore_chiave"), pl.col("operatore"), "operatore")
     code_order = {code: i for i, code in enumerate(cat.services)}
     lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
     return rows.select(
-        pl.col("_data").dt.strftime("%Y-%m").alias("mese"),
+        pl.col("data").dt.strftime("%Y-%m").alias("mese"),
         "sede",
         "operatore",
-        pl.col("_c_lep").alias("lep"),
-        pl.col("_codice").alias("codice"),
-        pl.col("_durata").alias("_rec"),
-        pl.col("_c_medio").alias("_std"),
+        "lep",
+        pl.col("codice_servizio").alias("codice"),
+        pl.col("durata_minuti").alias("_rec"),
+        pl.col("durata_standard").alias("_std"),
         # A range bound the table does not print takes the nearest value it does print (min <= max holds).
-        pl.coalesce("_c_min", "_c_medio", "_c_max").alias("_min"),
-        pl.coalesce("_c_max", "_c_medio", "_c_min").alias("_max"),
-        pl.col("_codice").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64).alias("_ord_codice"),
-        pl.col("_c_lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
+        pl.coalesce("durata_min", "durata_standard", "durata_max").alias("_min"),
+        pl.coalesce("durata_max", "durata_standard", "durata_min").alias("_max"),
+        pl.col("codice_servizio").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64)
+        .alias("_ord_codice"),
+        pl.col("lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
     )
 
 
@@ -158,15 +157,14 @@ def _services(n: int) -> str:
     return f"{n} servizio" if n == 1 else f"{n} servizi"
 
 
-def compute(frame: pl.DataFrame, cat: Catalogue, *, files: list[str], fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
-    """Totals of the checked rows (rows with errori left out and counted)."""
+def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read: int,
+            fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
+    """Totals of the rows without errori (Checked.clean()); rows_read - clean.height rows were left out."""
     if fte_hours <= 0:
         from validators.errors import UsageError
 
         raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
-    if "_errori" not in frame.columns:  # no readable row at all
-        frame = frame.with_columns(pl.lit(0).alias("_errori"), pl.lit(0).alias("_avvisi"))
-    rows = counted_rows(frame, cat)
+    rows = counted_rows(clean, cat)
     months = sorted(rows["mese"].unique().to_list())
     n_months = len(months)
 
@@ -190,7 +188,6 @@ def compute(frame: pl.DataFrame, cat: Catalogue, *, files: list[str], fte_hours:
     office_of = dict(offices.iter_rows())
     for r in by_operator:
         r["sedi"] = office_of.get(r["operatore"], "")
-    counted = frame.filter(pl.col("_errori") == 0)
     total_rows = _records(_aggregate(rows.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
                           fte_hours, n_months)
     total = total_rows[0] if total_rows else _empty_total()
@@ -203,11 +200,11 @@ def compute(frame: pl.DataFrame, cat: Catalogue, *, files: list[str], fte_hours:
         by_month=by_month,
         by_code=by_code,
         total=total,
-        rows_read=frame.height,
+        rows_read=rows_read,
         rows_counted=rows.height,
-        rows_excluded=frame.height - rows.height,
-        warnings=int(counted["_avvisi"].sum()) if counted.height else 0,
-        rows_with_warnings=int((counted["_avvisi"] > 0).sum()) if counted.height else 0,
+        rows_excluded=rows_read - rows.height,
+        warnings=int(clean["avvisi"].sum()) if clean.height else 0,
+        rows_with_warnings=int((clean["avvisi"] > 0).sum()) if clean.height else 0,
         fte_hours=fte_hours,
         months=months,
         notes=_notes(rows, cat),

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from validators.api import check_values
 from validators.errors import RegistroError
-from validators.read import DEFAULT_SHEET
+from validators.read.register import DEFAULT_SHEET
 from xl_addin.workbook import (
     GREEN, SEVERITY_COLOUR, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column,
     write_table,
@@ -63,7 +63,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
         return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
     header_row, columns = header_layout(values)
     last_row = len(values)
-    filled = set(checked.frame["_riga"].to_list())
+    filled = set(checked.row_numbers())
     col = esito_column(values, header_row)
     write_column(sheet, header_row, col, ["Esito"] + _esito_texts(report.problems, header_row + 1, last_row, filled))
     # Cells coloured by an earlier run are cleared first, then the faulty cells are coloured.
@@ -108,7 +108,7 @@ EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 def totali(book, checked=None) -> dict:
     """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP."""
     from validators.api import totals_of
-    from validators.totals_output import HOURS_RULE, view_rows, views
+    from validators.render.totals_workbook import HOURS_RULE, view_rows, views
 
     sheet = _register(book)
     checked = checked or _checked(book, sheet, sheet_values(sheet))

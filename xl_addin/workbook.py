@@ -18,7 +18,7 @@ SEVERITY_COLOUR = {"errore": RED, "avviso": YELLOW}
 def find_sheet(book, name: str | None = None):
     """The sheet called name (default: the register's, any case), or the only sheet; None if absent."""
     if name is None:
-        from validators.read import DEFAULT_SHEET
+        from validators.read.register import DEFAULT_SHEET
 
         name = DEFAULT_SHEET
     sheets = list(book.sheets)
@@ -37,7 +37,7 @@ def sheet_values(sheet) -> list[list]:
 
 def header_layout(values: list[list]) -> tuple[int, dict[str, int]]:
     """(1-based header row, {contract column: 1-based column index})."""
-    from validators.read import locate_header
+    from validators.read.register import locate_header
 
     index, mapping = locate_header(values, "registro", None)
     return index + 1, {name: j + 1 for j, name in mapping.items()}

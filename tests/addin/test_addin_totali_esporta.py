@@ -6,7 +6,7 @@ import csv
 
 from tests.addin.books import actions, make_book
 from tests.registri import CF, riga
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 from xl_addin import main
 from xl_addin.actions import esporta, totali
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from cli import main
 from tests.addin.books import actions, make_book
 from tests.registri import CF, TODAY, riga, write_xlsx
-from validators.read import COLUMNS
+from validators.read.register import COLUMNS
 from xl_addin.actions import valida
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from defusedxml import ElementTree
 
 from cli import main
-from xl_addin.addin import ADDIN_NAME, CUSTOM_UI, VBA_PROJECT, template_path
+from xl_addin.build.xlam import ADDIN_NAME, CUSTOM_UI, VBA_PROJECT, template_path
 
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from cli import main
 from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
-from xl_addin.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
+from xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def _buttons():
 def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
     from tests.addin.books import actions, make_book
     from tests.registri import riga
-    from validators.read import COLUMNS
+    from validators.read.register import COLUMNS
 
     book = make_book({"Registro": [list(COLUMNS), [riga()[c] for c in COLUMNS]]}, client="Office.js")
     _buttons()["controlla_registro"](book)

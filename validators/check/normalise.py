@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators import fiscal
+from validators.check import fiscal
 from validators.catalogue import Catalogue
 from validators.text import norm_key, service_code_part
 

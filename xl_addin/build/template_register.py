@@ -17,9 +17,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from validators.catalogue import Catalogue
-from validators.read import REQUIRED
-from xl_addin.template_catalogue import ALL_CODES, BOTH_TARGETS, LEP_NAME_PREFIX, NO, define, user_types
-from xl_addin.template_style import (
+from validators.read.register import REQUIRED
+from xl_addin.build.template_catalogue import ALL_CODES, BOTH_TARGETS, LEP_NAME_PREFIX, NO, define, user_types
+from xl_addin.build.template_style import (
     BOX, COMPUTED_FILL, COMPUTED_FONT, DATE_FORMAT, ERROR_FILL, ERROR_FONT, TEXT_FORMAT, WARNING_FILL,
     WARNING_FONT, WHOLE_FORMAT, header_row, landscape, put_formula,
 )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validators import guard
+from validators.read import guard
 from validators.errors import FileProblem
 from validators.text import norm_key
 
@@ -50,6 +50,8 @@ FIELDS: tuple[Field, ...] = (
 )
 COLUMNS = tuple(f.name for f in FIELDS)
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
+# The column of a RawRegister frame that holds the Excel row number (not a register column).
+ROW_NUMBER = "riga"
 _SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
 
 DEFAULT_SHEET = "Registro"
@@ -60,7 +62,7 @@ SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
 
 @dataclass
 class RawRegister:
-    """The text cells of one register: contract columns plus '_riga' (the Excel row number)."""
+    """The text cells of one register: contract columns plus ROW_NUMBER (the Excel row number)."""
 
     file: str
     sheet: str | None
@@ -94,7 +96,7 @@ def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, 
         absent = [n for n in REQUIRED if n not in best[2].values()]
         missing = ", ".join(f"'{n}'" for n in absent)
         where = f" nella riga di intestazione {best[0] + 1}" + _lookalikes(rows[best[0]], best[2], absent)
-    from validators.rules.registry import rule
+    from validators.check.rules.registry import rule
 
     raise FileProblem(
         "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
@@ -121,8 +123,8 @@ def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
     head = frame.head(HEADER_SEARCH_ROWS).rows()
     header, mapping = locate_header(head, file, sheet)
     source = frame.columns
-    body = frame.slice(header + 1).with_row_index("_riga", offset=header + 2)
-    exprs = [pl.col("_riga").cast(pl.Int64)]
+    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
+    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     present = {name: source[j] for j, name in mapping.items()}
     for name in COLUMNS:
         if name in present:
@@ -142,7 +144,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
         if not match and len(names) == 1:
             match = names
     if not match:
-        from validators.rules.registry import rule
+        from validators.check.rules.registry import rule
 
         msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
         problem = FileProblem("foglio.mancante", file, msg)
@@ -152,7 +154,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
 
 
 def _unreadable(file: str, reason: str) -> FileProblem:
-    from validators.rules.registry import rule
+    from validators.check.rules.registry import rule
 
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 

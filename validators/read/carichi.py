@@ -12,7 +12,7 @@ from pathlib import Path
 
 from validators.catalogue import Catalogue
 from validators.errors import FileProblem, UsageError
-from validators.read import HEADER_SEARCH_ROWS, read_sheet_cells
+from validators.read.register import HEADER_SEARCH_ROWS, read_sheet_cells
 from validators.text import norm_key, service_code_part
 from validators.totals import PlannedVolume
 

@@ -13,9 +13,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from validators.catalogue import Catalogue
-from validators.catalogue_view import duration_label
-from xl_addin.template_catalogue import LISTS_SHEET, Lists, define
-from xl_addin.template_style import (
+from validators.catalogue.view import duration_label
+from xl_addin.build.template_catalogue import LISTS_SHEET, Lists, define
+from xl_addin.build.template_style import (
     BOLD, BOX, COMPUTED_FILL, HOURS_FORMAT, INPUT_FILL, PERCENT_FORMAT, SECTION_FONT, TITLE_FONT, WHOLE_FORMAT,
     header_row, landscape, put, put_formula, set_widths,
 )

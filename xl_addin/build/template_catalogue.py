@@ -14,8 +14,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from validators.catalogue import TARGETS, Catalogue, Service
-from validators.catalogue_view import duration_label
-from xl_addin.template_style import (
+from validators.catalogue.view import duration_label
+from xl_addin.build.template_style import (
     BOLD, DATE_FORMAT, INPUT_FILL, SECTION_FONT, TEXT_FORMAT, WRAP_TOP, absolute, header_row, landscape, put, set_widths,
 )
 

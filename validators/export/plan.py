@@ -1,7 +1,7 @@
 """The clean file for JA and the rejects: every row read ends in exactly one of the two.
 
 Rows without errori (avvisi allowed) become normalised records laid out by a profile
-(validators.profile); rows with errori go to the rejects with file, sheet, row and the messages
+(validators.export.profile); rows with errori go to the rejects with file, sheet, row and the messages
 of their problems. The balance "read = exported + rejected" is checked on the row identities
 before anything is written; both files are written atomically and together.
 """
@@ -17,8 +17,8 @@ import polars as pl
 
 from validators.errors import BalanceError, UsageError
 from validators.output import FORMULA_TRIGGERS, atomic_path, defuse, save_workbook
-from validators.profile import Profile
-from validators.read import COLUMNS
+from validators.export.profile import Profile
+from validators.read.register import COLUMNS
 from validators.report import Report
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
@@ -61,30 +61,6 @@ class ExportResult:
         return f"{self.rows_read} righe lette = {self.exported} esportate + {self.rejected} scartate"
 
 
-def _source_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """The exportable values of every row, computed once and vectorised."""
-    return frame.select(
-        "_file", "_foglio", "_riga", "_errori",
-        pl.col("_cf").alias("codice_fiscale"),
-        pl.when(pl.col("_tipo") == "persona").then(pl.lit("Persona"))
-        .when(pl.col("_tipo") == "azienda").then(pl.lit("Azienda")).alias("tipo_utente"),
-        pl.col("_data").alias("data"),
-        pl.col("_codice").alias("codice_servizio"),
-        pl.col("_c_nome").alias("nome_servizio"),
-        pl.col("_c_lep").alias("lep"),
-        pl.col("_programma").alias("programma"),
-        pl.col("_modalita").alias("modalita"),
-        pl.col("_durata").alias("durata_minuti"),
-        pl.col("_c_medio").alias("durata_standard"),
-        pl.col("_sede").alias("sede"),
-        pl.col("Operatore").str.replace_all(r"\s+", " ").str.strip_chars().alias("operatore"),
-        pl.col("Note").alias("note"),
-        pl.col("_file").alias("file"),
-        pl.col("_foglio").alias("foglio"),
-        pl.col("_riga").alias("riga"),
-    )
-
-
 # Deterministic order: office, date, operator (any case), codice fiscale, code, file, row.
 SORT_KEYS = (
     pl.col("sede").fill_null(""), pl.col("data"), pl.col("operatore").fill_null("").str.to_lowercase(),
@@ -111,13 +87,13 @@ def _output(column, profile: Profile, text: bool) -> pl.Expr:
     return value
 
 
-def records(frame: pl.DataFrame, profile: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(rows laid out by the profile, their identities _file/_riga), rows without errori, sorted."""
-    source = _source_frame(frame).filter(pl.col("_errori") == 0).sort(*SORT_KEYS, maintain_order=True)
+def records(clean: pl.DataFrame, profile: Profile) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows laid out by the profile, their identities file/riga) of the clean rows (Checked.clean()), sorted."""
+    source = clean.sort(*SORT_KEYS, maintain_order=True)
     schema = source.schema
     text = [schema[c.field] == pl.String for c in profile.columns]
     laid_out = source.select(*(_output(c, profile, t).alias(f"c{i}") for i, (c, t) in enumerate(zip(profile.columns, text))))
-    return laid_out, source.select("_file", "_riga")
+    return laid_out, source.select("file", "riga")
 
 
 def _numeric_recoding(profile: Profile, laid_out: pl.DataFrame) -> list[int]:
@@ -145,19 +121,18 @@ def _cell(value, column, profile: Profile):
     return value
 
 
-def rejected_rows(frame: pl.DataFrame, report: Report) -> list[Rejected]:
-    """Rows with errori, in file and row order, with the messages of their problems."""
+def rejected_rows(bad: pl.DataFrame, report: Report) -> list[Rejected]:
+    """Rows with errori (Checked.rejected_cells()), in file and row order, with the messages of their problems."""
     by_row: dict[tuple[str, int], list] = {}
     for p in report.problems:
         if p.row is not None:
             by_row.setdefault((p.file, p.row), []).append(p)
     order = {f: i for i, f in enumerate(report.files)}
-    bad = frame.filter(pl.col("_errori") > 0).select("_file", "_foglio", "_riga", *COLUMNS)
     out = []
     for rec in bad.iter_rows(named=True):
-        problems = by_row.get((rec["_file"], rec["_riga"]), [])
+        problems = by_row.get((rec["file"], rec["riga"]), [])
         out.append(Rejected(
-            file=rec["_file"], sheet=rec["_foglio"], row=rec["_riga"],
+            file=rec["file"], sheet=rec["foglio"], row=rec["riga"],
             errors=tuple(p.message for p in problems if p.severity == "errore"),
             warnings=tuple(p.message for p in problems if p.severity == "avviso"),
             rules=tuple(dict.fromkeys(p.rule for p in problems if p.severity == "errore")),
@@ -166,10 +141,10 @@ def rejected_rows(frame: pl.DataFrame, report: Report) -> list[Rejected]:
     return sorted(out, key=lambda r: (order.get(r.file, len(order)), r.file, r.row))
 
 
-def check_balance(frame: pl.DataFrame, exported: pl.DataFrame, rejected: list[Rejected]) -> None:
-    """Every row read is exported or rejected, exactly once; BalanceError otherwise."""
-    keys = {"_file": pl.String, "_riga": pl.Int64}
-    read = frame.select(*(pl.col(k).cast(t) for k, t in keys.items())) if frame.height else pl.DataFrame(schema=keys)
+def check_balance(read: pl.DataFrame, exported: pl.DataFrame, rejected: list[Rejected]) -> None:
+    """Every row read (identities file/riga) is exported or rejected, exactly once; BalanceError otherwise."""
+    keys = {"file": pl.String, "riga": pl.Int64}
+    read = read.select(*(pl.col(k).cast(t) for k, t in keys.items())) if read.height else pl.DataFrame(schema=keys)
     out = pl.concat([exported.select(*(pl.col(k).cast(t) for k, t in keys.items())),
                      pl.DataFrame([(r.file, r.row) for r in rejected], schema=keys, orient="row")])
     if read.height == out.height and read.sort(list(keys)).equals(out.sort(list(keys))):
@@ -292,3 +267,45 @@ def rule_counts(rejected: list[Rejected]) -> tuple[tuple[str, int], ...]:
         for rule in r.rules:
             counts[rule] = counts.get(rule, 0) + 1
     return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan: prepare (lay out, reject, balance), then tables or files.
+
+
+@dataclass
+class ExportPlan:
+    """The export of one check, proven balanced: the JA rows laid out by the profile and the rejects."""
+
+    profile: Profile
+    laid_out: pl.DataFrame
+    identities: pl.DataFrame  # file/riga of each laid-out row
+    rejected: list[Rejected]
+    rows_read: int
+
+    @classmethod
+    def prepare(cls, checked, profile: Profile) -> "ExportPlan":
+        """Lay out the clean rows and collect the rejects of a Checked; BalanceError if they don't add up."""
+        laid_out, identities = records(checked.clean(), profile)
+        rejected = rejected_rows(checked.rejected_cells(), checked.report)
+        check_balance(checked.row_ids(), identities, rejected)
+        return cls(profile, laid_out, identities, rejected, checked.rows_read)
+
+    def result(self, target: Path | None = None, rejects: Path | None = None) -> ExportResult:
+        """The counts of this plan (and where it was written, if it was)."""
+        return ExportResult(target=target, rejects=rejects, profile=self.profile.name, rows_read=self.rows_read,
+                            exported=self.laid_out.height, rejected=len(self.rejected),
+                            rejected_by_rule=rule_counts(self.rejected))
+
+    def tables(self) -> tuple[list[list], list[list]]:
+        """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""
+        ja = ([self.profile.headers] if self.profile.header else []) + rows_of(self.laid_out, self.profile)
+        return ja, [list(REJECT_HEADERS)] + reject_table(self.rejected)
+
+    def write(self, target, rejects=None, inputs=()) -> ExportResult:
+        """Write the JA file and the rejects (default beside it) atomically, never onto an input."""
+        target = Path(target)
+        rejects = Path(rejects) if rejects else default_rejects(target)
+        check_targets(target, rejects)
+        write_files(target, rejects, self.profile, self.laid_out, self.identities, self.rejected, inputs)
+        return self.result(target, rejects)

@@ -6,9 +6,9 @@ from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 
 from validators.catalogue import Catalogue
-from xl_addin.template_register import REGISTER_COLUMNS, checks
-from xl_addin.template_reports import DEFAULT_WEEKLY_HOURS
-from xl_addin.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
+from xl_addin.build.template_register import REGISTER_COLUMNS, checks
+from xl_addin.build.template_reports import DEFAULT_WEEKLY_HOURS
+from xl_addin.build.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
 
 SHEET = "Istruzioni"
 NOTICE_FONT = Font(name=FONT, size=11, bold=True, color="9C0006")

@@ -1,6 +1,6 @@
 """README sections generated from the code's registries (rules, register columns).
 
-`python -m validators.docs` rewrites them in README.md; a test fails when they are stale.
+`python -m validators.render.readme` rewrites them in README.md; a test fails when they are stale.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import re
 import sys
 from pathlib import Path
 
-from validators.read import FIELDS
-from validators.rules.registry import readme_table
+from validators.read.register import FIELDS
+from validators.check.rules.registry import readme_table
 
-README = Path(__file__).parents[1] / "README.md"
+README = Path(__file__).parents[2] / "README.md"
 VALUES = {
     "Data": "data di Excel o gg/mm/aaaa",
     "Tipo utente": "Persona o Azienda",

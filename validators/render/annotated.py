@@ -10,7 +10,7 @@ from pathlib import Path
 
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse
-from validators.read import decode_text, header_field, sniff_delimiter
+from validators.read.register import decode_text, header_field, sniff_delimiter
 from validators.report import Problem, Report
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"

@@ -17,12 +17,12 @@ import polars as pl
 from pandera.api.polars.types import PolarsData
 
 from validators.report import Problem
-from validators.rules.checks import row_checks
-from validators.rules.context import Context, RowCheck
-from validators.rules import crossrow, sequencing
-from validators.rules.crossrow import crossrow_checks
-from validators.rules.registry import RULES, rule
-from validators.rules.sequencing import sequencing_checks
+from validators.check.rules.checks import row_checks
+from validators.check.rules.context import Context, RowCheck
+from validators.check.rules import crossrow, sequencing
+from validators.check.rules.crossrow import crossrow_checks
+from validators.check.rules.registry import RULES, rule
+from validators.check.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
 

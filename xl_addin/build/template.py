@@ -22,10 +22,10 @@ from openpyxl import Workbook
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import UsageError
 from validators.output import atomic_path
-from xl_addin.template_catalogue import write_catalogue, write_lists
-from xl_addin.template_guide import write_guide
-from xl_addin.template_register import write_register
-from xl_addin.template_reports import write_summary, write_workload
+from xl_addin.build.template_catalogue import write_catalogue, write_lists
+from xl_addin.build.template_guide import write_guide
+from xl_addin.build.template_register import write_register
+from xl_addin.build.template_reports import write_summary, write_workload
 
 DEFAULT_OUTPUT = Path("templates/registro.xlsx")
 DEFAULT_ROWS = 1000
@@ -137,7 +137,7 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
     settings = load_config(config)
     wb = build_workbook(cat, rows, settings)
     if lite_package:
-        from xl_addin.lite import write_commands_sheet
+        from xl_addin.build.lite import write_commands_sheet
 
         write_commands_sheet(wb)
     inputs = [Path(cat.path)] + ([Path(config)] if isinstance(config, (str, Path)) else [])
@@ -148,7 +148,7 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
         wb.save(tmp)
         _make_reproducible(tmp)
         if lite_package:
-            from xl_addin.lite import inject
+            from xl_addin.build.lite import inject
 
             # openpyxl drops web-extension parts on save: add xlwings Lite's after it.
             inject(tmp, tmp.with_name(tmp.name + ".lite"), lite_package, id_name=target.name)

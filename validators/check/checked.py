@@ -1,0 +1,125 @@
+"""Checking registers already read: stack, normalise, run the rules, attach the verdicts.
+
+`check_registers` is the one way from RawRegisters to a `Checked`; `Checked` is what the outer
+layers (totals, export, archive, render, the add-in) receive: the report, and the rows as a
+plain table with public names (frame.TABLE), never the engine's internal columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from validators.catalogue import Catalogue
+from validators.check.frame import ERRORS, FILE, HISTORY, IDX, INTERNAL, ROW, SHEET, TABLE, WARNINGS
+from validators.check.normalise import normalise
+from validators.check.rules.context import Context, Options
+from validators.read.register import COLUMNS, ROW_NUMBER, RawRegister
+from validators.report import Problem, Report
+
+Progress = Callable[[str, int, int], None]  # (stage, steps done, total steps)
+
+
+@dataclass
+class Checked:
+    """The checked rows of the current registers (history left out), their report and the catalogue used."""
+
+    frame: pl.DataFrame  # internal: read only inside validators/check/ (see frame.py)
+    report: Report
+    catalogue: Catalogue
+    inputs: list[Path]
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read from the current registers (every one ends exported or rejected)."""
+        return self.frame.height
+
+    def _frame(self) -> pl.DataFrame:
+        return self.frame if FILE in self.frame.columns else _empty_frame()  # nothing readable
+
+    def table(self) -> pl.DataFrame:
+        """Every row read, one per service, with the public columns of frame.TABLE."""
+        return _public(self._frame())
+
+    def clean(self) -> pl.DataFrame:
+        """The rows without errori (avvisi allowed): what totals, export and archive count."""
+        return _public(self._frame().filter(pl.col(ERRORS) == 0))
+
+    def row_ids(self) -> pl.DataFrame:
+        """file and riga of every row read (the identities the export balance is checked on)."""
+        return self._frame().select(pl.col(FILE).alias("file"), pl.col(ROW).alias("riga"))
+
+    def rejected_cells(self) -> pl.DataFrame:
+        """The rows with errori as read: file, foglio, riga and the register's cells (COLUMNS)."""
+        return self._frame().filter(pl.col(ERRORS) > 0).select(
+            pl.col(FILE).alias("file"), pl.col(SHEET).alias("foglio"), pl.col(ROW).alias("riga"), *COLUMNS)
+
+    def row_numbers(self) -> list[int]:
+        """Excel row numbers of the rows read (all files)."""
+        return self.frame[ROW].to_list() if ROW in self.frame.columns else []
+
+
+def _public(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(*(expr.alias(name) for name, expr in TABLE.items()))
+
+
+def _empty_frame() -> pl.DataFrame:
+    """A frame with no rows and every column of the contract, at its declared type."""
+    return pl.DataFrame(schema={**{c: pl.String for c in COLUMNS}, **{c.name: c.dtype for c in INTERNAL}})
+
+
+def _stack(registers: list[RawRegister], history: bool) -> pl.DataFrame:
+    frames = [
+        r.frame.rename({ROW_NUMBER: ROW}).with_columns(
+            pl.lit(r.file).alias(FILE), pl.lit(r.sheet, dtype=pl.String).alias(SHEET), pl.lit(history).alias(HISTORY)
+        )
+        for r in registers
+    ]
+    return pl.concat(frames, how="vertical") if frames else pl.DataFrame()
+
+
+def check_registers(current: list[RawRegister], *, history: list[RawRegister], file_problems: list[Problem],
+                    catalogue: Catalogue, options: Options, names: list[str], history_names: list[str],
+                    inputs: list[Path], progress: Progress | None = None) -> Checked:
+    """Normalise, check and report the rows of already-read registers (history rows feed the cross-row rules)."""
+    from validators.check import engine
+
+    ctx = Context(catalogue, options)
+    frames = [f for f in (_stack(current, False), _stack(history, True)) if f.height or f.width]
+    if frames:
+        frame = pl.concat(frames, how="vertical").with_row_index(IDX)
+        if progress:
+            steps = len(names) + len(history_names)
+            progress(f"Controllo di {frame.height} righe", steps, steps + 1)
+        frame = engine.prepare(normalise(frame, catalogue), ctx)
+        checks = engine.all_checks(ctx)
+        problems = engine.problems(frame, checks, engine.failures(frame, checks), names)
+        frame = frame.filter(~pl.col(HISTORY))
+    else:
+        frame, problems = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), []
+    if file_problems:  # the engine's problems come sorted already
+        problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
+                    catalogue_version=catalogue.version)
+    return Checked(_with_counts(frame, problems), report, catalogue, inputs)
+
+
+def _with_counts(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:
+    """Attach per-row counts of errori and avvisi."""
+    if FILE not in frame.columns:
+        return frame
+    rows = [p for p in problems if p.row is not None]
+    if not rows:  # a clean register: no join needed
+        return frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias(ERRORS), pl.lit(0, dtype=pl.UInt32).alias(WARNINGS))
+    counts = (
+        pl.DataFrame({FILE: [p.file for p in rows], ROW: [p.row for p in rows], "_g": [p.severity for p in rows]},
+                     schema={FILE: pl.String, ROW: pl.Int64, "_g": pl.String})
+        .group_by(FILE, ROW)
+        .agg((pl.col("_g") == "errore").sum().alias(ERRORS), (pl.col("_g") == "avviso").sum().alias(WARNINGS))
+    )
+    return frame.join(counts, on=[FILE, ROW], how="left", maintain_order="left").with_columns(
+        pl.col(ERRORS).fill_null(0), pl.col(WARNINGS).fill_null(0)
+    )

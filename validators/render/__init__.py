@@ -1,0 +1,1 @@
+"""Renderings of values computed upstream: annotated copies, totals workbook, README tables."""
