@@ -92,7 +92,7 @@ def _tools_python() -> Path:
     python = tools / "bin" / "python"
     if not python.exists():
         _run([sys.executable, "-m", "venv", str(tools)], "python -m venv")
-        _run([str(python), "-m", "pip", "install", "-q", "--cache-dir", str(BUILD / "pip-cache"), "setuptools>=70.1"],
+        _run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--cache-dir", str(BUILD / "pip-cache"), "setuptools>=70.1"],
              "pip install setuptools")
     return python
 
@@ -102,7 +102,7 @@ def build_project_wheel(target: Path) -> Path:
     for old in target.glob("registro-*.whl"):
         old.unlink()
     shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)  # setuptools never prunes stale files there
-    _run([str(_tools_python()), "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+    _run([str(_tools_python()), "-m", "pip", "wheel", "-q", "--disable-pip-version-check", "--no-deps", "--no-build-isolation",
           "--cache-dir", str(BUILD / "pip-cache"), "-w", str(target), str(ROOT)], "pip wheel registro")
     (wheel,) = target.glob("registro-*.whl")
     return wheel
@@ -129,7 +129,7 @@ def emscripten_requirements(wheel: Path, python: str) -> list[str]:
 def _pure_wheel_from_sdist(name: str, version: str, target: Path) -> None:
     """A py3-none-any wheel of a package's pure-Python files, taken from its PyPI sdist."""
     sdists = BUILD / "sdist"
-    _run([str(_tools_python()), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", "--no-build-isolation",
+    _run([str(_tools_python()), "-m", "pip", "download", "-q", "--disable-pip-version-check", "--no-deps", "--no-binary", ":all:", "--no-build-isolation",
           "--cache-dir", str(BUILD / "pip-cache"), "-d", str(sdists), f"{name}=={version}"], f"pip download {name}")
     (sdist,) = sdists.glob(f"{name}-{version}.tar.gz")
     dist = f"{name}-{version}.dist-info"
@@ -161,7 +161,7 @@ def _dependency_wheels(reqs, lock: dict, platform: str, python: str, target: Pat
     wanted = "\n".join(binary + sorted(spec(r) for r in pure))
     if stamp.is_file() and stamp.read_text() == wanted:
         return
-    _run([sys.executable, "-m", "pip", "download", "-q", "--only-binary=:all:", "--platform", platform,
+    _run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "--only-binary=:all:", "--platform", platform,
           "--python-version", ".".join(python.split(".")[:2]), "--implementation", "cp",
           "--abi", "cp" + "".join(python.split(".")[:2]), "--abi", "abi3", "--abi", "none",
           "--cache-dir", str(BUILD / "pip-cache"), "-d", str(target), *binary], "pip download (wheels for Pyodide)")
