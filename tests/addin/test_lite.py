@@ -112,12 +112,30 @@ def test_il_minimo_di_polars_e_quello_dichiarato_nel_pacchetto():
     import tomllib
     from pathlib import Path
 
-    from xl_addin.lite_runtime import missing, polars_minimum
+    from xl_addin.lite_runtime import FALLBACK_MINIMUM, missing, polars_minimum
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     (declared,) = [d for d in project["dependencies"] if d.startswith("polars")]
-    assert declared.split(";")[0].strip() == f"polars>={polars_minimum()}"
+    assert declared.split(";")[0].strip() == f"polars>={polars_minimum()}" == f"polars>={FALLBACK_MINIMUM}"
     assert missing() is None  # this Python has a recent enough polars
+
+
+def test_su_pc_le_dipendenze_comprendono_polars_e_fastexcel_solo_pyodide_ne_fa_a_meno():
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = [Requirement(d) for d in project["dependencies"]]
+
+    def names(platform):
+        env = {"sys_platform": platform, "python_version": "3.11"}
+        return {r.name for r in reqs if r.marker is None or r.marker.evaluate(env)}
+
+    for platform in ("linux", "win32", "darwin"):
+        assert {"polars", "fastexcel", "pandera", "xlwings"} <= names(platform)
+    assert names("emscripten") == names("linux") - {"polars", "fastexcel"}
 
 
 def test_senza_lite_nessuna_parte_web_extension(tmp_path):
