@@ -1,6 +1,6 @@
 """Shared pytest fixtures and the `lento` marker.
 
-`lento` marks the slow tests: everything that drives headless LibreOffice and every hypothesis
+`lento` marks the slow tests: everything that drives headless LibreOffice or Pyodide and every hypothesis
 property test get it here automatically; slow tests of another kind carry it explicitly. The edit
 loop skips them with `bash scripts/test.sh -m "not lento"`; CI (.ci/run) runs the whole suite.
 """
@@ -35,6 +35,8 @@ def libreoffice() -> LibreOfficeRunner:
 
 def _is_slow(item: pytest.Item) -> bool:
     if item.get_closest_marker("libreoffice") or "libreoffice" in getattr(item, "fixturenames", ()):
+        return True
+    if item.get_closest_marker("pyodide"):  # the real Pyodide runtime under Node
         return True
     return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False))
 

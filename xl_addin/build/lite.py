@@ -61,8 +61,13 @@ def main_py() -> str:
 
 
 def requirements(package: str) -> str:
-    """requirements.txt: the registro package (a wheel URL or a name the office serves)."""
-    return f"{package}\n"
+    """requirements.txt: the registro package (a wheel URL or a name the office serves) and polars.
+
+    In Pyodide the package leaves polars out of its own requirements (see pyproject.toml), so that
+    it installs everywhere; polars is asked for here, unpinned as xlwings Lite advises for the
+    packages Pyodide builds: the one of the Pyodide release is taken, and the buttons check it.
+    """
+    return f"{package}\npolars\n"
 
 
 def _property(name: str, value) -> str:
