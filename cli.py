@@ -233,14 +233,19 @@ def validation_options(func=None, *, exclude: bool = False):
     return decorate(func) if func is not None else decorate
 
 
+def _check_arguments(options: CheckOptions) -> dict:
+    """The shared options as the keyword arguments of validators.api.check."""
+    return dict(history=list(options.history), month=options.month, sheet=options.sheet,
+                catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
+                workday_minutes=options.workday, exclude=options.exclude)
+
+
 def _check(paths, options: CheckOptions):
     """Read and check the registers with the shared options (progress bar when interactive)."""
     from validators.api import check
 
     with _progress_bar() as progress:
-        return check(list(paths), history=list(options.history), month=options.month, sheet=options.sheet,
-                     catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
-                     workday_minutes=options.workday, exclude=options.exclude, progress=progress)
+        return check(list(paths), progress=progress, **_check_arguments(options))
 
 
 @main.command("valida")
@@ -451,7 +456,6 @@ def esporta_cmd(paths, check, target, rejects, profile):
 @click.option("-o", "--uscita", "folder", required=True, metavar="CARTELLA",
               type=click.Path(file_okay=False, path_type=Path),
               help="Cartella in cui scrivere i risultati (creata se manca).")
-@click.option("--escludi", "exclude", multiple=True, metavar="REGOLA", help="Non applicare questa regola (ripetibile).")
 @click.option("--ore-fte", "fte_hours", type=click.FloatRange(min=0, min_open=True), default=156, show_default=True,
               help="Ore mensili di un FTE (36 ore settimanali x 52 settimane / 12 mesi = 156).")
 @click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
@@ -464,8 +468,7 @@ def esporta_cmd(paths, check, target, rejects, profile):
 @click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Quanti problemi mostrare a terminale.")
 @handles_domain_errors
-def mese_cmd(paths, history, month, sheet, workday, today, catalogue_path, folder, exclude, fte_hours, carichi,
-             profile, text_only, limit):
+def mese_cmd(paths, check: CheckOptions, folder, fte_hours, carichi, profile, text_only, limit):
     """Il lavoro del mese in un solo comando: controllo, totali e file per JA, con una sola lettura.
 
     Legge e controlla una volta i registri (file o cartelle: i file di più sedi sono letti in
@@ -494,10 +497,8 @@ def mese_cmd(paths, history, month, sheet, workday, today, catalogue_path, folde
     from validators.render.month import render_month
 
     with _progress_bar() as progress:
-        result = month_pass(list(paths), folder, history=list(history), month=month, sheet=sheet,
-                            catalogue=catalogue_path, today=today.date() if today else None, workday_minutes=workday,
-                            exclude=exclude, fte_hours=fte_hours, carichi=carichi, profile=profile,
-                            excel=not text_only, progress=progress)
+        result = month_pass(list(paths), folder, fte_hours=fte_hours, carichi=carichi, profile=profile,
+                            excel=not text_only, progress=progress, **_check_arguments(check))
     render_month(_console(), result, folder, limit)
     click.get_current_context().exit(result.exit_code)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
 from validators.export.plan import ExportResult
-from validators.parallel import side_by_side, threads_available
+from validators.parallel import side_by_side
 from validators.check.checked import Checked, Progress, check_registers
 from validators.read.register import RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
@@ -104,8 +104,7 @@ def _import_engine_in_background() -> None:
             except ImportError:
                 return
 
-    if threads_available():
-        threading.Thread(target=imports, daemon=True).start()
+    threading.Thread(target=imports, daemon=True).start()
 
 
 def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=None,
