@@ -1,0 +1,491 @@
+"""The archive of checked months: a Hive-partitioned Parquet dataset with a metadata file.
+
+    ARCHIVE/archivio.json                               schema version, key fingerprint, partitions
+    ARCHIVE/mese=2026-10/sede=ancona/part-<id>.parquet  the rows without errori of Ancona, October
+
+Any program that reads Hive-partitioned Parquet (DuckDB, Spark, Power BI, polars) reads the
+folder as it is. A partition is one (month, office) pair; importing registers replaces every
+pair they cover. The metadata file is the commit point: new partition files are written aside
+first, then one atomic rename of archivio.json makes them the archive, then the replaced files
+are deleted. A process killed before that rename leaves the archive as it was (its unreferenced
+files are removed by the next import or `verifica`). A lock file serialises writers and keeps
+readers from seeing files deleted under them.
+
+No codice fiscale and no note is ever written: persons are kept as pseudonyms (pseudonym.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import unicodedata
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from validators.archive.pseudonym import Key, create_key, default_key_path, pseudonyms, read_key
+from validators.errors import ArchiveError
+
+SCHEMA_VERSION = 1
+FORMAT = "registro-archivio"
+META = "archivio.json"
+LOCK = ".registro.lock"
+PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")
+MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
+OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
+IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}  # written by file managers, never by us
+
+# The columns of an archived row (the Hive keys mese and sede live in the folder names).
+ROW_SCHEMA: dict[str, pl.DataType] = {
+    "pseudonimo": pl.UInt64(),
+    "tipo_utente": pl.String(),
+    "nome_sede": pl.String(),
+    "operatore": pl.String(),
+    "operatore_chiave": pl.String(),
+    "data": pl.Date(),
+    "codice_servizio": pl.String(),
+    "lep": pl.String(),
+    "programma": pl.String(),
+    "modalita": pl.String(),
+    "durata_minuti": pl.Int64(),
+    "durata_standard": pl.Int64(),
+    "durata_min": pl.Int64(),
+    "durata_max": pl.Int64(),
+    "avvisi": pl.UInt32(),
+    "file": pl.String(),
+    "foglio": pl.String(),
+    "riga": pl.Int64(),
+    "sha256": pl.String(),
+    "catalogo": pl.String(),
+    "importato": pl.Datetime("us", "UTC"),
+}
+
+
+def office_slug(name: str) -> str:
+    """The folder name of an office: 'Civitanova  Marche' -> 'civitanova-marche' (case and accents ignored)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "senza-nome"
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One (month, office) pair of the archive, as the metadata describes it."""
+
+    month: str
+    office: str  # slug
+    office_name: str
+    file: str  # relative to the archive folder
+    rows: int
+    persons: int
+    imported: str
+    catalogue: str
+    sources: tuple[tuple[str, str], ...]  # (file name, SHA-256)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.month, self.office
+
+    def to_json(self) -> dict:
+        return {"mese": self.month, "sede": self.office, "nome_sede": self.office_name, "file": self.file,
+                "righe": self.rows, "persone": self.persons, "importato": self.imported,
+                "catalogo": self.catalogue, "origini": [{"file": f, "sha256": s} for f, s in self.sources]}
+
+    @classmethod
+    def from_json(cls, doc: dict) -> "Partition":
+        return cls(doc["mese"], doc["sede"], doc["nome_sede"], doc["file"], int(doc["righe"]), int(doc["persone"]),
+                   doc["importato"], doc["catalogo"], tuple((o["file"], o["sha256"]) for o in doc["origini"]))
+
+
+@dataclass
+class AddResult:
+    """What an import did: the balance of the rows read and the partitions written or replaced."""
+
+    rows_read: int
+    archived: int
+    rejected: int
+    written: list[Partition] = field(default_factory=list)
+    replaced: list[Partition] = field(default_factory=list)  # the partitions as they were before
+
+    @property
+    def balance_line(self) -> str:
+        return f"{self.rows_read} righe lette = {self.archived} archiviate + {self.rejected} scartate"
+
+
+@dataclass
+class Verification:
+    """What `verifica` checked."""
+
+    partitions: int
+    rows: int
+    removed_leftovers: list[str]
+
+
+class Archive:
+    """An archive folder, its metadata and (when needed) its key."""
+
+    def __init__(self, folder: Path, key: Key | None, meta: dict, new_key: bool = False):
+        self.folder, self.key, self._meta = folder, key, meta
+        self.new_key = new_key  # the key file was created with the archive
+
+    # -- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder, key_path=None, *, create: bool = False, need_key: bool = True) -> "Archive":
+        """Open an archive (create=True: create it, and its key, when the folder holds none yet)."""
+        folder = Path(folder)
+        if not (folder / META).exists():
+            if not create:
+                if folder.exists() and not folder.is_dir():
+                    raise ArchiveError(f"'{folder}' non è una cartella: indicare con --archivio la cartella "
+                                       "dell'archivio.")
+                raise ArchiveError(f"archivio non trovato in '{folder}': crearlo con 'registro archivio aggiungi "
+                                   f"REGISTRI --archivio {folder}'.")
+            return cls._create(folder, key_path)
+        meta = _read_meta(folder)
+        key = None
+        if need_key:
+            key = read_key(Path(key_path) if key_path else default_key_path(folder))
+            if key.fingerprint != meta["chiave"]:
+                raise ArchiveError(f"la chiave '{key.path}' non è quella dell'archivio '{folder}': indicare la "
+                                   "chiave giusta con --chiave (con un'altra chiave le persone non si ritrovano).")
+        return cls(folder, key, meta)
+
+    @classmethod
+    def _create(cls, folder: Path, key_path) -> "Archive":
+        if folder.exists() and any(p.name not in IGNORED for p in folder.iterdir()):
+            raise ArchiveError(f"la cartella '{folder}' non è vuota e non contiene un archivio (manca {META}): "
+                               "indicare una cartella nuova o vuota per creare l'archivio.")
+        path = Path(key_path) if key_path else default_key_path(folder)
+        if _inside(path, folder):
+            raise ArchiveError(f"la chiave '{path}' non può stare dentro l'archivio: tenerla in un'altra cartella.")
+        new = not path.exists()
+        key = create_key(path) if new else read_key(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {"formato": FORMAT, "versione_schema": SCHEMA_VERSION, "chiave": key.fingerprint,
+                "creato": _now(), "partizioni": []}
+        archive = cls(folder, key, meta, new)
+        with archive._locked(exclusive=True):
+            _write_json(folder / META, meta)
+        return archive
+
+    # -- reading ------------------------------------------------------------------------------
+
+    @property
+    def partitions(self) -> list[Partition]:
+        """Partitions by month then office name."""
+        parts = [Partition.from_json(p) for p in self._meta["partizioni"]]
+        return sorted(parts, key=lambda p: (p.month, p.office_name.casefold()))
+
+    @contextmanager
+    def reading(self):
+        """Hold a shared lock while files are read, with the metadata as it is now."""
+        with self._locked(exclusive=False):
+            self._meta = _read_meta(self.folder)
+            self._check_folder(remove_leftovers=False)
+            yield self
+
+    def files(self, exclude: set[tuple[str, str]] = frozenset(), since: str | None = None,
+              until: str | None = None) -> list[Path]:
+        """Partition files, leaving out the (month, office slug) pairs in exclude and months outside since..until."""
+        return [self.folder / p.file for p in self.partitions
+                if p.key not in exclude and (since is None or p.month >= since) and (until is None or p.month <= until)]
+
+    def scan(self, files: list[Path], columns: list[str]) -> pl.LazyFrame:
+        """The given partition files as one lazy frame of the given columns."""
+        if not files:
+            return pl.LazyFrame(schema={c: ROW_SCHEMA[c] for c in columns})
+        return pl.scan_parquet(files, hive_partitioning=False).select(columns)
+
+    def collect(self, query: pl.LazyFrame) -> pl.DataFrame:
+        """Run a query on the partition files, naming the damaged file when one cannot be read."""
+        try:
+            return query.collect()
+        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ColumnNotFoundError,
+                OSError) as exc:
+            raise ArchiveError(f"un file dell'archivio '{self.folder}' è danneggiato o estraneo ({_first_line(exc)}): "
+                               "eseguire 'registro archivio verifica' per trovarlo.") from None
+
+    def table(self, since: str | None = None, until: str | None = None) -> pl.DataFrame:
+        """The archived rows of the months since..until with the public names of Checked.clean() (no persons)."""
+        columns = [c for c in ROW_SCHEMA if c != "pseudonimo"]
+        with self.reading():
+            frame = self.collect(self.scan(self.files(since=since, until=until), columns))
+        return frame.rename({"nome_sede": "sede"})
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def add(self, checked) -> AddResult:
+        """Store the rows without errori of a Checked, replacing every (month, office) pair they cover."""
+        if self.key is None:
+            raise ArchiveError("serve la chiave dell'archivio per aggiungere righe (--chiave).")
+        clean = checked.clean()
+        imported = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        sha = {str(p): _sha256(Path(p)) for p in checked.inputs}
+        rows = clean.select(
+            pseudonyms(clean["codice_fiscale"], self.key).alias("pseudonimo"),
+            "tipo_utente",
+            pl.col("sede").alias("nome_sede"),
+            "operatore", "operatore_chiave", "data", "codice_servizio", "lep", "programma", "modalita",
+            "durata_minuti", "durata_standard", "durata_min", "durata_max", "avvisi",
+            pl.col("file").map_elements(lambda f: Path(f).name, return_dtype=pl.String).alias("file"),
+            "foglio", "riga",
+            pl.col("file").replace_strict(sha, default=None, return_dtype=pl.String).alias("sha256"),
+            pl.lit(checked.catalogue.version, dtype=pl.String).alias("catalogo"),
+            pl.lit(imported, dtype=pl.Datetime("us", "UTC")).alias("importato"),
+        ).cast(ROW_SCHEMA)
+        rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"),
+                                 pl.col("nome_sede").map_elements(office_slug, return_dtype=pl.String).alias("_sede"))
+        result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
+        with self._locked(exclusive=True):
+            self._meta = _read_meta(self.folder)
+            self._check_folder(remove_leftovers=True)
+            old = {p.key: p for p in self.partitions}
+            written = []
+            for (month, office), part in rows.group_by("_mese", "_sede", maintain_order=True):
+                part = part.drop("_mese", "_sede")
+                relative = f"mese={month}/sede={office}/part-{uuid.uuid4().hex}.parquet"
+                _write_parquet(part, self.folder / relative)
+                names = part["nome_sede"].value_counts(sort=True)["nome_sede"]
+                sources = part.select("file", "sha256").unique(maintain_order=True).rows()
+                written.append(Partition(month, office, names[0], relative, part.height,
+                                         part["pseudonimo"].n_unique(), imported.isoformat(),
+                                         checked.catalogue.version, tuple(sources)))
+            # pairs the registers cover without any row left to archive lose their old rows too
+            keys = {p.key for p in written} | {(month, office_slug(office)) for office, month in checked.covered}
+            kept = [p for p in self.partitions if p.key not in keys]
+            self._commit(kept + written)
+            result.written = sorted(written, key=lambda p: (p.month, p.office_name.casefold()))
+            result.replaced = [old[k] for k in sorted(keys) if k in old]
+            for p in result.replaced:
+                _remove_file(self.folder, p.file)
+        return result
+
+    def remove(self, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list[Partition]:
+        """Delete the partitions of an office and/or a month, or of every month before `before` (retention)."""
+        slug = office_slug(office) if office else None
+        with self._locked(exclusive=True):
+            self._meta = _read_meta(self.folder)
+            self._check_folder(remove_leftovers=True)
+
+            def chosen(p: Partition) -> bool:
+                return ((slug is None or p.office == slug) and (month is None or p.month == month)
+                        and (before is None or p.month < before))
+
+            gone = [p for p in self.partitions if chosen(p)]
+            if gone:
+                self._commit([p for p in self.partitions if not chosen(p)])
+                for p in gone:
+                    _remove_file(self.folder, p.file)
+        return gone
+
+    def verify(self) -> Verification:
+        """Check schema, key, files and row counts against the metadata; remove an interrupted import's files."""
+        if self.key is None:
+            raise ArchiveError("serve la chiave dell'archivio per verificarlo (--chiave).")
+        with self._locked(exclusive=True):
+            self._meta = _read_meta(self.folder)
+            leftovers = self._check_folder(remove_leftovers=True)
+            total = 0
+            for p in self.partitions:
+                path = self.folder / p.file
+                if not path.exists():
+                    raise ArchiveError(f"file dell'archivio mancante: '{path}' ({p.office_name} {p.month}): "
+                                       "ripristinarlo da una copia di sicurezza o togliere la partizione con "
+                                       f"'registro archivio rimuovi --sede \"{p.office_name}\" --mese {p.month}'.")
+                try:
+                    schema = pl.read_parquet_schema(path)
+                    rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+                except Exception as exc:  # noqa: BLE001 - any unreadable file is a damaged file
+                    raise ArchiveError(f"file dell'archivio danneggiato: '{path}' ({_first_line(exc)}): ripristinarlo "
+                                       "da una copia di sicurezza o togliere la partizione con 'registro archivio "
+                                       f"rimuovi --sede \"{p.office_name}\" --mese {p.month}'.") from None
+                if dict(schema) != ROW_SCHEMA:
+                    raise ArchiveError(f"file dell'archivio estraneo: '{path}' non ha le colonne dell'archivio.")
+                if rows != p.rows:
+                    raise ArchiveError(f"file dell'archivio alterato: '{path}' ha {rows} righe, {META} ne indica "
+                                       f"{p.rows}: ripristinarlo da una copia di sicurezza.")
+                total += rows
+        return Verification(len(self.partitions), total, leftovers)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _commit(self, partitions: list[Partition]) -> None:
+        meta = dict(self._meta, partizioni=[p.to_json() for p in
+                                            sorted(partitions, key=lambda p: (p.month, p.office))])
+        _write_json(self.folder / META, meta)
+        self._meta = meta
+
+    def _check_folder(self, *, remove_leftovers: bool) -> list[str]:
+        """Refuse foreign files; list (and remove) the files of an interrupted import."""
+        referenced = {p.file for p in self.partitions}
+        leftovers = []
+        for entry in os.scandir(self.folder):
+            if entry.name in (META, LOCK) or entry.name in IGNORED or entry.name.startswith(f".{META}-"):
+                if entry.name.startswith(f".{META}-"):
+                    leftovers.append(entry.path)
+                continue
+            month = MONTH_DIR.match(entry.name)
+            if not (month and entry.is_dir()):
+                raise _foreign(entry.path)
+            for office in os.scandir(entry.path):
+                if office.name in IGNORED:
+                    continue
+                if not (OFFICE_DIR.match(office.name) and office.is_dir()):
+                    raise _foreign(office.path)
+                for part in os.scandir(office.path):
+                    if part.name in IGNORED:
+                        continue
+                    relative = f"{entry.name}/{office.name}/{part.name}"
+                    if not (PART.match(part.name) and part.is_file()):
+                        raise _foreign(part.path)
+                    if relative not in referenced:
+                        leftovers.append(part.path)
+        if remove_leftovers:
+            for path in leftovers:
+                os.unlink(path)
+            _remove_empty_dirs(self.folder)
+        return leftovers
+
+    @contextmanager
+    def _locked(self, exclusive: bool):
+        with _file_lock(self.folder / LOCK, exclusive):
+            yield
+
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def _read_meta(folder: Path) -> dict:
+    path = folder / META
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArchiveError(f"archivio non trovato in '{folder}' (manca {META}).") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ArchiveError(f"'{path}' è danneggiato: ripristinare l'archivio da una copia di sicurezza.") from None
+    if not isinstance(meta, dict) or meta.get("formato") != FORMAT:
+        raise ArchiveError(f"'{path}' non è il file di un archivio di registro: indicare la cartella giusta con "
+                           "--archivio.")
+    version = meta.get("versione_schema")
+    if not isinstance(version, int) or version > SCHEMA_VERSION:
+        raise ArchiveError(f"l'archivio '{folder}' è stato scritto da una versione più recente di registro (schema "
+                           f"{version}, questa versione legge fino allo schema {SCHEMA_VERSION}): aggiornare registro.")
+    try:
+        [Partition.from_json(p) for p in meta["partizioni"]]
+        str(meta["chiave"])
+    except (KeyError, TypeError, ValueError):
+        raise ArchiveError(f"'{path}' è danneggiato: ripristinare l'archivio da una copia di sicurezza.") from None
+    return meta
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    """Replace a JSON file atomically: temporary file beside it, flushed to disk, then renamed."""
+    tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write a partition file under a temporary name, flushed to disk, then renamed (still unreferenced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _remove_file(folder: Path, relative: str) -> None:
+    try:
+        os.unlink(folder / relative)
+    except FileNotFoundError:
+        pass
+    _remove_empty_dirs(folder)
+
+
+def _remove_empty_dirs(folder: Path) -> None:
+    for month in folder.glob("mese=*"):
+        for office in month.glob("sede=*"):
+            if office.is_dir() and not any(office.iterdir()):
+                office.rmdir()
+        if month.is_dir() and not any(month.iterdir()):
+            month.rmdir()
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def _file_lock(path: Path, exclusive: bool):
+    """An advisory lock on a file: shared for readers, exclusive for writers (waits for the other holder)."""
+    fh = open(path, "a+b")
+    try:
+        try:
+            import fcntl
+        except ImportError:  # Windows: one exclusive lock on the first byte
+            import msvcrt
+
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
+            try:
+                yield
+            finally:
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(path).absolute().relative_to(Path(folder).absolute())
+        return True
+    except ValueError:
+        return False
+
+
+def _foreign(path: str) -> ArchiveError:
+    return ArchiveError(f"file estraneo nell'archivio: '{path}'. L'archivio contiene solo {META} e le cartelle "
+                        "mese=AAAA-MM/sede=NOME scritte da registro: spostare il file altrove.")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:160] if text else type(exc).__name__
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
