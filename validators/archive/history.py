@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators.archive.pseudonym import pseudonyms
 from validators.archive.store import Archive, office_slug
 
 
@@ -38,7 +37,7 @@ class ArchiveHistory:
         if persons.is_empty() or not codes:
             return empty
         known = pl.DataFrame({"codice_fiscale": persons}).with_columns(
-            pseudonyms(persons, self.archive.key).alias("pseudonimo"))
+            self.archive.pseudonyms(persons).alias("pseudonimo"))
         skip = {(month, office_slug(office)) for office, month in exclude}
         with self.archive.reading():
             files = self.archive.files(exclude=skip)

@@ -79,15 +79,23 @@ def create_key(path: Path) -> Key:
     return Key(secret, path)
 
 
-def pseudonyms(codes: pl.Series, key: Key) -> pl.Series:
-    """The pseudonym (UInt64) of each normalised codice fiscale, computed once per distinct value."""
-    base = hmac.new(key.secret, digestmod=hashlib.sha256)
+class Pseudonyms:
+    """Pseudonyms under one key, each computed once per process (an import asks twice: for the
+    history of its persons, then for the rows it stores)."""
 
-    def one(code: str) -> int:
-        h = base.copy()
+    def __init__(self, key: Key):
+        self._base = hmac.new(key.secret, digestmod=hashlib.sha256)
+        self._known: dict[str, int] = {}
+
+    def _one(self, code: str) -> int:
+        h = self._base.copy()
         h.update(code.encode("utf-8"))
-        return int.from_bytes(h.digest()[:8], "big")
+        value = self._known[code] = int.from_bytes(h.digest()[:8], "big")
+        return value
 
-    distinct = codes.unique().drop_nulls()
-    values = pl.Series([one(c) for c in distinct.to_list()], dtype=pl.UInt64)
-    return codes.replace_strict(distinct, values, default=None, return_dtype=pl.UInt64).rename("pseudonimo")
+    def of(self, codes: pl.Series) -> pl.Series:
+        """The pseudonym (UInt64) of each normalised codice fiscale (null stays null)."""
+        distinct = codes.unique().drop_nulls()
+        known, one = self._known, self._one
+        values = pl.Series([known.get(c) or one(c) for c in distinct.to_list()], dtype=pl.UInt64)
+        return codes.replace_strict(distinct, values, default=None, return_dtype=pl.UInt64).rename("pseudonimo")

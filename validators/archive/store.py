@@ -29,7 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.archive.pseudonym import Key, create_key, default_key_path, pseudonyms, read_key
+from validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
 from validators.errors import ArchiveError
 
 SCHEMA_VERSION = 1
@@ -132,6 +132,13 @@ class Archive:
     def __init__(self, folder: Path, key: Key | None, meta: dict, new_key: bool = False):
         self.folder, self.key, self._meta = folder, key, meta
         self.new_key = new_key  # the key file was created with the archive
+        self._pseudonyms = Pseudonyms(key) if key else None
+
+    def pseudonyms(self, codes: pl.Series) -> pl.Series:
+        """The pseudonyms of normalised codici fiscali under this archive's key."""
+        if self._pseudonyms is None:
+            raise ArchiveError("serve la chiave dell'archivio (--chiave).")
+        return self._pseudonyms.of(codes)
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -228,19 +235,19 @@ class Archive:
         imported = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         sha = {str(p): _sha256(Path(p)) for p in checked.inputs}
         rows = clean.select(
-            pseudonyms(clean["codice_fiscale"], self.key).alias("pseudonimo"),
+            self.pseudonyms(clean["codice_fiscale"]).alias("pseudonimo"),
             "tipo_utente",
             pl.col("sede").alias("nome_sede"),
             "operatore", "operatore_chiave", "data", "codice_servizio", "lep", "programma", "modalita",
             "durata_minuti", "durata_standard", "durata_min", "durata_max", "avvisi",
-            pl.col("file").map_elements(lambda f: Path(f).name, return_dtype=pl.String).alias("file"),
+            _per_distinct("file", lambda f: Path(f).name).alias("file"),
             "foglio", "riga",
             pl.col("file").replace_strict(sha, default=None, return_dtype=pl.String).alias("sha256"),
             pl.lit(checked.catalogue.version, dtype=pl.String).alias("catalogo"),
             pl.lit(imported, dtype=pl.Datetime("us", "UTC")).alias("importato"),
         ).cast(ROW_SCHEMA)
         rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"),
-                                 pl.col("nome_sede").map_elements(office_slug, return_dtype=pl.String).alias("_sede"))
+                                 _per_distinct("nome_sede", office_slug).alias("_sede"))
         result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
         with self._locked(exclusive=True):
             self._meta = _read_meta(self.folder)
@@ -356,6 +363,14 @@ class Archive:
     def _locked(self, exclusive: bool):
         with _file_lock(self.folder / LOCK, exclusive):
             yield
+
+
+def _per_distinct(column: str, function) -> pl.Expr:
+    """A text column mapped through a Python function called once per distinct value."""
+    return pl.col(column).map_batches(
+        lambda s: s.replace_strict({v: function(v) for v in s.unique().drop_nulls().to_list()}, default=None,
+                                   return_dtype=pl.String),
+        return_dtype=pl.String)
 
 
 # ---------------------------------------------------------------------------------------------
