@@ -528,16 +528,15 @@ def archivio_stato_cmd(archive):
     from rich.markup import escape
     from rich.table import Table
 
-    from validators.api import open_archive
+    from validators.archive.meta import status  # the metadata alone: no polars to load, answers at once
 
-    target = open_archive(_archive_folder(archive), need_key=False)
-    with target.reading():
-        parts = target.partitions
+    folder = _archive_folder(archive)
+    parts = status(folder)
     console = _console()
     if not parts:
-        console.print(f"L'archivio {escape(str(target.folder))} è vuoto.")
+        console.print(f"L'archivio {escape(str(folder))} è vuoto.")
         return
-    table = Table(title=f"Archivio {escape(str(target.folder))}", title_justify="left", header_style="bold")
+    table = Table(title=f"Archivio {escape(str(folder))}", title_justify="left", header_style="bold")
     for name, justify in (("Mese", "left"), ("Sede", "left"), ("Righe", "right"), ("Persone", "right"),
                           ("Importato", "left"), ("Catalogo", "left")):
         table.add_column(name, justify=justify)

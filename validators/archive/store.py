@@ -18,10 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
-import re
-import unicodedata
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,17 +26,11 @@ from pathlib import Path
 
 import polars as pl
 
+from validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
+                                     fsync_dir, now, office_slug, partitions, read_meta, remove_file)
+from validators.archive.meta import write_json as _write_json
 from validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
 from validators.errors import ArchiveError
-
-SCHEMA_VERSION = 1
-FORMAT = "registro-archivio"
-META = "archivio.json"
-LOCK = ".registro.lock"
-PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")
-MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
-OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
-IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}  # written by file managers, never by us
 
 # The columns of an archived row (the Hive keys mese and sede live in the folder names).
 ROW_SCHEMA: dict[str, pl.DataType] = {
@@ -65,41 +56,6 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
     "catalogo": pl.String(),
     "importato": pl.Datetime("us", "UTC"),
 }
-
-
-def office_slug(name: str) -> str:
-    """The folder name of an office: 'Civitanova  Marche' -> 'civitanova-marche' (case and accents ignored)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "senza-nome"
-
-
-@dataclass(frozen=True)
-class Partition:
-    """One (month, office) pair of the archive, as the metadata describes it."""
-
-    month: str
-    office: str  # slug
-    office_name: str
-    file: str  # relative to the archive folder
-    rows: int
-    persons: int
-    imported: str
-    catalogue: str
-    sources: tuple[tuple[str, str], ...]  # (file name, SHA-256)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return self.month, self.office
-
-    def to_json(self) -> dict:
-        return {"mese": self.month, "sede": self.office, "nome_sede": self.office_name, "file": self.file,
-                "righe": self.rows, "persone": self.persons, "importato": self.imported,
-                "catalogo": self.catalogue, "origini": [{"file": f, "sha256": s} for f, s in self.sources]}
-
-    @classmethod
-    def from_json(cls, doc: dict) -> "Partition":
-        return cls(doc["mese"], doc["sede"], doc["nome_sede"], doc["file"], int(doc["righe"]), int(doc["persone"]),
-                   doc["importato"], doc["catalogo"], tuple((o["file"], o["sha256"]) for o in doc["origini"]))
 
 
 @dataclass
@@ -154,7 +110,7 @@ class Archive:
                 raise ArchiveError(f"archivio non trovato in '{folder}': crearlo con 'registro archivio aggiungi "
                                    f"REGISTRI --archivio {folder}'.")
             return cls._create(folder, key_path)
-        meta = _read_meta(folder)
+        meta = read_meta(folder)
         key = None
         if need_key:
             key = read_key(Path(key_path) if key_path else default_key_path(folder))
@@ -175,7 +131,7 @@ class Archive:
         key = create_key(path) if new else read_key(path)
         folder.mkdir(parents=True, exist_ok=True)
         meta = {"formato": FORMAT, "versione_schema": SCHEMA_VERSION, "chiave": key.fingerprint,
-                "creato": _now(), "partizioni": []}
+                "creato": now(), "partizioni": []}
         archive = cls(folder, key, meta, new)
         with archive._locked(exclusive=True):
             _write_json(folder / META, meta)
@@ -186,15 +142,14 @@ class Archive:
     @property
     def partitions(self) -> list[Partition]:
         """Partitions by month then office name."""
-        parts = [Partition.from_json(p) for p in self._meta["partizioni"]]
-        return sorted(parts, key=lambda p: (p.month, p.office_name.casefold()))
+        return partitions(self._meta)
 
     @contextmanager
     def reading(self):
         """Hold a shared lock while files are read, with the metadata as it is now."""
         with self._locked(exclusive=False):
-            self._meta = _read_meta(self.folder)
-            self._check_folder(remove_leftovers=False)
+            self._meta = read_meta(self.folder)
+            check_folder(self.folder, self.partitions, remove_leftovers=False)
             yield self
 
     def files(self, exclude: set[tuple[str, str]] = frozenset(), since: str | None = None,
@@ -250,8 +205,8 @@ class Archive:
                                  _per_distinct("nome_sede", office_slug).alias("_sede"))
         result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
         with self._locked(exclusive=True):
-            self._meta = _read_meta(self.folder)
-            self._check_folder(remove_leftovers=True)
+            self._meta = read_meta(self.folder)
+            check_folder(self.folder, self.partitions, remove_leftovers=True)
             old = {p.key: p for p in self.partitions}
             written = []
             for (month, office), part in rows.group_by("_mese", "_sede", maintain_order=True):
@@ -270,15 +225,15 @@ class Archive:
             result.written = sorted(written, key=lambda p: (p.month, p.office_name.casefold()))
             result.replaced = [old[k] for k in sorted(keys) if k in old]
             for p in result.replaced:
-                _remove_file(self.folder, p.file)
+                remove_file(self.folder, p.file)
         return result
 
     def remove(self, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list[Partition]:
         """Delete the partitions of an office and/or a month, or of every month before `before` (retention)."""
         slug = office_slug(office) if office else None
         with self._locked(exclusive=True):
-            self._meta = _read_meta(self.folder)
-            self._check_folder(remove_leftovers=True)
+            self._meta = read_meta(self.folder)
+            check_folder(self.folder, self.partitions, remove_leftovers=True)
 
             def chosen(p: Partition) -> bool:
                 return ((slug is None or p.office == slug) and (month is None or p.month == month)
@@ -288,7 +243,7 @@ class Archive:
             if gone:
                 self._commit([p for p in self.partitions if not chosen(p)])
                 for p in gone:
-                    _remove_file(self.folder, p.file)
+                    remove_file(self.folder, p.file)
         return gone
 
     def verify(self) -> Verification:
@@ -296,8 +251,8 @@ class Archive:
         if self.key is None:
             raise ArchiveError("serve la chiave dell'archivio per verificarlo (--chiave).")
         with self._locked(exclusive=True):
-            self._meta = _read_meta(self.folder)
-            leftovers = self._check_folder(remove_leftovers=True)
+            self._meta = read_meta(self.folder)
+            leftovers = check_folder(self.folder, self.partitions, remove_leftovers=True)
             total = 0
             for p in self.partitions:
                 path = self.folder / p.file
@@ -328,40 +283,9 @@ class Archive:
         _write_json(self.folder / META, meta)
         self._meta = meta
 
-    def _check_folder(self, *, remove_leftovers: bool) -> list[str]:
-        """Refuse foreign files; list (and remove) the files of an interrupted import."""
-        referenced = {p.file for p in self.partitions}
-        leftovers = []
-        for entry in os.scandir(self.folder):
-            if entry.name in (META, LOCK) or entry.name in IGNORED or entry.name.startswith(f".{META}-"):
-                if entry.name.startswith(f".{META}-"):
-                    leftovers.append(entry.path)
-                continue
-            month = MONTH_DIR.match(entry.name)
-            if not (month and entry.is_dir()):
-                raise _foreign(entry.path)
-            for office in os.scandir(entry.path):
-                if office.name in IGNORED:
-                    continue
-                if not (OFFICE_DIR.match(office.name) and office.is_dir()):
-                    raise _foreign(office.path)
-                for part in os.scandir(office.path):
-                    if part.name in IGNORED:
-                        continue
-                    relative = f"{entry.name}/{office.name}/{part.name}"
-                    if not (PART.match(part.name) and part.is_file()):
-                        raise _foreign(part.path)
-                    if relative not in referenced:
-                        leftovers.append(part.path)
-        if remove_leftovers:
-            for path in leftovers:
-                os.unlink(path)
-            _remove_empty_dirs(self.folder)
-        return leftovers
-
     @contextmanager
     def _locked(self, exclusive: bool):
-        with _file_lock(self.folder / LOCK, exclusive):
+        with file_lock(self.folder / LOCK, exclusive):
             yield
 
 
@@ -377,40 +301,6 @@ def _per_distinct(column: str, function) -> pl.Expr:
 # Files
 
 
-def _read_meta(folder: Path) -> dict:
-    path = folder / META
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ArchiveError(f"archivio non trovato in '{folder}' (manca {META}).") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ArchiveError(f"'{path}' è danneggiato: ripristinare l'archivio da una copia di sicurezza.") from None
-    if not isinstance(meta, dict) or meta.get("formato") != FORMAT:
-        raise ArchiveError(f"'{path}' non è il file di un archivio di registro: indicare la cartella giusta con "
-                           "--archivio.")
-    version = meta.get("versione_schema")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise ArchiveError(f"l'archivio '{folder}' è stato scritto da una versione più recente di registro (schema "
-                           f"{version}, questa versione legge fino allo schema {SCHEMA_VERSION}): aggiornare registro.")
-    try:
-        [Partition.from_json(p) for p in meta["partizioni"]]
-        str(meta["chiave"])
-    except (KeyError, TypeError, ValueError):
-        raise ArchiveError(f"'{path}' è danneggiato: ripristinare l'archivio da una copia di sicurezza.") from None
-    return meta
-
-
-def _write_json(path: Path, doc: dict) -> None:
-    """Replace a JSON file atomically: temporary file beside it, flushed to disk, then renamed."""
-    tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=1)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
     """Write a partition file under a temporary name, flushed to disk, then renamed (still unreferenced)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -419,61 +309,7 @@ def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def _remove_file(folder: Path, relative: str) -> None:
-    try:
-        os.unlink(folder / relative)
-    except FileNotFoundError:
-        pass
-    _remove_empty_dirs(folder)
-
-
-def _remove_empty_dirs(folder: Path) -> None:
-    for month in folder.glob("mese=*"):
-        for office in month.glob("sede=*"):
-            if office.is_dir() and not any(office.iterdir()):
-                office.rmdir()
-        if month.is_dir() and not any(month.iterdir()):
-            month.rmdir()
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def _file_lock(path: Path, exclusive: bool):
-    """An advisory lock on a file: shared for readers, exclusive for writers (waits for the other holder)."""
-    fh = open(path, "a+b")
-    try:
-        try:
-            import fcntl
-        except ImportError:  # Windows: one exclusive lock on the first byte
-            import msvcrt
-
-            fh.seek(0)
-            msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK, 1)
-            try:
-                yield
-            finally:
-                fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
-            return
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    finally:
-        fh.close()
+    fsync_dir(path.parent)
 
 
 def _sha256(path: Path) -> str:
@@ -492,15 +328,8 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def _foreign(path: str) -> ArchiveError:
-    return ArchiveError(f"file estraneo nell'archivio: '{path}'. L'archivio contiene solo {META} e le cartelle "
-                        "mese=AAAA-MM/sede=NOME scritte da registro: spostare il file altrove.")
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:160] if text else type(exc).__name__
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()

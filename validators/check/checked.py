@@ -43,7 +43,6 @@ class Checked:
     inputs: list[Path]
     covered: list[tuple[str, str]] = field(default_factory=list)  # (sede, 'AAAA-MM') pairs of the registers
 
-
     @property
     def rows_read(self) -> int:
         """Rows read from the current registers (every one ends exported or rejected)."""

@@ -296,7 +296,12 @@ def trend_sheet(wb, totals: Totals):
 
     ws = wb.create_sheet("Andamento")
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    from openpyxl.utils import get_column_letter
+
     ws.column_dimensions["A"].width = 10
+    widest = max(len(header) for _, header, _ in trend_tables(totals))
+    for j in range(2, widest + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 12
     top = 1
     for title, header, rows in trend_tables(totals):
         ws.cell(top, 1, title).font = Font(bold=True, size=12)
@@ -317,6 +322,8 @@ def trend_sheet(wb, totals: Totals):
         chart.add_data(Reference(ws, min_col=2, max_col=len(header) - 1, min_row=top + 1, max_row=top + 1 + len(rows)),
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=1, min_row=top + 2, max_row=top + 1 + len(rows)))
+        for series in chart.series:
+            series.smooth = False  # hours of distinct months: straight segments, no invented curve
         chart.width, chart.height = 24, 9
         anchor_row = top + 3 + len(rows)
         ws.add_chart(chart, f"A{anchor_row}")
