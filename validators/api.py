@@ -19,7 +19,7 @@ from pathlib import Path
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
 from validators.export.plan import ExportResult
-from validators.check.checked import Checked, Progress, check_registers
+from validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from validators.read.register import RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
 from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Options
@@ -103,6 +103,8 @@ def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=No
     if not files:
         raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
     archived = _archive_history(archive, key)
+    if archived is not None:
+        archived.prefetch(prerequisite_codes(cat))  # reads the archive while the registers are read
     past = find_registers(list(history))
     _import_engine_in_background()
     total = len(files) + len(past) + 1

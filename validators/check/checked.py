@@ -130,12 +130,16 @@ def _covered(frame: pl.DataFrame, options: Options) -> list[tuple[str, str]]:
     return sorted(pairs.rows())
 
 
+def prerequisite_codes(catalogue: Catalogue) -> list[str]:
+    """The codes that are some service's prerequisite: the only history the cross-row rules read."""
+    return sorted({p.code for s in catalogue.registrable for p in s.prerequisites})
+
+
 def _with_archived(frame: pl.DataFrame, archived: HistorySource, catalogue: Catalogue,
                    covered: list[tuple[str, str]]) -> pl.DataFrame:
     """Append the archive's history as history rows holding only what the sequencing reads."""
     current = frame.filter(~pl.col(HISTORY))
-    codes = sorted({p.code for s in catalogue.registrable for p in s.prerequisites})
-    found = archived.firsts(current["_cf"], codes, set(covered))
+    found = archived.firsts(current["_cf"], prerequisite_codes(catalogue), set(covered))
     if found.is_empty():
         return frame
     rows = found.select(
