@@ -121,7 +121,7 @@ class Archive:
 
     @classmethod
     def _create(cls, folder: Path, key_path) -> "Archive":
-        if folder.exists() and any(p.name not in IGNORED for p in folder.iterdir()):
+        if folder.exists() and any(p.name not in IGNORED and p.name != LOCK for p in folder.iterdir()):
             raise ArchiveError(f"la cartella '{folder}' non è vuota e non contiene un archivio (manca {META}): "
                                "indicare una cartella nuova o vuota per creare l'archivio.")
         path = Path(key_path) if key_path else default_key_path(folder)
