@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,16 +209,19 @@ class Archive:
             self._meta = read_meta(self.folder)
             check_folder(self.folder, self.partitions, remove_leftovers=True)
             old = {p.key: p for p in self.partitions}
-            written = []
+            written, parts = [], []
             for (month, office), part in rows.group_by("_mese", "_sede", maintain_order=True):
                 part = part.drop("_mese", "_sede")
                 relative = f"mese={month}/sede={office}/part-{uuid.uuid4().hex}.parquet"
-                _write_parquet(part, self.folder / relative)
+                parts.append((part, self.folder / relative))
                 names = part["nome_sede"].value_counts(sort=True)["nome_sede"]
                 sources = part.select("file", "sha256").unique(maintain_order=True).rows()
                 written.append(Partition(month, office, names[0], relative, part.height,
                                          part["pseudonimo"].n_unique(), imported.isoformat(),
                                          checked.catalogue.version, tuple(sources)))
+            # polars writes and the disk flushes without the GIL: two partitions at a time
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(lambda job: _write_parquet(*job), parts))
             # pairs the registers cover without any row left to archive lose their old rows too
             keys = {p.key for p in written} | {(month, office_slug(office)) for office, month in checked.covered}
             kept = [p for p in self.partitions if p.key not in keys]
