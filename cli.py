@@ -175,6 +175,9 @@ ARCHIVIO_OPTION = click.option(
     "--archivio", "archive", type=click.Path(file_okay=False, path_type=Path), envvar="REGISTRO_ARCHIVIO",
     help="Cartella dell'archivio dei mesi controllati, usato come storico per le sequenze (anche con la "
          "variabile d'ambiente REGISTRO_ARCHIVIO).")
+ARCHIVIO_DIR_OPTION = click.option(
+    "--archivio", "archive", type=click.Path(file_okay=False, path_type=Path), envvar="REGISTRO_ARCHIVIO",
+    help="Cartella dell'archivio (anche con la variabile d'ambiente REGISTRO_ARCHIVIO).")
 CHIAVE_OPTION = click.option(
     "--chiave", "key", type=click.Path(dir_okay=False, path_type=Path), envvar="REGISTRO_CHIAVE",
     help="File della chiave segreta dell'archivio (predefinito: CARTELLA.chiave accanto all'archivio; anche con "
@@ -516,7 +519,7 @@ def archivio_aggiungi_cmd(paths, history, month, sheet, workday, today, catalogu
 
 
 @archivio_group.command("stato")
-@ARCHIVIO_OPTION
+@ARCHIVIO_DIR_OPTION
 @handles_domain_errors
 def archivio_stato_cmd(archive):
     """Mostra i mesi e le sedi archiviati: righe, persone, data di importazione, catalogo.
@@ -550,7 +553,7 @@ def archivio_stato_cmd(archive):
 
 
 @archivio_group.command("rimuovi")
-@ARCHIVIO_OPTION
+@ARCHIVIO_DIR_OPTION
 @click.option("--sede", "office", help="Sede da togliere (con --mese o --prima-del; senza, tutte le sedi).")
 @_month_option("--mese", "Mese da togliere.")
 @_month_option("--prima-del", "Togli tutti i mesi prima di questo (conservazione dei dati).")
@@ -580,7 +583,7 @@ def archivio_rimuovi_cmd(archive, office, mese, prima_del):
 
 
 @archivio_group.command("verifica")
-@ARCHIVIO_OPTION
+@ARCHIVIO_DIR_OPTION
 @CHIAVE_OPTION
 @handles_domain_errors
 def archivio_verifica_cmd(archive, key):

@@ -46,7 +46,10 @@ class ArchiveHistory:
 
         def run():
             try:
-                self._rows = self._read(pl.col("codice_servizio").is_in(self._codes))
+                # all rows then the codes, in two steps: a text filter inside the scan would run
+                # on every row before the (far more selective) filter on persons
+                rows = self._read(None)
+                self._rows = rows.filter(pl.col("codice_servizio").is_in(self._codes))
             except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
                 self._error = exc
 
@@ -71,7 +74,7 @@ class ArchiveHistory:
                 raise self._error
             rows = self._rows.filter(wanted)
         else:
-            rows = self._read(pl.col("codice_servizio").is_in(codes) & wanted)
+            rows = self._read(wanted).filter(pl.col("codice_servizio").is_in(codes))
         skip = {(office_slug(office), month) for office, month in exclude}
         rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"))
         if skip:
@@ -81,7 +84,7 @@ class ArchiveHistory:
         found = rows.group_by("pseudonimo", "codice_servizio").agg(pl.col("data").min())
         return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")
 
-    def _read(self, condition: pl.Expr) -> pl.DataFrame:
+    def _read(self, condition: pl.Expr | None) -> pl.DataFrame:
         with self.archive.reading():
-            query = self.archive.scan(self.archive.files(), _COLUMNS).filter(condition)
-            return self.archive.collect(query)
+            query = self.archive.scan(self.archive.files(), _COLUMNS)
+            return self.archive.collect(query if condition is None else query.filter(condition))

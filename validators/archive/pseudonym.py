@@ -106,10 +106,11 @@ class Pseudonyms:
 
     def of(self, codes: pl.Series) -> pl.Series:
         """The pseudonym (UInt64) of each normalised codice fiscale (null stays null)."""
-        distinct = pl.DataFrame({"codice": codes.unique().drop_nulls().cast(pl.String)})
-        missing = distinct.join(self._known, on="codice", how="anti")["codice"]
+        frame = codes.cast(pl.String).to_frame("codice")
+        joined = frame.join(self._known, on="codice", how="left", maintain_order="left")
+        missing = joined.filter(pl.col("pseudonimo").is_null())["codice"].drop_nulls().unique()
         if missing.len():
             found = pl.DataFrame({"codice": missing, "pseudonimo": self._compute(missing.to_list())})
             self._known = pl.concat([self._known, found])
-        return codes.replace_strict(self._known["codice"], self._known["pseudonimo"], default=None,
-                                    return_dtype=pl.UInt64).rename("pseudonimo")
+            joined = frame.join(self._known, on="codice", how="left", maintain_order="left")
+        return joined["pseudonimo"].rename("pseudonimo")

@@ -309,7 +309,7 @@ def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
     """Write a partition file under a temporary name, flushed to disk, then renamed (still unreferenced)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    frame.write_parquet(tmp, compression="snappy", statistics=True)  # read by every Parquet reader (Power BI too)
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
