@@ -46,10 +46,9 @@ class ArchiveHistory:
 
         def run():
             try:
-                # all rows then the codes, in two steps: a text filter inside the scan would run
-                # on every row before the (far more selective) filter on persons
-                rows = self._read(None)
-                self._rows = rows.filter(pl.col("codice_servizio").is_in(self._codes))
+                # every row: a filter inside the scan would run on every row anyway; the filter
+                # on persons (integers, most selective) comes first in firsts(), the codes last
+                self._rows = self._read(None)
             except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
                 self._error = exc
 
@@ -74,7 +73,8 @@ class ArchiveHistory:
                 raise self._error
             rows = self._rows.filter(wanted)
         else:
-            rows = self._read(wanted).filter(pl.col("codice_servizio").is_in(codes))
+            rows = self._read(wanted)
+        rows = rows.filter(pl.col("codice_servizio").is_in(codes))
         skip = {(office_slug(office), month) for office, month in exclude}
         rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"))
         if skip:
