@@ -202,16 +202,16 @@ class Archive:
             pl.lit(checked.catalogue.version, dtype=pl.String).alias("catalogo"),
             pl.lit(imported, dtype=pl.Datetime("us", "UTC")).alias("importato"),
         ).cast(ROW_SCHEMA)
-        rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"),
-                                 _per_distinct("nome_sede", office_slug).alias("_sede"))
+        rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("mese_partizione"),
+                                 _per_distinct("nome_sede", office_slug).alias("sede_partizione"))
         result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
         with self._locked(exclusive=True):
             self._meta = read_meta(self.folder)
             check_folder(self.folder, self.partitions, remove_leftovers=True)
             old = {p.key: p for p in self.partitions}
             written, parts = [], []
-            for (month, office), part in rows.group_by("_mese", "_sede", maintain_order=True):
-                part = part.drop("_mese", "_sede")
+            for (month, office), part in rows.group_by("mese_partizione", "sede_partizione", maintain_order=True):
+                part = part.drop("mese_partizione", "sede_partizione")
                 relative = f"mese={month}/sede={office}/part-{uuid.uuid4().hex}.parquet"
                 parts.append((part, self.folder / relative))
                 names = part["nome_sede"].value_counts(sort=True)["nome_sede"]
