@@ -371,10 +371,13 @@ def test_il_comando_principale_del_readme_produce_rapporto_riepilogo_e_file_ja(t
 
     script = (ROOT / "scripts/esempio.sh").read_text(encoding="utf-8").replace("\\\n", " ")
     commands = [shlex.split(line)[1:] for line in script.splitlines() if line.startswith("registro ")]
-    assert [c[0] for c in commands] == ["mese"]  # the whole month in one command
-    args = [str(tmp_path / a) if a == "uscita" or a.startswith("uscita/") else a for a in commands[0]]
-    res = run(*args)
-    assert res.exit_code == 1, res.output  # the example has errors on purpose
+    assert [c[:2] for c in commands] == [["archivio", "aggiungi"], ["mese", "esempi/registro_esempio.csv"]]
+    codes = []
+    for command in commands:  # September into the archive, then the whole month in one command
+        args = [str(tmp_path / a) if a == "uscita" or a.startswith("uscita/") else a for a in command]
+        codes.append(run(*args))
+    assert [r.exit_code for r in codes] == [0, 1], codes[-1].output  # the example has errors on purpose
+    assert (tmp_path / "uscita/archivio").is_dir()
     for name in ("rapporto.xlsx", "rapporto.json", "registro_esempio_annotato.xlsx", "riepilogo.xlsx", "ja.csv",
                  "scarti.xlsx"):
         assert (tmp_path / "uscita" / name).is_file(), name

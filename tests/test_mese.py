@@ -213,3 +213,22 @@ def test_mese_con_un_file_inutilizzabile_non_conserva_nulla(tmp_path):
     result = month_pass([good, bad], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1),
                         store=lambda checked: pytest.fail("nothing may be stored from a partial month"))
     assert result.stored is None and result.exit_code == 2
+
+
+def test_mese_archivia_il_mese_e_il_mese_dopo_lo_usa_come_storico(tmp_path):
+    archive = tmp_path / "archivio"
+    result = run("mese", "esempi/storico_settembre.csv", "--mese", "2026-09", "--oggi", "2026-11-01",
+                 "--archivio", archive, "--archivia", "-o", tmp_path / "settembre")
+    assert result.exit_code in (0, 1), result.output
+    assert "Archiviato" in result.output and archive.is_dir()
+    october = run("mese", *EXAMPLE, "--archivio", archive, "--mese", "2026-10", "--oggi", "2026-11-01",
+                  "-o", tmp_path / "ottobre")
+    with_file = run("mese", *EXAMPLE, *EXAMPLE_OPTIONS, "-o", tmp_path / "storico")
+    assert october.exit_code == with_file.exit_code == 1
+    assert same_content(tmp_path / "ottobre/ja.csv", tmp_path / "storico/ja.csv") == []
+    assert same_content(tmp_path / "ottobre/scarti.xlsx", tmp_path / "storico/scarti.xlsx") == []
+
+
+def test_mese_archivia_senza_archivio_chiede_la_cartella(tmp_path):
+    result = run("mese", *EXAMPLE, "--mese", "2026-10", "--archivia", "-o", tmp_path / "u")
+    assert result.exit_code == 2 and "--archivio" in result.output
