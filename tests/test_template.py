@@ -24,7 +24,7 @@ COMMITTED = Path(__file__).parents[1] / "templates" / "registro.xlsx"
 ALLOWED_FUNCTIONS = {
     "IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "ISERROR", "IFERROR", "INDEX", "MATCH", "COUNTA", "COUNTIFS",
     "SUMIFS", "SUM", "N", "LEN", "SUBSTITUTE", "TRIM", "LEFT", "FIND", "SEARCH", "UPPER", "LOWER", "INT", "TODAY",
-    "DATE", "MIN", "MAX", "INDIRECT", "OFFSET",
+    "DATE", "MIN", "MAX", "INDIRECT", "OFFSET", "SUMPRODUCT",
 }
 CELL_LIKE = re.compile(r"^(?:[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R|C)$", re.I)
 
@@ -78,13 +78,13 @@ def test_tabella_intestazione_esplicita_righe_prestabilite_e_date(wb):
     ws = wb["Registro"]
     last = DEFAULT_ROWS + 1
     (table,) = ws.tables.values()
-    assert table.ref == f"A1:S{last}" and table.tableStyleInfo.name
+    assert table.ref == f"A1:U{last}" and table.tableStyleInfo.name
     assert ws.freeze_panes == "A2"
     header = ws["A1"]
     assert header.font.bold and header.fill.fgColor.rgb.endswith("1F4E78")
     assert ws["A2"].number_format == ws[f"A{last}"].number_format == "dd/mm/yyyy"
     assert ws["E2"].number_format == "@"  # codici fiscali and partite IVA stay text (leading zeros)
-    assert ws.column_dimensions["S"].hidden
+    assert all(ws.column_dimensions[c].hidden for c in "STU")  # catalogue row, the codice fiscale's length and digits
     for column in REGISTER_COLUMNS:
         assert ws.column_dimensions[ws.cell(row=1, column=REGISTER_COLUMNS.index(column) + 1).column_letter].width
 
@@ -173,7 +173,7 @@ def test_formattazione_condizionale_rossa_per_errori_gialla_per_avvisi(wb):
     rules = [(str(rng.sqref), rule) for rng in wb["Registro"].conditional_formatting for rule in rng.rules]
     formulas = {rule.formula[0]: rule.dxf.fill.fgColor.rgb for _, rule in rules}
     assert formulas == {f'LEFT($R2,6)="{ERROR_PREFIX}"': "00FFC7CE", f'LEFT($R2,6)="{WARNING_PREFIX}"': "00FFEB9C"}
-    assert {r for r, _ in rules} == {f"A2:S{DEFAULT_ROWS + 1}"}
+    assert {r for r, _ in rules} == {f"A2:U{DEFAULT_ROWS + 1}"}
 
 
 def test_i_messaggi_di_controllo_sono_errori_o_avvisi():
@@ -240,7 +240,7 @@ def test_sedi_e_operatori_dalla_configurazione(tmp_path):
     assert [ws["B2"].value, ws["B3"].value] == ["Maria Rossi", "Luca Bianchi"]
     assert wb["Carichi"]["B5"].value == 2  # persons available default to the operators listed
     assert wb.defined_names["Elenco_Sedi"].attr_text.startswith("OFFSET(Elenchi!$A$2,")
-    assert wb["Registro"].tables["TabRegistro"].ref == "A1:S6"
+    assert wb["Registro"].tables["TabRegistro"].ref == "A1:U6"
 
 
 def test_configurazione_errata_e_un_errore_d_uso(tmp_path):
@@ -300,7 +300,7 @@ def test_comando_modello_scrive_il_file(tmp_path):
     result = CliRunner().invoke(main, ["modello", "-o", str(out), "--righe", "7"])
     assert result.exit_code == 0, result.output
     assert "Modello scritto" in result.output and "7 righe" in result.output
-    assert load_workbook(out)["Registro"].tables["TabRegistro"].ref == "A1:S8"
+    assert load_workbook(out)["Registro"].tables["TabRegistro"].ref == "A1:U8"
 
 
 def test_comando_modello_configurazione_errata_esce_con_2(tmp_path):
