@@ -31,7 +31,8 @@ YES, NO = "Sì", "No"
 TARGET_WORDS = {"persona": "persone", "azienda": "aziende", "entrambi": "persone e aziende"}
 # The characters the validator removes from a codice fiscale and those it reads as digits, listed on
 # the Catalogo sheet for the Controllo (validators.check.fiscal.clean). Control characters a cell
-# cannot hold (XML 1.0) are left out: no register can contain them.
+# cannot hold (XML 1.0) are left out, and so is the carriage return (XML reads it as a line feed,
+# which would then count twice).
 CF_SEPARATORS, CF_DIGITS = "Cat_SeparatoriCF", "Cat_CifreCF"
 BOTH_TARGETS = TARGETS[-1]  # 'entrambi': the service may be registered for either user type
 COMPANY = TARGETS[1]  # 'azienda': Tipo utente of a company row (compared case-insensitively)
@@ -180,7 +181,7 @@ def write_catalogue(wb: Workbook, cat: Catalogue) -> Lists:
               "Prog_Aziende", 12)
     lists.add("Fonte del programma", [p.source or cat.title for p in cat.programmes], None, 40)
     lists.add("Modalità", [m.code for m in cat.modalities], "Elenco_Modalita")
-    separators = [c for c in fiscal.removed_characters() if not ILLEGAL_CHARACTERS_RE.search(c)]
+    separators = [c for c in fiscal.removed_characters() if not ILLEGAL_CHARACTERS_RE.search(c) and c != "\r"]
     lists.add("Caratteri ignorati nel codice fiscale", separators, CF_SEPARATORS, 10)
     lists.add("Nome del carattere", [_character_name(c) for c in separators], None, 30)
     lists.add("Cifre nel codice fiscale", list(fiscal.digit_characters()), CF_DIGITS, 10)

@@ -274,9 +274,9 @@ def _validations(cat: Catalogue, last_row: int) -> list[DataValidation]:
                     "Elenchi.", formula1="Elenco_Operatori", style="warning"),
         _validation(cells("tipo"), "list", "Tipo utente", prompt["tipo"],
                     f"Tipo utente non valido: scegliere {facts['tipi']}.", formula1="Elenco_Tipi"),
-        _validation(cells("cf"), "textLength", "Codice fiscale", prompt["cf"],
-                    "Il codice fiscale ha 16 caratteri, la partita IVA 11 cifre (senza spazi).",
-                    formula1="11", formula2="16", operator="between"),
+        # Only the input message: a length limit would refuse codes the validator accepts ('RSS MRA 80A01
+        # H501U', 'IT 00743110157'); the Controllo column judges the code as registro valida cleans it.
+        _validation(cells("cf"), None, "Codice fiscale", prompt["cf"]),
         _validation(cells("programma"), "list", "Programma", prompt["programma"],
                     f"Programma non valido: sceglierlo dal menu ({facts['programmi']}) o lasciare vuoto per "
                     f"{facts['predefinito']}.", formula1="Elenco_Programmi"),
