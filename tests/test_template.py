@@ -319,3 +319,19 @@ def test_le_opzioni_del_comando_seguono_le_costanti_dell_api():
     params = {p.name: p for p in command.params}
     assert params["rows"].default == DEFAULT_ROWS and params["rows"].type.max == MAX_ROWS
     assert Path(params["output"].default) == template.DEFAULT_OUTPUT
+
+
+def test_il_catalogo_elenca_i_caratteri_che_il_validatore_toglie_dal_codice_fiscale(wb):
+    from validators.check import fiscal
+    from xl_addin.build.template_catalogue import CF_DIGITS, CF_SEPARATORS
+
+    def listed(name):
+        (sheet, ref), = wb.defined_names[name].destinations
+        return "".join(c.value for (c,) in wb[sheet][ref.replace("$", "")])
+
+    separators = listed(CF_SEPARATORS)
+    assert {" ", "-", ":", ".", "/", "\u00a0", "\u200b", "\ufeff", "\u2013", "\u2014", "\u2212"} <= set(separators)
+    # Only characters a cell can hold are missing (C0 controls, and CR, which XML reads as a line feed).
+    assert {ord(c) for c in set(fiscal.removed_characters()) - set(separators)} == {0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F}
+    assert all(fiscal.clean(f"0{c}0") == "00" for c in separators)
+    assert listed(CF_DIGITS) == fiscal.digit_characters() and "\uff10" in listed(CF_DIGITS)
