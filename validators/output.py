@@ -66,9 +66,23 @@ def save_workbook(workbook, path: str | Path) -> None:
     ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     with zipfile.ZipFile(path) as source:
         parts = [(info, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
+    with reproducible_zip(path) as target:
         for info, data in parts:
-            fixed = zipfile.ZipInfo(info.filename, date_time=REPRODUCIBLE_STAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, data)
+            target.writestr(zip_entry(info.filename, info.external_attr), data)
+
+
+def zip_entry(name: str, external_attr: int = 0):
+    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = external_attr
+    return entry
+
+
+def reproducible_zip(path: str | Path):
+    """A zip file open for writing entries made by zip_entry (streamed with .open(entry, "w"))."""
+    import zipfile
+
+    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
