@@ -188,6 +188,8 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
             contract_cols=set(columns.values()), blank_strings=blank, faulty=dict(faulty),
             esito=result.esito, faulty_style=styles.faulty, esito_style=esito_styles.__getitem__,
             legacy_rel=legacy_rel,
+            # a table brings its own filter: a sheet autofilter over it would break the file
+            autofilter=pkg.related(sheet_part, "table")[0] is None,
         )
         with reproducible_zip(tmp) as zout:
             info = zin.getinfo(sheet_part)

@@ -198,13 +198,15 @@ class SheetPlan:
     # Filled in by the rewrite:
     last_row: int = 0
     last_col: int = 0
-    has_table: bool = False
-    had_autofilter: bool = False
     sheet_info: dict = field(default_factory=dict)
 
 
 class SheetRewriter:
-    """Copies a worksheet part from a byte stream to out(), applying a SheetPlan."""
+    """Copies the parts of a worksheet around <sheetData> to out(), applying a SheetPlan.
+
+    Only the few top-level elements before and after the rows go through expat; the rows
+    themselves are handled by RowRewriter at C speed (regular expressions over byte blocks).
+    """
 
     CAPTURED = {"sheetPr", "dimension", "sheetViews", "cols", "pageSetup"}
     ENSURED = ("sheetPr", "sheetViews", "cols", "autoFilter", "pageMargins", "pageSetup", "legacyDrawing")
@@ -218,25 +220,9 @@ class SheetRewriter:
         self.depth = 0
         self.prefix = ""
         self.seen: set[str] = set()
-        self.capture: tuple[str, int] | None = None
-        self.in_data = False
-        # current row
-        self.row = 0
-        self.row_open = False
-        self.todo: list[int] = []  # faulty columns of the row with no cell yet, ascending
-        self.row_faults: dict[int, str] = {}
-        self.filled = False
-        self.esito_done = False
-        self.header_last_col = 0
-        # current cell
-        self.col = 0
-        self.cell_contract = False
-        self.cell_type = None
-        self.cell_drop: int | None = None
-        self.cell_closed: int | None = None
-        self.text: list[str] | None = None
-        self.parser = safe_parser(StartElementHandler=self._start, EndElementHandler=self._end,
-                                  CharacterDataHandler=self._chars)
+        self.capture: tuple[str, int, int | None] | None = None
+        self._safe = 0
+        self.parser = safe_parser(StartElementHandler=self._start, EndElementHandler=self._end)
 
     # -- byte bookkeeping ----------------------------------------------------------------------
     def _emit_to(self, x: int) -> None:
@@ -259,21 +245,23 @@ class SheetRewriter:
     def _text(self, a: int, b: int) -> str:
         return self.buf[a - self.base:b - self.base].decode("utf-8")
 
-    def run(self, stream) -> None:
-        """Stream the whole part."""
-        while chunk := stream.read(CHUNK):
-            self.buf += chunk
-            self.parser.Parse(chunk, False)
-            if self.capture is None and self.cell_drop is None:
-                self._emit_to(max(self.pos, self._safe))
-            drop = self.pos - self.base
-            if drop > CHUNK:
-                del self.buf[:drop]
-                self.base = self.pos
-        self.parser.Parse(b"", True)
-        self._emit_to(self.base + len(self.buf))
+    def feed(self, data: bytes, final: bool = False) -> None:
+        """Parse and copy more of the part."""
+        self.buf += data
+        self.parser.Parse(data, final)
+        if final:
+            self._emit_to(self.base + len(self.buf))
+            return
+        if self.capture is None:
+            self._emit_to(max(self.pos, self._safe))
+        drop = self.pos - self.base
+        if drop > CHUNK:
+            del self.buf[:drop]
+            self.base = self.pos
 
-    _safe = 0
+    def flush(self) -> None:
+        """Emit everything fed so far (only between top-level elements)."""
+        self._emit_to(self.base + len(self.buf))
 
     # -- elements ---------------------------------------------------------------------------------
     def el(self, name: str, attrs: str = "", body: str | None = None) -> str:
@@ -300,12 +288,12 @@ class SheetRewriter:
         if name == "cols":
             return self.el("cols", "", self._esito_col_tag())
         if name == "autoFilter":
-            if p.autofilter and not p.has_table and p.last_row > p.header_row:
+            if p.autofilter and p.last_row > p.header_row:
                 from validators.render.outcome import column_letter
 
-                last = column_letter(max(p.esito_col, self.header_last_col))
-                p.sheet_info["autofilter"] = (p.header_row, p.last_row, max(p.esito_col, self.header_last_col))
-                return self.el("autoFilter", f' ref="A{p.header_row}:{last}{p.last_row}"')
+                last_col = max(p.esito_col, p.last_col)
+                p.sheet_info["autofilter"] = (p.header_row, p.last_row, last_col)
+                return self.el("autoFilter", f' ref="A{p.header_row}:{column_letter(last_col)}{p.last_row}"')
             return ""
         if name == "pageMargins":
             return self.el("pageMargins", ' left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"')
@@ -339,7 +327,7 @@ class SheetRewriter:
                 return re.sub(r"<(\w+:)?pageSetUpPr\b[^>]*?/?>", lambda m: set_attr(m.group(0), "fitToPage", "1"), raw, 1)
             child = self.el("pageSetUpPr", ' fitToPage="1"')
             if raw.rstrip().endswith("/>"):
-                return raw.rstrip()[:-2] + f">{child}</{self.prefix}sheetPr>"
+                return raw.rstrip()[:-2].rstrip() + f">{child}</{self.prefix}sheetPr>"
             # pageSetUpPr comes after tabColor and outlinePr, the only other children
             return raw[:raw.rindex("</")] + child + raw[raw.rindex("</"):]
         if name == "sheetViews":
@@ -349,7 +337,7 @@ class SheetRewriter:
             if not m:
                 return raw
             if m.group(2):
-                tag = m.group(0)[:-2] + ">" + self._pane() + f"</{self.prefix}sheetView>"
+                tag = m.group(0)[:-2].rstrip() + ">" + self._pane() + f"</{self.prefix}sheetView>"
             else:
                 tag = m.group(0) + self._pane()
             return raw[:m.start()] + tag + raw[m.end():]
@@ -391,160 +379,267 @@ class SheetRewriter:
             m = re.match(r"<(\w+:)?", raw)
             self.prefix = m.group(1) or ""
             return
+        if d != 2:
+            return
         tag = local(name)
-        if d == 2:
-            rank = _RANK.get(tag, len(WORKSHEET_ORDER))
-            self._ensure_before(rank, at)
-            self.seen.add(tag)
-            if tag == "tableParts":
-                self.plan.has_table = True
-            if tag == "autoFilter":
-                self.plan.had_autofilter = True
-            if tag in self.CAPTURED:
-                self._emit_to(at)
-                self.capture = (tag, at, self._closed_at(at))
-            elif tag == "sheetData":
-                self.in_data = True
-            return
-        if not self.in_data:
-            return
-        if d == 3 and tag == "row":
-            self._row_start(attrs, at)
-        elif d == 4 and tag == "c" and self.row_open:
-            self._cell_start(attrs, at)
-        elif d >= 5 and self.cell_contract:
-            if tag in ("v", "t"):
-                self.text = []
-            elif tag == "f":
-                self.filled = True
+        self._ensure_before(_RANK.get(tag, len(WORKSHEET_ORDER)), at)
+        self.seen.add(tag)
+        if tag in self.CAPTURED:
+            self._emit_to(at)
+            self.capture = (tag, at, self._closed_at(at))
 
     def _end(self, name):
         at = self.parser.CurrentByteIndex
         self._safe = at
         d = self.depth
         self.depth -= 1
-        tag = local(name)
         if d == 2:
+            tag = local(name)
             if self.capture and self.capture[0] == tag:
                 _, start, closed = self.capture
                 end = closed or self._tag_end(at)
                 self._put(self._rewrite(tag, self._text(start, end)))
                 self.pos = end
                 self.capture = None
-            elif tag == "sheetData":
-                self.in_data = False
-            return
-        if d == 1:
+        elif d == 1:
             self._ensure_before(len(WORKSHEET_ORDER) + 1, at)
-            return
-        if not self.in_data:
-            return
-        if d == 3 and tag == "row" and self.row_open:
-            self._row_end(at)
-        elif d == 4 and tag == "c" and self.row_open:
-            if self.cell_drop is not None:  # an old Esito cell: skipped, ours is written instead
-                self.pos = self.cell_closed or self._tag_end(at)
-                self.cell_drop = None
-            self.cell_contract = False
-        elif self.text is not None and tag in ("v", "t"):
-            value = "".join(self.text)
-            self.text = None
-            if value.strip():
-                if self.cell_type == "s":
-                    try:
-                        self.filled = self.filled or int(value) not in self.plan.blank_strings
-                    except ValueError:
-                        pass
+
+
+_ROW_OPEN = re.compile(rb"<(\w+:)?row\b[^>]*?(/?)>")
+_ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)")
+_SPANS = re.compile(rb"(\sspans\s*=\s*[\"'])(\d+):(\d+)")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c\s*>)", re.S)
+_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)\d+")
+_CELL_TYPE = re.compile(rb"\st\s*=\s*[\"'](\w+)")
+_CELL_STYLE = re.compile(rb"\ss\s*=\s*[\"'](\d+)[\"']")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>([^<]*)<")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_SHEET_DATA_END = re.compile(rb"</(?:\w+:)?sheetData\s*>")
+
+
+class RowRewriter:
+    """The rows of <sheetData>: Esito cells added, faulty cells restyled, absent faulty cells created."""
+
+    def __init__(self, plan: SheetPlan, out: Callable[[bytes], None]):
+        from validators.render.outcome import column_letter
+
+        self.plan = plan
+        self.out = out
+        self.row = 0
+        self.letters = {column_letter(c).encode(): c for c in range(1, max(plan.esito_col, 1) + 1)}
+        self.contract = {column_letter(c).encode() for c in plan.contract_cols}
+        self.blank = plan.blank_strings
+        self.esito_letters = column_letter(plan.esito_col)
+        self._cells: dict = {}
+
+    def column(self, letters: bytes) -> int:
+        c = self.letters.get(letters.upper())
+        return c if c is not None else column_index(letters.decode())
+
+    def run(self, data: bytearray, stream) -> bytes:
+        """Rewrite rows from data (then the stream) up to </sheetData>; returns the bytes after the rows."""
+        pending: list[bytes] = []
+        size = 0
+        pos = 0
+        while True:
+            end = _SHEET_DATA_END.search(data, pos)
+            limit = end.start() if end else len(data)
+            while True:
+                at = data.find(b"<", pos, limit)
+                if at < 0:
+                    break
+                m = _ROW_OPEN.match(data, at)
+                if m is None:
+                    if end is None:
+                        break  # a row cut by the chunk: wait for more
+                    raise ValueError("elemento inatteso fra le righe del foglio")
+                prefix = m.group(1) or b""
+                if m.group(2):  # <row …/>
+                    stop = m.end()
                 else:
-                    self.filled = True
+                    close = data.find(b"</" + prefix + b"row", m.end(), limit)
+                    stop = data.find(b">", close) + 1 if close >= 0 else 0
+                    if stop <= 0:
+                        break
+                piece = self.rewrite(bytes(data[at:stop]), m.end() - at, prefix.decode())
+                if at > pos:
+                    pending.append(bytes(data[pos:at]))
+                pending.append(piece)
+                size += len(piece)
+                pos = stop
+                if size > CHUNK:
+                    self.out(b"".join(pending))
+                    pending, size = [], 0
+            if end:
+                pending.append(bytes(data[pos:end.start()]))
+                self.out(b"".join(pending))
+                return bytes(data[end.start():])
+            del data[:pos]
+            pos = 0
+            chunk = stream.read(CHUNK)
+            if not chunk:
+                raise ValueError("foglio senza fine di sheetData")
+            data += chunk
 
-    def _chars(self, data):
-        if self.text is not None:
-            self.text.append(data)
+    def rewrite(self, row: bytes, head: int, prefix: str) -> bytes:
+        """One <row> element (its start tag head bytes long), annotated."""
+        p = self.plan
+        number = _ROW_NUMBER.search(row, 0, head)
+        self.row = r = int(number.group(1)) if number else self.row + 1
+        if head == len(row) or r < p.header_row:
+            return row
+        faults = p.faulty.pop(r, None)
+        start = _ROW_START.match(row)
+        if r == p.header_row or faults:
+            return self._slow(row, start, prefix, faults or {})
+        # The common row: is a contract cell filled? then its Esito cell after the last cell.
+        # (bytes.find rather than a regular expression per cell: this runs for every row.)
+        opener = b"<" + prefix.encode() + b"c"
+        closer = b"</" + prefix.encode() + b"c>"
+        last = row.rfind(opener)
+        while last > head and row[last + len(opener)] not in b" \t\r\n/>":
+            last = row.rfind(opener, head, last)
+        last_letters = None
+        if last > head:
+            ref = _CELL_REF.search(row, last, row.find(b">", last))
+            if ref is None:
+                return self._slow(row, start, prefix, {})
+            last_letters = ref.group(1)
+        filled = False
+        i = head
+        while not filled:
+            i = row.find(opener, i)
+            if i < 0:
+                break
+            tag_end = row.find(b">", i) + 1
+            if row[i + len(opener)] not in b" \t\r\n/>" or row[tag_end - 2] == 47:  # not a cell, or <c …/>
+                i = tag_end
+                continue
+            attrs = row[i + len(opener):tag_end - 1]
+            ref = _CELL_REF.search(attrs)
+            body_end = row.find(closer, tag_end)
+            if ref is None:
+                return self._slow(row, start, prefix, {})
+            if ref.group(1).upper() in self.contract:
+                filled = self._has_value(attrs, row[tag_end:body_end])
+            i = body_end
+        if last_letters is not None and self.column(last_letters) >= p.esito_col:
+            return self._slow(row, start, prefix, {})
+        e = p.esito(r, filled)
+        if e is None:
+            return row
+        close = row.rindex(b"</")
+        return self._spans(row[:head]) + row[head:close] + self._esito_cell(r, e, prefix) + row[close:]
 
-    def _row_start(self, attrs, at):
-        self.row = int(attrs.get("r") or self.row + 1)
-        self.col = 0
-        end = self._tag_end(at)
-        self.row_open = self._closed_at(at) is None
-        if not self.row_open:
-            return
-        self.filled = False
-        self.esito_done = False
-        self.row_faults = self.plan.faulty.pop(self.row, {})
-        self.todo = sorted(self.row_faults)
-        spans = attrs.get("spans")
-        if spans and ":" in spans:
-            lo, _, hi = spans.partition(":")
-            if hi.isdigit() and int(hi) < self.plan.esito_col:
-                self._emit_to(at)
-                self._put(set_attr(self._text(at, end), "spans", f"{lo}:{self.plan.esito_col}"))
-                self.pos = end
+    def _has_value(self, attrs: bytes, body: bytes) -> bool:
+        if _FORMULA.search(body):
+            return True
+        kind = _CELL_TYPE.search(attrs)
+        for value in _VALUE.findall(body):
+            if value.strip():
+                if kind and kind.group(1) == b"s":
+                    return value.strip().isdigit() and int(value) not in self.blank
+                return True
+        return False
 
-    def _cell_start(self, attrs, at):
-        ref = attrs.get("r")
-        self.col = split_ref(ref)[1] if ref else self.col + 1
-        col = self.col
-        self._insert_before(col, at)
-        if self.row == self.plan.header_row:
-            self.header_last_col = max(self.header_last_col, col)
-        if col == self.plan.esito_col and self.row >= self.plan.header_row:
-            self._emit_to(at)
-            self.cell_drop = at
-            self.cell_closed = self._closed_at(at)
-            self._write_esito()
-            return
-        self.cell_contract = col in self.plan.contract_cols
-        self.cell_type = attrs.get("t")
-        severity = self.row_faults.get(col)
-        if severity:
-            self.todo.remove(col)
-            end = self._tag_end(at)
-            style = self.plan.faulty_style(int(attrs.get("s") or 0), severity)
-            self._emit_to(at)
-            self._put(set_attr(self._text(at, end), "s", str(style)))
-            self.pos = end
+    def _spans(self, tag: bytes) -> bytes:
+        m = _SPANS.search(tag)
+        if m and int(m.group(3)) < self.plan.esito_col:
+            return tag[:m.start()] + m.group(1) + m.group(2) + b":" + str(self.plan.esito_col).encode() + tag[m.end():]
+        return tag
 
-    def _insert_before(self, col: int, at: int) -> None:
-        """Write the absent faulty cells and the Esito cell that come before column col."""
-        while self.todo and self.todo[0] < col:
-            c = self.todo.pop(0)
-            self._emit_to(at)
-            self._put(self._empty_faulty(c))
-        if not self.esito_done and self.plan.esito_col < col and self.row >= self.plan.header_row:
-            self._emit_to(at)
-            self._write_esito()
+    def _esito_cell(self, r: int, e: tuple[str, str | None], prefix: str) -> bytes:
+        text, colour = e
+        if colour is not None and r > self.plan.last_row:
+            self.plan.last_row = r
+        key = (text, colour, prefix)
+        parts = self._cells.get(key)
+        if parts is None:  # the same few texts (OK above all) on most rows: made once
+            style = self.plan.esito_style(colour)
+            parts = (f'<{prefix}c r="{self.esito_letters}'.encode(),
+                     (f'" s="{style}" t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{escape(text)}'
+                      f'</{prefix}t></{prefix}is></{prefix}c>').encode("utf-8"))
+            if len(self._cells) < 64:
+                self._cells[key] = parts
+        return parts[0] + str(r).encode() + parts[1]
 
-    def _empty_faulty(self, col: int) -> str:
-        from validators.render.outcome import cell_ref
-
-        style = self.plan.faulty_style(0, self.row_faults[col])
-        return self.el("c", f' r="{cell_ref(self.row, col)}" s="{style}"')
-
-    def _write_esito(self) -> None:
-        self.esito_done = True
+    def _slow(self, row: bytes, start, prefix: str, faults: dict[int, str]) -> bytes:
+        """A row rebuilt cell by cell: the header row, faulty rows, rows with cells beyond Esito."""
         from validators.render.outcome import ESITO, cell_ref
 
-        if self.row == self.plan.header_row:
-            text, colour = ESITO, None
-        else:
-            e = self.plan.esito(self.row, self.filled)
-            if e is None:
-                return
-            text, colour = e
-            self.plan.last_row = max(self.plan.last_row, self.row)
-        style = self.plan.esito_style(colour)
-        body = self.el("is", "", self.el("t", ' xml:space="preserve"', escape(text)))
-        self._put(self.el("c", f' r="{cell_ref(self.row, self.plan.esito_col)}" s="{style}" t="inlineStr"', body))
-
-    def _row_end(self, at):
-        self._insert_before(1 << 20, at)
-        self.row_open = False
+        p, r = self.plan, self.row
+        todo = sorted(faults)
+        pieces = [self._spans(row[:start.end()])]
+        col = 0
+        filled = bool(faults)
+        esito_at = None  # index in pieces where the Esito cell goes
+        pos = start.end()
+        for cell in _CELL.finditer(row, start.end()):
+            pieces.append(row[pos:cell.start()])
+            pos = cell.end()
+            attrs, body = cell.group(1), cell.group(2)
+            ref = _CELL_REF.search(attrs)
+            col = self.column(ref.group(1)) if ref else col + 1
+            while todo and todo[0] < col:
+                c = todo.pop(0)
+                pieces.append(f'<{prefix}c r="{cell_ref(r, c)}" s="{p.faulty_style(0, faults[c])}"/>'.encode())
+            if esito_at is None and col >= p.esito_col:
+                esito_at = len(pieces)
+                pieces.append(b"")
+                if col == p.esito_col:  # an earlier Esito cell: replaced
+                    continue
+            if r == p.header_row:
+                p.last_col = max(p.last_col, col)
+            if not filled and col in p.contract_cols and body:
+                filled = self._has_value(attrs, body)
+            text = cell.group(0)
+            if col in faults:
+                todo.remove(col)
+                style = _CELL_STYLE.search(attrs)
+                new = f' s="{p.faulty_style(int(style.group(1)) if style else 0, faults[col])}"'.encode()
+                if style:
+                    head = attrs[:style.start()] + new + attrs[style.end():]
+                else:
+                    head = attrs + new
+                text = text[:cell.start(1) - cell.start()] + head + text[cell.end(1) - cell.start():]
+            pieces.append(text)
+        close = row.rindex(b"</")
+        pieces.append(row[pos:close])
+        for c in todo:
+            pieces.append(f'<{prefix}c r="{cell_ref(r, c)}" s="{p.faulty_style(0, faults[c])}"/>'.encode())
+        if esito_at is None:
+            esito_at = len(pieces)
+            pieces.append(b"")
+        e = (ESITO, None) if r == p.header_row else p.esito(r, filled)
+        if e is not None:
+            pieces[esito_at] = self._esito_cell(r, e, prefix)
+        pieces.append(row[close:])
+        return b"".join(pieces)
 
 
 def rewrite_sheet(stream, plan: SheetPlan, out: Callable[[bytes], None]) -> SheetPlan:
     """Stream a worksheet part through the plan's changes into out(); returns the completed plan."""
-    SheetRewriter(plan, out).run(stream)
+    head = SheetRewriter(plan, out)
+    data = bytearray()
+    opening = re.compile(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>")
+    while True:
+        chunk = stream.read(CHUNK)
+        data += chunk
+        m = opening.search(data)
+        if m or not chunk:
+            break
+    if m is None or m.group(1):  # no rows at all
+        head.feed(bytes(data))
+        while chunk := stream.read(CHUNK):
+            head.feed(chunk)
+        head.feed(b"", True)
+        return plan
+    head.feed(bytes(data[:m.end()]))
+    head.flush()
+    rest = RowRewriter(plan, out).run(data[m.end():], stream)
+    head.feed(rest)
+    while chunk := stream.read(CHUNK):
+        head.feed(chunk)
+    head.feed(b"", True)
     return plan
-
-
