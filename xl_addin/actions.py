@@ -65,14 +65,15 @@ def valida(book, checked=None, alert: bool = True) -> dict:
 def _verifica(book, sheet, result: Outcome) -> None:
     """The Verifica sheet: one row per problem, its first cell a link to the faulty cell."""
     ver = replace_sheet(book, VERIFICA, after=sheet)
-    write_table(ver, result.verifica_rows())
+    rows = result.verifica_rows()
+    write_table(ver, rows)
     for i, location, text in result.verifica_links(sheet.name):
         ver.range((i, 1)).add_hyperlink(f"#{location}", text_to_display=text)
     if not result.problems:
         ver.range((2, 1)).color = GREEN
-    # Column widths from the content: the one layout action every xlwings client runs (the classic
-    # add-in's VBA has no freeze, wrap, filter or page setup actions).
-    ver.autofit("columns")
+    # Column widths from the content: the one layout action that the classic add-in's VBA client
+    # also runs (a range's setAutofit; it has no freeze, wrap, filter or page setup actions).
+    ver.range((1, 1), (len(rows), max(len(r) for r in rows))).columns.autofit()
 
 
 TOTALI = "Totali"

@@ -43,6 +43,9 @@ def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
     assert added["args"][1] == "Verifica"
     links = _by_func(acts, "addHyperlink")
     assert [a["args"][0] for a in links] == ["#'Registro'!G3", "#'Registro'!H4", "#'Registro'!D5"]
+    # the Verifica columns are sized to their content with an action the classic add-in's VBA also runs
+    (autofit,) = _by_func(acts, "setAutofit")
+    assert autofit["sheet_position"] == 1 and autofit["args"] == ["columns"]
     (alert,) = _by_func(acts, "alert")
     assert "Controllate 4 righe: 2 errori e 1 avvisi" in alert["args"][0]
 

@@ -32,6 +32,8 @@ from validators.report import Problem, Report
 from validators.text import norm_key
 
 ESITO, VERIFICA = outcome.ESITO, outcome.VERIFICA
+# A part this large (unzipped) may grow past 4 GB with the annotation: written as zip64.
+LARGE_PART = 1 << 31
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 
@@ -193,7 +195,9 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         )
         with reproducible_zip(tmp) as zout:
             info = zin.getinfo(sheet_part)
-            with zin.open(sheet_part) as src, zout.open(zip_entry(sheet_part, info.external_attr), "w", force_zip64=True) as dst:
+            big = info.file_size > LARGE_PART  # zip64 only where needed: some readers dislike it
+            with zin.open(sheet_part) as src, zout.open(zip_entry(sheet_part, info.external_attr), "w",
+                                                        force_zip64=big) as dst:
                 rewrite_sheet(src, plan, dst.write)
 
             # the Verifica sheet: an earlier one is replaced in place, else a new sheet at the end
@@ -219,7 +223,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 h, last, col = plan.sheet_info["autofilter"]
                 ref = f"{outcome.quoted_sheet(sheet_name)}!$A${h}:${outcome.column_letter(col)}${last}"
                 names.append(("_xlnm._FilterDatabase", register_index, ref, True))
-            if len(result.verifica_rows()) > 1:
+            if result.problems:
                 ref = f"{outcome.quoted_sheet(verifica_name)}!$A$1:${outcome.column_letter(len(outcome.VERIFICA_HEADER))}${len(result.problems) + 1}"
                 names.append(("_xlnm._FilterDatabase", verifica_index, ref, True))
             written[wb_part] = parts.add_defined_names(wb_xml, names)
@@ -238,16 +242,23 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 if name in written:
                     _write(zout, name, written.pop(name), entry.external_attr)
                     continue
-                with zin.open(entry) as src, zout.open(zip_entry(name, entry.external_attr), "w", force_zip64=True) as dst:
+                with zin.open(entry) as src, zout.open(zip_entry(name, entry.external_attr), "w",
+                                                       force_zip64=entry.file_size > LARGE_PART) as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             for name, content in written.items():
                 _write(zout, name, content)
 
 
 def _write(zout: zipfile.ZipFile, name: str, content, external_attr: int = 0) -> None:
-    with zout.open(zip_entry(name, external_attr), "w", force_zip64=True) as dst:
+    with zout.open(zip_entry(name, external_attr), "w") as dst:
+        batch, size = [], 0
         for piece in ([content] if isinstance(content, str) else content):
-            dst.write(piece.encode("utf-8"))
+            batch.append(piece)
+            size += len(piece)
+            if size > 1 << 20:  # a few large writes: each write costs a compressor call
+                dst.write("".join(batch).encode("utf-8"))
+                batch, size = [], 0
+        dst.write("".join(batch).encode("utf-8"))
 
 
 def _free_name(names: set[str], pattern: str) -> str:

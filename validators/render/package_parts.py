@@ -222,6 +222,12 @@ class Styles:
 
     def faulty(self, style: int, severity: str) -> int:
         """A copy of cell format `style` with the severity's fill."""
+        key = ("faulty", style, severity)
+        if key not in self._cache:
+            self._cache[key] = self._faulty(style, severity)
+        return self._cache[key]
+
+    def _faulty(self, style: int, severity: str) -> int:
         base = self.xfs[style] if 0 <= style < len(self.xfs) else (self.xfs[0] if self.xfs else self.el("xf"))
         start, _, rest = base.partition(">")
         start += ">"

@@ -8,6 +8,7 @@ Memory stays bounded by the chunk size plus the annotation itself, whatever the 
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -69,9 +70,14 @@ def local(name: str) -> str:
     return name.rpartition(" ")[2]
 
 
+@functools.lru_cache(maxsize=64)
+def _attr_pattern(name: str) -> re.Pattern:
+    return re.compile(r"(\s" + re.escape(name) + r"\s*=\s*)(\"[^\"]*\"|'[^']*')")
+
+
 def set_attr(tag: str, name: str, value: str) -> str:
     """A start tag (text) with attribute name set to value (replaced or added)."""
-    pattern = re.compile(r"(\s" + re.escape(name) + r"\s*=\s*)(\"[^\"]*\"|'[^']*')")
+    pattern = _attr_pattern(name)
     if pattern.search(tag):
         return pattern.sub(lambda m: f"{m.group(1)}{quoteattr(value)}", tag, count=1)
     end = len(tag) - (2 if tag.endswith("/>") else 1)
@@ -80,8 +86,8 @@ def set_attr(tag: str, name: str, value: str) -> str:
 
 def get_attr(tag: str, name: str) -> str | None:
     """The value of attribute name in a start tag (text), if present."""
-    m = re.search(r"\s" + re.escape(name) + r"\s*=\s*(\"[^\"]*\"|'[^']*')", tag)
-    return m.group(1)[1:-1] if m else None
+    m = _attr_pattern(name).search(tag)
+    return m.group(2)[1:-1] if m else None
 
 
 def read_first_rows(stream, limit: int, info: dict | None = None) -> list[tuple[int, list[tuple[int, str | None, str | None]]]]:
@@ -409,7 +415,6 @@ _ROW_OPEN = re.compile(rb"<(\w+:)?row\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)")
 _SPANS = re.compile(rb"(\sspans\s*=\s*[\"'])(\d+):(\d+)")
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c\s*>)", re.S)
 _CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)\d+")
 _CELL_TYPE = re.compile(rb"\st\s*=\s*[\"'](\w+)")
 _CELL_STYLE = re.compile(rb"\ss\s*=\s*[\"'](\d+)[\"']")
@@ -507,23 +512,14 @@ class RowRewriter:
                 return self._slow(row, start, prefix, {})
             last_letters = ref.group(1)
         filled = False
-        i = head
-        while not filled:
-            i = row.find(opener, i)
-            if i < 0:
-                break
-            tag_end = row.find(b">", i) + 1
-            if row[i + len(opener)] not in b" \t\r\n/>" or row[tag_end - 2] == 47:  # not a cell, or <c …/>
-                i = tag_end
-                continue
-            attrs = row[i + len(opener):tag_end - 1]
+        for _, _, a0, a1, body in _cells(row, head, prefix.encode()):
+            attrs = row[a0:a1]
             ref = _CELL_REF.search(attrs)
-            body_end = row.find(closer, tag_end)
             if ref is None:
                 return self._slow(row, start, prefix, {})
-            if ref.group(1).upper() in self.contract:
-                filled = self._has_value(attrs, row[tag_end:body_end])
-            i = body_end
+            if body and ref.group(1).upper() in self.contract and self._has_value(attrs, body):
+                filled = True
+                break
         if last_letters is not None and self.column(last_letters) >= p.esito_col:
             return self._slow(row, start, prefix, {})
         e = p.esito(r, filled)
@@ -575,10 +571,10 @@ class RowRewriter:
         filled = bool(faults)
         esito_at = None  # index in pieces where the Esito cell goes
         pos = start.end()
-        for cell in _CELL.finditer(row, start.end()):
-            pieces.append(row[pos:cell.start()])
-            pos = cell.end()
-            attrs, body = cell.group(1), cell.group(2)
+        for at, end, a0, a1, body in _cells(row, pos, prefix.encode()):
+            pieces.append(row[pos:at])
+            pos = end
+            attrs = row[a0:a1]
             ref = _CELL_REF.search(attrs)
             col = self.column(ref.group(1)) if ref else col + 1
             while todo and todo[0] < col:
@@ -591,19 +587,16 @@ class RowRewriter:
                     continue
             if r == p.header_row:
                 p.last_col = max(p.last_col, col)
-            if not filled and col in p.contract_cols and body:
+            if not filled and body and col in p.contract_cols:
                 filled = self._has_value(attrs, body)
-            text = cell.group(0)
             if col in faults:
                 todo.remove(col)
                 style = _CELL_STYLE.search(attrs)
                 new = f' s="{p.faulty_style(int(style.group(1)) if style else 0, faults[col])}"'.encode()
-                if style:
-                    head = attrs[:style.start()] + new + attrs[style.end():]
-                else:
-                    head = attrs + new
-                text = text[:cell.start(1) - cell.start()] + head + text[cell.end(1) - cell.start():]
-            pieces.append(text)
+                attrs = attrs[:style.start()] + new + attrs[style.end():] if style else attrs + new
+                pieces.append(row[at:a0] + attrs + row[a1:end])
+            else:
+                pieces.append(row[at:end])
         close = row.rindex(b"</")
         pieces.append(row[pos:close])
         for c in todo:
@@ -616,6 +609,28 @@ class RowRewriter:
             pieces[esito_at] = self._esito_cell(r, e, prefix)
         pieces.append(row[close:])
         return b"".join(pieces)
+
+
+def _cells(row: bytes, pos: int, prefix: bytes):
+    """(start, end, attributes start, attributes end, body or None) of each <c> element of a row."""
+    opener, closer = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    n = len(opener)
+    while True:
+        at = row.find(opener, pos)
+        if at < 0:
+            return
+        tag_end = row.find(b">", at) + 1
+        if row[at + n] not in b" \t\r\n/>":  # another element whose name starts with c
+            pos = tag_end
+            continue
+        if row[tag_end - 2] == 47:  # <c …/>
+            yield at, tag_end, at + n, tag_end - 2, None
+            pos = tag_end
+            continue
+        body_end = row.find(closer, tag_end)
+        end = body_end + len(closer)
+        yield at, end, at + n, tag_end - 1, row[tag_end:body_end]
+        pos = end
 
 
 def rewrite_sheet(stream, plan: SheetPlan, out: Callable[[bytes], None]) -> SheetPlan:
