@@ -180,3 +180,55 @@ def test_la_copia_non_sovrascrive_l_originale(tmp_path):
     report = validate([path], today=TODAY)
     with pytest.raises(Exception, match="coincide con un file di ingresso"):
         annotate(path, report, path, [path])
+
+
+def _rewrite_parts(source: Path, target: Path, change) -> Path:
+    parts = _parts(source)
+    change(parts)
+    with zipfile.ZipFile(target, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return target
+
+
+def test_i_commenti_dell_utente_restano_e_quelli_di_un_controllo_precedente_si_rifanno(tmp_path):
+    from openpyxl.comments import Comment
+
+    path = write_xlsx(tmp_path / "r.xlsx", _rows())
+    wb = load_workbook(path)
+    wb["Registro"]["J2"].comment = Comment("da richiamare", "Anna")
+    wb.save(path)
+    first, _ = _annotated(path, tmp_path, "primo.xlsx")
+    second, _ = _annotated(first, tmp_path, "secondo.xlsx")
+    for out in (first, second):
+        ws = load_workbook(out)["Registro"]
+        comments = {c.coordinate: c.comment for row in ws.iter_rows() for c in row if c.comment}
+        assert set(comments) == {"J2", "G3", "H4", "B5"}
+        assert comments["J2"].text == "da richiamare" and comments["J2"].author == "Anna"
+        assert comments["G3"].text.count("Codice servizio sconosciuto") == 1
+
+
+def test_righe_con_spans_e_un_registro_xlsm_con_le_sue_macro(tmp_path):
+    """Excel writes spans="1:10" on each row and keeps macros in vbaProject.bin: both stay right."""
+    path = write_xlsx(tmp_path / "r.xlsx", _rows())
+
+    def excel_like(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        parts["xl/worksheets/sheet1.xml"] = re.sub(r'<row r="(\d+)"', r'<row r="\1" spans="1:10"', sheet).encode()
+        parts["xl/vbaProject.bin"] = b"macro di prova"
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"spreadsheetml.sheet.main+xml", b"spreadsheetml.sheet.main+xml").replace(
+            b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", b'<Relationship Id="rIdVBA" Type="http://schemas.microsoft.com/office/2006/'
+            b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+
+    xlsm = _rewrite_parts(path, tmp_path / "registro.xlsm", excel_like)
+    out, _ = _annotated(xlsm, tmp_path, "annotato")
+    assert out.suffix == ".xlsm"
+    parts = _parts(out)
+    assert parts["xl/vbaProject.bin"] == b"macro di prova"
+    rows = re.findall(r'<row r="(\d+)" spans="([^"]+)"', parts["xl/worksheets/sheet1.xml"].decode())
+    assert rows and all(spans == "1:11" for _, spans in rows)
+    ws = load_workbook(out, keep_vba=True)["Registro"]
+    assert ws["K3"].value.startswith("ERRORE:") and ws["G3"].fill.fgColor.rgb.endswith("FFC7CE")
