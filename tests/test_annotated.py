@@ -73,6 +73,8 @@ def test_esito_colori_commenti_e_verifica(tmp_path):
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows == "$1:$1"
     assert 12 <= ws.column_dimensions["K"].width <= 60
+    # a long Esito wraps onto lines the row is tall enough for; a short one keeps the row as it was
+    assert ws.row_dimensions[3].height >= 30 and ws.row_dimensions[2].height is None
     assert ver.max_row == len(report.problems) + 1 and ver.freeze_panes == "A2" and ver.auto_filter.ref
     for row in ver.iter_rows(min_row=2, values_only=True):
         assert not row[3].startswith(RULE_IDS) and not row[5].startswith(RULE_IDS) and row[6] in RULE_IDS

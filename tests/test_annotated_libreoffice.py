@@ -131,3 +131,17 @@ def test_intestazione_fissa_filtro_e_stampa_su_una_pagina_di_larghezza(seen, kin
     assert register["column_widths"][10] > 2 * before["column_widths"][10]  # the Esito column reads
     esito = seen[kind]["new"][0]
     assert all(row[10]["wrap"] for row in esito[1:]) and esito[0][10]["bold"]
+
+
+def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, tmp_path):  # noqa: F811
+    """The bundled example's copy printed 16 A4 pages (columns split, empty pages): now 2."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    report = validate([root / "esempi" / "registro_esempio.csv"], history=[root / "esempi" / "storico_settembre.csv"],
+                      month="2026-10", today=TODAY)
+    copy = annotate(root / "esempi" / "registro_esempio.csv", report, tmp_path / "registro_annotato.xlsx")
+    pdf = tmp_path / "copia.pdf"
+    libreoffice.run(copy, [{"op": "export_pdf", "path": str(pdf)}])
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages <= 3

@@ -97,6 +97,15 @@ def link_location(sheet: str, row: int, column: int) -> str:
     return f"{quoted_sheet(sheet)}!{cell_ref(row, column)}"
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text
+
+
+def text_lines(text: str, width: int) -> int:
+    """How many lines a wrapped text takes in a column of this width (characters), at most 20."""
+    per_line = max(int(width * 1.15) - 1, 1)  # text averages narrower than the width unit (a digit)
+    return max(1, min(20, sum(-(-len(part) // per_line) or 1 for part in str(text).split("\n"))))
+
+
 def esito_width(texts) -> int:
     """Column width for the Esito texts: the longest one, within the bounds."""
     longest = max((len(t) for t in texts if t), default=0)

@@ -237,13 +237,13 @@ class Styles:
         start = set_attr(set_attr(start, "fillId", str(fill)), "applyFill", "1")
         return self._add("cellXfs", self.xfs, start + rest)
 
-    def cell(self, *, font: str | None = None, fill: str | None = None, wrap: bool = False) -> int:
-        """A new cell format: font kind, fill colour, wrapped text aligned to the top."""
+    def cell(self, *, font: str | None = None, fill: str | None = None, wrap: bool = False, top: bool = False) -> int:
+        """A new cell format: font kind, fill colour, text aligned to the top (wrapped text always is)."""
         font_id = self.font(font) if font else 0
         fill_id = self.fill(fill) if fill else 0
-        align = self.el("alignment", ' vertical="top" wrapText="1"') if wrap else ""
+        align = (self.el("alignment", ' vertical="top"' + (' wrapText="1"' if wrap else "")) if wrap or top else "")
         attrs = f' numFmtId="0" fontId="{font_id}" fillId="{fill_id}" borderId="0" xfId="0"'
-        attrs += (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "") + (' applyAlignment="1"' if wrap else "")
+        attrs += (' applyFont="1"' if font else "") + (' applyFill="1"' if fill else "") + (' applyAlignment="1"' if align else "")
         return self._add("cellXfs", self.xfs, self.el("xf", attrs, align) if align else self.el("xf", attrs))
 
     def render(self) -> str:
@@ -331,8 +331,9 @@ def verifica_part(result: outcome.Outcome, register: str, styles: Styles) -> Ite
     rows = result.verifica_rows()
     links = result.verifica_links(register)
     header = styles.cell(font="bold", wrap=True)
-    link = styles.cell(font="link")
+    link = styles.cell(font="link", top=True)
     wrapped = styles.cell(wrap=True)
+    plain = styles.cell(top=True)
     width = len(outcome.VERIFICA_HEADER)
     last = outcome.column_letter(width)
     yield (f'{XML_DECL}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -356,13 +357,16 @@ def verifica_part(result: outcome.Outcome, register: str, styles: Styles) -> Ite
             elif c <= width and outcome.VERIFICA_WRAPPED[c - 1]:
                 s = wrapped
             else:
-                s = 0
+                s = plain
             if isinstance(value, int) and not isinstance(value, bool):
                 cells.append(f'<c r="{ref}" s="{s}"><v>{value}</v></c>')
             else:
                 cells.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}'
                              "</t></is></c>")
-        yield f'<row r="{r}">{"".join(cells)}</row>'
+        lines = max((outcome.text_lines(v, w) for v, w, wrap in zip(values, outcome.VERIFICA_WIDTHS, outcome.VERIFICA_WRAPPED)
+                     if wrap and isinstance(v, str)), default=1)
+        height = f' ht="{outcome.LINE_HEIGHT * lines}" customHeight="1"' if lines > 1 else ""
+        yield f'<row r="{r}"{height}>{"".join(cells)}</row>'
     yield "</sheetData>"
     if len(rows) > 1:
         yield f'<autoFilter ref="A1:{last}{len(rows)}"/>'

@@ -414,6 +414,7 @@ class SheetRewriter:
 _ROW_OPEN = re.compile(rb"<(\w+:)?row\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)")
+_HEIGHT = re.compile(rb"\sht\s*=\s*[\"']([\d.]+)")
 _SPANS = re.compile(rb"(\sspans\s*=\s*[\"'])(\d+):(\d+)")
 _CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]+)\d+")
 _CELL_TYPE = re.compile(rb"\st\s*=\s*[\"'](\w+)")
@@ -526,7 +527,7 @@ class RowRewriter:
         if e is None:
             return row
         close = row.rindex(b"</")
-        return self._spans(row[:head]) + row[head:close] + self._esito_cell(r, e, prefix) + row[close:]
+        return self._row_tag(row[:head], e[0]) + row[head:close] + self._esito_cell(r, e, prefix) + row[close:]
 
     def _has_value(self, attrs: bytes, body: bytes) -> bool:
         if _FORMULA.search(body):
@@ -538,6 +539,20 @@ class RowRewriter:
                     return value.strip().isdigit() and int(value) not in self.blank
                 return True
         return False
+
+    def _row_tag(self, tag: bytes, esito: str | None) -> bytes:
+        """A row's start tag with spans covering Esito and, for a long Esito, the height of its lines."""
+        tag = self._spans(tag)
+        if esito is None or len(esito) <= self.plan.esito_width - 2:
+            return tag
+        from validators.render.outcome import LINE_HEIGHT, text_lines
+
+        height = LINE_HEIGHT * text_lines(esito, self.plan.esito_width)
+        current = _HEIGHT.search(tag)
+        if current and float(current.group(1)) >= height:
+            return tag
+        text = set_attr(set_attr(tag.decode("utf-8"), "ht", str(height)), "customHeight", "1")
+        return text.encode("utf-8")
 
     def _spans(self, tag: bytes) -> bytes:
         m = _SPANS.search(tag)
@@ -566,7 +581,7 @@ class RowRewriter:
 
         p, r = self.plan, self.row
         todo = sorted(faults)
-        pieces = [self._spans(row[:start.end()])]
+        pieces = [row[:start.end()]]  # the start tag: replaced at the end, when the Esito text is known
         col = 0
         filled = bool(faults)
         esito_at = None  # index in pieces where the Esito cell goes
@@ -607,6 +622,7 @@ class RowRewriter:
         e = (ESITO, None) if r == p.header_row else p.esito(r, filled)
         if e is not None:
             pieces[esito_at] = self._esito_cell(r, e, prefix)
+        pieces[0] = self._row_tag(pieces[0], e[0] if e and r != p.header_row else None)
         pieces.append(row[close:])
         return b"".join(pieces)
 
