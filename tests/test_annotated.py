@@ -234,3 +234,19 @@ def test_righe_con_spans_e_un_registro_xlsm_con_le_sue_macro(tmp_path):
     assert rows and all(spans == "1:11" for _, spans in rows)
     ws = load_workbook(out, keep_vba=True)["Registro"]
     assert ws["K3"].value.startswith("ERRORE:") and ws["G3"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_un_pacchetto_malformato_da_un_messaggio_e_non_un_traceback(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", _rows())
+    report = validate([path], today=TODAY)
+
+    def broken(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"]
+        parts["xl/worksheets/sheet1.xml"] = sheet[:sheet.index(b"</sheetData>")]  # cut short
+
+    bad = _rewrite_parts(path, tmp_path / "r.xlsx", broken)
+    from validators.errors import UsageError
+
+    with pytest.raises(UsageError, match="non si può scrivere: il file non ha la struttura di un .xlsx"):
+        annotate(bad, report, tmp_path / "copia.xlsx", [bad])
+    assert not (tmp_path / "copia.xlsx").exists()

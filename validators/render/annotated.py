@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, reproducible_zip, zip_entry
@@ -27,7 +28,9 @@ from validators.read.register import (
 )
 from validators.render import outcome
 from validators.render import package_parts as parts
-from validators.render.sheet_stream import SheetPlan, read_first_rows, rewrite_sheet, shared_strings, split_ref
+from validators.render.sheet_stream import (
+    Refused, SheetPlan, read_first_rows, rewrite_sheet, shared_strings, split_ref,
+)
 from validators.report import Problem, Report
 from validators.text import norm_key
 
@@ -48,14 +51,20 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     kind = source.suffix.lower()
     if kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise UsageError(f"--annota funziona con registri .xlsx, .xlsm o .csv, non con '{source.name}'.")
-    with atomic_path(target, inputs) as tmp:
-        if kind in (".csv", ".txt"):
-            with tempfile.TemporaryDirectory(prefix=".registro-", dir=target.parent) as folder:
-                plain = Path(folder) / "registro.xlsx"
-                csv_workbook(source, plain)
-                annotate_package(plain, mine, tmp, str(source))
-        else:
-            annotate_package(source, mine, tmp, str(source))
+    try:
+        with atomic_path(target, inputs) as tmp:
+            if kind in (".csv", ".txt"):
+                with tempfile.TemporaryDirectory(prefix=".registro-", dir=target.parent) as folder:
+                    plain = Path(folder) / "registro.xlsx"
+                    csv_workbook(source, plain)
+                    annotate_package(plain, mine, tmp, str(source))
+            else:
+                annotate_package(source, mine, tmp, str(source))
+    except (Refused, ExpatError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        # The file was read, but its package is not laid out as an .xlsx should be.
+        raise UsageError(f"la copia annotata di '{source.name}' non si può scrivere: il file non ha la struttura "
+                         f"di un .xlsx ({type(exc).__name__}). Aprirlo in Excel, salvarlo di nuovo come .xlsx "
+                         "e riprovare.") from None
     return target
 
 
