@@ -250,3 +250,13 @@ def test_un_pacchetto_malformato_da_un_messaggio_e_non_un_traceback(tmp_path):
     with pytest.raises(UsageError, match="non si può scrivere: il file non ha la struttura di un .xlsx"):
         annotate(bad, report, tmp_path / "copia.xlsx", [bad])
     assert not (tmp_path / "copia.xlsx").exists()
+
+
+def test_un_registro_senza_problemi_ha_esito_ok_e_verifica_con_nessun_problema(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [riga(), riga(cf=CF["laura"])])
+    out, report = _annotated(path, tmp_path)
+    assert not report.problems
+    wb = load_workbook(out)
+    assert [wb["Registro"].cell(r, 11).value for r in (1, 2, 3)] == ["Esito", "OK", "OK"]
+    assert wb["Verifica"]["A2"].value == "Nessun problema."
+    assert not any(name.startswith(("xl/comments", "xl/drawings")) for name in _parts(out))
