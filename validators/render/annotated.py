@@ -198,6 +198,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
             header_row=header_row, esito_col=esito_col, esito_width=outcome.esito_width(texts),
             contract_cols=set(columns.values()), blank_strings=blank, faulty=dict(faulty),
             esito=result.esito, faulty_style=styles.faulty, esito_style=esito_styles.__getitem__,
+            problem_rows=frozenset(result.by_row),
             legacy_rel=legacy_rel,
             # a table brings its own filter: a sheet autofilter over it would break the file
             autofilter=pkg.related(sheet_part, "table")[0] is None,

@@ -41,6 +41,10 @@ class RowRewriter:
         self.blank = plan.blank_strings
         self.esito_letters = column_letter(plan.esito_col)
         self._cells: dict = {}
+        self._prefixes: dict = {}
+        self.contract |= {letters.lower() for letters in self.contract}
+        self.with_problems = set(plan.problem_rows)
+        self.ok = plan.esito(0, True)  # the verdict of a filled row without problems
 
     def column(self, letters: bytes) -> int:
         c = self.letters.get(letters.upper())
@@ -71,7 +75,7 @@ class RowRewriter:
                     stop = data.find(b">", close) + 1 if close >= 0 else 0
                     if stop <= 0:
                         break
-                piece = self.rewrite(bytes(data[at:stop]), m.end() - at, prefix.decode())
+                piece = self.rewrite(bytes(data[at:stop]), m.end() - at, prefix)
                 if at > pos:
                     pending.append(bytes(data[pos:at]))
                 pending.append(piece)
@@ -91,7 +95,7 @@ class RowRewriter:
                 raise ValueError("foglio senza fine di sheetData")
             data += chunk
 
-    def rewrite(self, row: bytes, head: int, prefix: str) -> bytes:
+    def rewrite(self, row: bytes, head: int, prefix_bytes: bytes) -> bytes:
         """One <row> element (its start tag head bytes long), annotated."""
         p = self.plan
         number = _ROW_NUMBER.search(row, 0, head)
@@ -99,38 +103,45 @@ class RowRewriter:
         if head == len(row) or r < p.header_row:
             return row
         faults = p.faulty.pop(r, None)
-        start = _ROW_START.match(row)
+        opener, closer, prefix = self._tokens(prefix_bytes)
         if r == p.header_row or faults:
-            return self._slow(row, start, prefix, faults or {})
+            return self._slow(row, _ROW_START.match(row), prefix, faults or {})
         # The common row: is a contract cell filled? then its Esito cell after the last cell.
         # (bytes.find rather than a regular expression per cell: this runs for every row.)
-        opener = b"<" + prefix.encode() + b"c"
-        closer = b"</" + prefix.encode() + b"c>"
+        n = len(opener)
         last = row.rfind(opener)
-        while last > head and row[last + len(opener)] not in b" \t\r\n/>":
+        while last > head and row[last + n] not in b" \t\r\n/>":
             last = row.rfind(opener, head, last)
-        last_letters = None
         if last > head:
             ref = _CELL_REF.search(row, last, row.find(b">", last))
-            if ref is None:
-                return self._slow(row, start, prefix, {})
-            last_letters = ref.group(1)
+            if ref is None or self.column(ref.group(1)) >= p.esito_col:
+                return self._slow(row, _ROW_START.match(row), prefix, {})
         filled = False
-        for _, _, a0, a1, body in _cells(row, head, prefix.encode()):
-            attrs = row[a0:a1]
-            ref = _CELL_REF.search(attrs)
+        for _, _, a0, a1, body in _cells(row, head, prefix_bytes):
+            ref = _CELL_REF.search(row, a0, a1)
             if ref is None:
-                return self._slow(row, start, prefix, {})
-            if body and ref.group(1).upper() in self.contract and self._has_value(attrs, body):
+                return self._slow(row, _ROW_START.match(row), prefix, {})
+            if body and ref.group(1) in self.contract and self._has_value(row[a0:a1], body):
                 filled = True
                 break
-        if last_letters is not None and self.column(last_letters) >= p.esito_col:
-            return self._slow(row, start, prefix, {})
-        e = p.esito(r, filled)
-        if e is None:
+        if r in self.with_problems:
+            e = p.esito(r, filled)
+        elif filled:
+            e = self.ok
+        else:
             return row
         close = row.rindex(b"</")
-        return self._row_tag(row[:head], e[0]) + row[head:close] + self._esito_cell(r, e, prefix) + row[close:]
+        tag = row[:head]
+        if b"spans" in tag or len(e[0]) > p.esito_width - 2:
+            tag = self._row_tag(tag, e[0])
+        return tag + row[head:close] + self._esito_cell(r, e, prefix) + row[close:]
+
+    def _tokens(self, prefix: bytes) -> tuple[bytes, bytes, str]:
+        """(b'<x:c', b'</x:c>', 'x:') for a prefix, made once."""
+        tokens = self._prefixes.get(prefix)
+        if tokens is None:
+            tokens = self._prefixes[prefix] = (b"<" + prefix + b"c", b"</" + prefix + b"c>", prefix.decode())
+        return tokens
 
     def _has_value(self, attrs: bytes, body: bytes) -> bool:
         if _FORMULA.search(body):

@@ -200,6 +200,7 @@ class SheetPlan:
     esito: Callable[[int, bool], tuple[str, str] | None]  # (row, filled) -> (text, colour)
     faulty_style: Callable[[int, str], int]  # (original style index, severity) -> new style index
     esito_style: Callable[[str | None], int]  # colour (None for the header) -> style index
+    problem_rows: frozenset = frozenset()  # rows with a problem (their Esito is not OK)
     legacy_rel: str | None = None  # relationship id of a new comments drawing, if any
     autofilter: bool = True
     # Filled in by the rewrite:
