@@ -174,7 +174,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         new_parts: list[tuple[str, str]] = []
         if comments:
             _, comments_part = pkg.related(sheet_part, "comments")
-            vml_rel, vml_part = pkg.related(sheet_part, "vmlDrawing")
+            _, vml_part = pkg.related(sheet_part, "vmlDrawing")
             kept = parts.existing_comments(pkg.text(comments_part))
             merged = {ref: (author, text) for ref, (author, text) in kept.items()}
             for (r, c), text in comments.items():
