@@ -226,8 +226,8 @@ def test_righe_con_spans_e_un_registro_xlsm_con_le_sue_macro(tmp_path):
             b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
 
     xlsm = _rewrite_parts(path, tmp_path / "registro.xlsm", excel_like)
-    out, _ = _annotated(xlsm, tmp_path, "annotato")
-    assert out.suffix == ".xlsm"
+    out, _ = _annotated(xlsm, tmp_path, "annotato.xlsx")
+    assert out == tmp_path / "annotato.xlsm"  # macros under an .xlsx name: Excel would refuse the file
     parts = _parts(out)
     assert parts["xl/vbaProject.bin"] == b"macro di prova"
     rows = re.findall(r'<row r="(\d+)" spans="([^"]+)"', parts["xl/worksheets/sheet1.xml"].decode())

@@ -46,8 +46,8 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     mine = [p for p in report.problems if p.file == str(source)]
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
     target = Path(target)
-    if target.suffix.lower() not in (".xlsx", ".xlsm"):
-        target = target.with_suffix(suffix)
+    if target.suffix.lower() not in (".xlsx", ".xlsm") or suffix == ".xlsm":
+        target = target.with_suffix(suffix)  # macros in a file named .xlsx: Excel would refuse to open it
     kind = source.suffix.lower()
     if kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise UsageError(f"--annota funziona con registri .xlsx, .xlsm o .csv, non con '{source.name}'.")
