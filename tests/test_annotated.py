@@ -260,3 +260,12 @@ def test_un_registro_senza_problemi_ha_esito_ok_e_verifica_con_nessun_problema(t
     assert [wb["Registro"].cell(r, 11).value for r in (1, 2, 3)] == ["Esito", "OK", "OK"]
     assert wb["Verifica"]["A2"].value == "Nessun problema."
     assert not any(name.startswith(("xl/comments", "xl/drawings")) for name in _parts(out))
+
+
+def test_l_area_di_stampa_dell_utente_comprende_la_colonna_esito(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", _rows())
+    wb = load_workbook(path)
+    wb["Registro"].print_area = "A1:J20"  # as the template does: the columns an operator types
+    wb.save(path)
+    out, _ = _annotated(path, tmp_path)
+    assert load_workbook(out)["Registro"].print_area == "'Registro'!$A$1:$K$6"

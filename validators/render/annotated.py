@@ -227,6 +227,13 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 verifica_index, dropped, verifica_name = len(sheets), set(), VERIFICA
             written[verifica_part] = "".join(parts.verifica_part(result, sheet_name, styles))
 
+            if ("_xlnm.Print_Area", str(register_index)) in parts.defined_names(wb_xml):
+                # the user's print area (the template's prints Data..Note) would leave Esito out:
+                # the copy is a snapshot, so it prints from A1 to Esito on the rows that have one
+                wb_xml = parts.drop_defined_names(wb_xml, register_index, ("_xlnm.Print_Area",))
+                area = (f"{outcome.quoted_sheet(sheet_name)}!$A$1:${outcome.column_letter(esito_col)}$"
+                        f"{max(plan.last_row, header_row)}")
+                wb_xml = parts.add_defined_names(wb_xml, [("_xlnm.Print_Area", register_index, area, False)])
             names = [("_xlnm.Print_Titles", register_index, f"{outcome.quoted_sheet(sheet_name)}!${header_row}:${header_row}", False),
                      ("_xlnm.Print_Titles", verifica_index, f"{outcome.quoted_sheet(verifica_name)}!$1:$1", False)]
             if "autofilter" in plan.sheet_info:
