@@ -269,3 +269,28 @@ def test_l_area_di_stampa_dell_utente_comprende_la_colonna_esito(tmp_path):
     wb.save(path)
     out, _ = _annotated(path, tmp_path)
     assert load_workbook(out)["Registro"].print_area == "'Registro'!$A$1:$K$6"
+
+
+def test_un_foglio_minimo_riceve_riquadri_larghezza_e_impostazioni_di_stampa(tmp_path):
+    """No sheetPr, a self-closing sheetView, no cols, no page margins: each is added in its place."""
+    path = write_xlsx(tmp_path / "r.xlsx", _rows())
+
+    def minimal(parts):
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        for element in ("sheetPr", "cols"):
+            sheet = re.sub(rf"<{element}>.*?</{element}>", "", sheet, count=1, flags=re.S)
+        for element in ("sheetFormatPr", "dimension"):
+            sheet = re.sub(rf"<{element}\b[^>]*/>", "", sheet, count=1)
+        sheet = re.sub(r"<pageMargins[^>]*/>", "", sheet)
+        sheet = re.sub(r"<sheetViews>.*?</sheetViews>", '<sheetViews><sheetView workbookViewId="0"/></sheetViews>', sheet)
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+
+    bare = _rewrite_parts(path, tmp_path / "minimo.xlsx", minimal)
+    assert "<cols>" not in _parts(bare)["xl/worksheets/sheet1.xml"].decode()
+    out, _ = _annotated(bare, tmp_path)
+    sheet = _parts(out)["xl/worksheets/sheet1.xml"].decode()
+    order = [sheet.index(f"<{e}") for e in ("sheetPr", "sheetViews", "cols", "sheetData", "autoFilter", "pageMargins",
+                                            "pageSetup", "legacyDrawing")]
+    assert order == sorted(order)
+    ws = load_workbook(out)["Registro"]
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["K"].width >= 12 and ws.page_setup.orientation == "landscape"
