@@ -52,6 +52,16 @@ def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
 REPRODUCIBLE_STAMP = (1980, 1, 1, 0, 0, 0)
 
 
+def zip_entry(name: str, external_attr: int = 0):
+    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = external_attr
+    return entry
+
+
 def save_workbook(workbook, path: str | Path) -> None:
     """Save an openpyxl workbook reproducibly: fixed document dates and zip timestamps."""
     import datetime as dt
@@ -66,23 +76,17 @@ def save_workbook(workbook, path: str | Path) -> None:
     ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     with zipfile.ZipFile(path) as source:
         parts = [(info, source.read(info.filename)) for info in source.infolist()]
-    with reproducible_zip(path) as target:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
         for info, data in parts:
-            target.writestr(zip_entry(info.filename, info.external_attr), data)
-
-
-def zip_entry(name: str, external_attr: int = 0):
-    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
-    import zipfile
-
-    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = external_attr
-    return entry
+            fixed = zipfile.ZipInfo(info.filename, date_time=REPRODUCIBLE_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
 
 
 def reproducible_zip(path: str | Path):
-    """A zip file open for writing entries made by zip_entry (streamed with .open(entry, "w"))."""
+    """A zip file open for writing entries made by zip_entry, streamed with .open(entry, "w")
+    (the annotated copy writes a register's sheet this way, never holding it whole)."""
     import zipfile
 
     return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
