@@ -137,10 +137,11 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
     if formato == "csv":
         catalogue_view.write_csv(records, sys.stdout)
     elif formato == "json":
-        payload = {"versione": cat.version, "servizi": records}
+        payload = {"versione": cat.version, "programmi": catalogue_view.programme_records(cat), "servizi": records}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         catalogue_view.print_table(_console(), cat, records)
+        catalogue_view.print_programmes(_console(), cat)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -195,7 +195,7 @@ BROKEN = {
     "minimo_maggiore_del_medio": (
         lambda r: _service(r, "A.1")["durata"].update(minimo=30), "voce 'A.1', campo 'durata'", "minimo <= medio <= massimo"),
     "programma_sconosciuto": (
-        lambda r: _service(r, "A.2").update(programmi=["GOL"]), "voce 'A.2', campo 'programmi'", "programma 'GOL' sconosciuto"),
+        lambda r: _service(r, "A.2").update(programmi=["PON-X"]), "voce 'A.2', campo 'programmi'", "programma 'PON-X' sconosciuto"),
     "prerequisito_inesistente": (
         lambda r: _service(r, "D.2")["prerequisiti"][0].update(codice="D.9"), "voce 'D.2', campo 'prerequisiti'", "'D.9' non esiste"),
     "codice_duplicato": (
@@ -230,14 +230,16 @@ def test_yaml_illeggibile(tmp_path):
 
 
 def test_un_nuovo_programma_si_aggiunge_modificando_solo_i_dati(tmp_path):
-    def add_gol(raw):
-        raw["programmi"].append({"codice": "GOL", "nome": "Garanzia di occupabilità dei lavoratori", "valido_dal": "2022-01-01"})
-        _service(raw, "C.2")["programmi"] = ["GOL", "Ordinario"]
+    def add_programme(raw):
+        raw["programmi"].append({"codice": "PON-X", "nome": "Programma regionale di esempio", "valido_dal": "2025-01-01",
+                                 "da_tabella": False, "fonte": "Delibera regionale di esempio"})
+        _service(raw, "C.2")["programmi"] = ["PON-X", "Ordinario"]
         _service(raw, "C.2")["fonte_programmi"] = "Delibera regionale di esempio"
 
-    cat = load_catalogue(_write(tmp_path, _broken(add_gol)))
-    assert cat.programme("GOL").valid_from.year == 2022
-    assert cat.services["C.2"].allows_programme("GOL")
+    cat = load_catalogue(_write(tmp_path, _broken(add_programme)))
+    assert cat.programme("PON-X").valid_from.year == 2025 and not cat.programme("PON-X").from_table
+    assert cat.programme("PON-X").for_companies  # destinatario omitted: persons and companies
+    assert cat.services["C.2"].allows_programme("PON-X")
     assert not cat.services["C.2"].allows_programme("GG")
 
 

@@ -40,14 +40,20 @@ def _xlsx_bytes(rows=None) -> bytes:
     return buf.getvalue()
 
 
+def _register_without(target, name: str) -> zipfile.ZipFile:
+    """A zip (file or buffer) open for writing with every part of a valid register but `name`."""
+    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
+    z = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+    for item in src.infolist():
+        if item.filename != name:
+            z.writestr(item, src.read(item))
+    return z
+
+
 def _with_part(name: str, data: bytes) -> bytes:
     """A valid register whose zip gets one part replaced or added."""
-    src = zipfile.ZipFile(io.BytesIO(_xlsx_bytes()))
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            if item.filename != name:
-                z.writestr(item, src.read(item))
+    with _register_without(out, name) as z:
         z.writestr(name, data)
     return out.getvalue()
 
@@ -107,6 +113,113 @@ def test_bomba_zip_in_sharedstrings(tmp_path, monkeypatch):
     huge = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>" + b"a" * 8 * 1024**2 + b"</t></si></sst>"
     (tmp_path / "r.xlsx").write_bytes(_with_part("xl/sharedStrings.xml", huge))
     _unusable(tmp_path / "r.xlsx", "zip bomb")
+
+
+SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+
+
+def _bomb(path: Path, megabytes: int, noise: int, *, declared: int | None = None,
+          part: str = "xl/sharedStrings.xml") -> Path:
+    """A register whose `part` is a text of `megabytes` MB written through zipfile in 1 MB pieces
+    (never held in memory). Each piece is 'a' repeated plus `noise` random bytes: 0 gives deflate's
+    ~1000:1, 4000 about 200:1. With `declared`, the zip's directory and local header then lie
+    about the part's size, saying `declared` bytes (as a hand-made bomb would)."""
+    import random
+    import struct
+
+    rnd = random.Random(0)
+    with _register_without(path, part) as z:
+        info = zipfile.ZipInfo(part)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with z.open(info, "w") as fh:
+            fh.write(SST_HEAD)
+            for _ in range(megabytes):
+                fh.write(b"a" * (1024**2 - noise) + bytes(rnd.randrange(97, 123) for _ in range(noise)))
+            fh.write(b"</t></si></sst>")
+    if declared is not None:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo(part)
+        data = bytearray(path.read_bytes())
+        struct.pack_into("<I", data, info.header_offset + 22, declared)  # local header
+        directory = data.rfind(b"PK\x01\x02", 0, data.rfind(part.encode()))
+        struct.pack_into("<I", data, directory + 24, declared)  # central directory
+        path.write_bytes(bytes(data))
+        with zipfile.ZipFile(path) as z:
+            assert z.getinfo(part).file_size == declared
+    return path
+
+
+def _no_reading(monkeypatch):
+    """Make any decompression by the guard or any parsing by calamine fail the test."""
+    import fastexcel
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("il file è stato decompresso o letto")
+
+    monkeypatch.setattr(guard, "_inflated_size", forbidden)
+    monkeypatch.setattr(fastexcel, "read_excel", forbidden)
+
+
+def test_bomba_zip_oltre_100_a_1_e_64_mb_rifiutata_dalle_dimensioni_dichiarate(tmp_path, monkeypatch):
+    path = _bomb(tmp_path / "registro_ottobre.xlsx", 200, noise=4000)
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/sharedStrings.xml")
+    ratio = info.file_size / info.compress_size
+    assert info.file_size > 64 * 1024**2 and 150 < ratio < 500, ratio  # under the old 500:1 threshold
+    _no_reading(monkeypatch)  # refused from the central directory, before inflating anything
+    result = _unusable(path, "zip bomb")
+    line = next(ln for ln in result.output.splitlines() if "zip bomb" in ln)
+    assert "registro_ottobre.xlsx" in line and "'xl/sharedStrings.xml'" in line and f"({ratio:.0f}:1, 200 MB" in line
+    assert "salvarlo di nuovo" in line and "non aprirlo" in line
+
+
+def test_bomba_zip_non_consuma_memoria(tmp_path):
+    """In a separate process: refusing a 300 MB bomb costs no more memory than a tiny register
+    (calamine reading that part would take about 1 GB)."""
+    import subprocess
+    import sys
+
+    bomb = _bomb(tmp_path / "bomba.xlsx", 300, noise=0)
+    small = tmp_path / "piccolo.xlsx"
+    small.write_bytes(_xlsx_bytes())
+    script = ("import resource, sys\nfrom cli import main\n"
+              "try:\n    main(['valida', sys.argv[1], '--oggi', '2026-11-01'])\n"
+              "except SystemExit as e:\n    print('uscita', e.code)\n"
+              "print('memoria', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+    peaks = {}
+    for path in (small, bomb):
+        out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                             cwd=Path(__file__).parents[1], check=True).stdout
+        assert ("uscita 2" in out) == (path == bomb), out
+        peaks[path.name] = int(out.rsplit("memoria", 1)[1]) * 1024
+    assert peaks["bomba.xlsx"] < peaks["piccolo.xlsx"] + 64 * 1024**2, peaks
+
+
+def test_bomba_zip_con_dimensione_dichiarata_falsa(tmp_path):
+    # The directory says 1,000 bytes; the part really inflates to 100 MB (calamine would read it all).
+    path = _bomb(tmp_path / "r.xlsx", 100, noise=0, declared=1000)
+    _unusable(path, "dichiara 1000 byte ma decompressa ne occupa di più")
+
+
+def test_bomba_zip_con_dimensione_falsa_sotto_i_limiti_e_rapporto_vero_oltre_100_a_1(tmp_path):
+    # 60 MB declared (under 64 MB, so the declared sizes pass): the first 16 MB inflate at ~1000:1.
+    path = _bomb(tmp_path / "r.xlsx", 100, noise=0, declared=60 * 1024**2)
+    _unusable(path, "compressa in modo anomalo (oltre 100:1)")
+
+
+def test_un_foglio_grande_e_molto_ripetitivo_come_quelli_veri_non_e_una_bomba(tmp_path):
+    # Excel's whole-column formatting writes a row element for each of the 1,048,576 rows: about
+    # 80 MB at 28:1, the most compressible real sheet measured; a real register is about 10:1.
+    path = tmp_path / "r.xlsx"
+    with _register_without(path, "xl/worksheets/sheet1.xml") as z:
+        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for start in range(1, 1048577, 4096):
+                fh.write("".join(f'<row r="{i}" spans="1:10" s="1" customFormat="1" x14ac:dyDescent="0.25"/>'
+                                 for i in range(start, start + 4096)).encode())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size > 64 * 1024**2 and 20 < info.file_size / info.compress_size < 100
+    guard.check_zip(path)  # no exception
 
 
 def test_limite_di_dimensione_decompressa(tmp_path, monkeypatch):
@@ -202,6 +315,17 @@ def test_codici_con_spazi_maiuscole_e_trattini_unicode(tmp_path):
 
 def test_codice_fiscale_minuscolo_e_con_spazi(tmp_path):
     assert _run(write_xlsx(tmp_path / "r.xlsx", [riga(cf=" rssmra 80a01 h501u ")])).exit_code == 0
+
+
+def test_codice_fiscale_incollato_con_caratteri_invisibili(tmp_path):
+    # Zero-width and no-break spaces, dashes and full-width digits are removed; any other invisible
+    # character is named with its position instead of "17 caratteri invece di 16".
+    pasted = "RSSMRA\u200b80A01\u00a0H501U"
+    assert _run(write_xlsx(tmp_path / "ok.xlsx", [riga(cf=pasted), riga(cf="ＢＮＣＬＲＡ８５Ｍ４１Ｄ４５１Ｗ")])).exit_code == 0
+    result = _run(write_xlsx(tmp_path / "r.xlsx", [riga(cf="RSSM\u200eRA80A01H501U")]))
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1 and "carattere invisibile U+200E in posizione 5" in output, result.output
+    assert "caratteri invece di 16" not in output
 
 
 def test_cella_di_32000_caratteri(tmp_path):

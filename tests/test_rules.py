@@ -26,7 +26,7 @@ CASES = {
     "codice.sconosciuto": ([riga(codice="F1.09")], 2, [riga(codice=" f1.9 ", durata=60)]),
     "codice.non_registrabile": ([riga(codice="F")], 2, [riga(codice="F1.2", durata=300)]),
     "codice.automatico": ([riga(codice="O.2", durata=None)], 2, [riga(codice="F1.15", durata=60)]),
-    "programma.sconosciuto": ([riga(programma="GOL")], 2, [riga(programma="Garanzia Giovani")]),
+    "programma.sconosciuto": ([riga(programma="PON-X")], 2, [riga(programma="Garanzia Giovani")]),
     "programma.non_ammesso": ([riga(codice="E.3", durata=90)], 2, [riga(codice="E.3", durata=90, programma="GG")]),
     "programma.non_attivo": ([riga(codice="C.1", durata=90, programma="RdC")], 2,
                              [riga(codice="C.1", durata=90, programma="RdC", data=D(2023, 10, 2))]),

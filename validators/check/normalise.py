@@ -68,6 +68,7 @@ def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
             "_c_motivo": s.not_registrable_reason,
             "_c_destinatario": s.target,
             "_c_programmi": list(s.programmes) if s.programmes else None,
+            "_c_programma_implicito": s.implied_programme,
             "_c_fonte_programmi": s.programmes_source,
             "_c_min": d.minimum if d else None,
             "_c_medio": d.average if d else None,
@@ -77,6 +78,7 @@ def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
     schema = {
         "_codice": pl.String, "_c_nome": pl.String, "_c_lep": pl.String, "_c_registrabile": pl.Boolean,
         "_c_motivo": pl.String, "_c_destinatario": pl.String, "_c_programmi": pl.List(pl.String),
+        "_c_programma_implicito": pl.String,
         "_c_fonte_programmi": pl.String, "_c_min": pl.Int64, "_c_medio": pl.Int64, "_c_max": pl.Int64,
         "_c_replica": pl.String,
     }
@@ -121,4 +123,16 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         .alias("_programma"),
     )
     out = out.with_columns(fiscal.pick_verdicts(out["_tipo"], codes))
-    return out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")
+    out = out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")
+    return out.with_columns(programme_of_row(cat))
+
+
+def programme_of_row(cat: Catalogue) -> pl.Expr:
+    """`_programma`, with a company's blank (or default) programme read as the one its service implies.
+
+    A company has no programme of its own: on a service reserved to exactly one programme (the
+    catalogue's `implied_programme`, e.g. L.68 for S.1-S.3) its row is counted under that programme.
+    """
+    implied = pl.col("_c_programma_implicito")
+    company_default = (pl.col("_tipo") == "azienda") & (pl.col("_programma") == cat.default_programme.code)
+    return pl.when(company_default & implied.is_not_null()).then(implied).otherwise(pl.col("_programma")).alias("_programma")
