@@ -167,32 +167,9 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         esito_styles[None] = styles.cell(font="bold", wrap=True)
 
         written: dict[str, object] = {}  # part name -> text or iterator of text
-        sheet_rels_part = parts.rels_name(sheet_part)
-        sheet_rels = pkg.text(sheet_rels_part)
+        new_parts: list[tuple[str, str]] = []  # (part, content type) of the parts added
         comments = result.cell_comments()
-        legacy_rel = None
-        new_parts: list[tuple[str, str]] = []
-        if comments:
-            _, comments_part = pkg.related(sheet_part, "comments")
-            _, vml_part = pkg.related(sheet_part, "vmlDrawing")
-            kept = parts.existing_comments(pkg.text(comments_part))
-            merged = {ref: (author, text) for ref, (author, text) in kept.items()}
-            for (r, c), text in comments.items():
-                merged[outcome.cell_ref(r, c)] = (outcome.COMMENT_AUTHOR, text)
-            order = sorted(merged, key=lambda ref: split_ref(ref))
-            add_rels = []
-            if comments_part is None:
-                comments_part = _free_name(pkg.names, "xl/comments/comment{}.xml")
-                new_parts.append((comments_part, parts.COMMENTS_CT))
-                add_rels.append((parts.free_id(sheet_rels, "rIdC"), "comments", "/" + comments_part))
-            if vml_part is None:
-                vml_part = _free_name(pkg.names, "xl/drawings/commentsDrawing{}.vml")
-                legacy_rel = parts.free_id(sheet_rels, "rIdV")
-                add_rels.append((legacy_rel, "vmlDrawing", "/" + vml_part))
-            written[comments_part] = parts.comments_part([(ref, *merged[ref]) for ref in order])
-            written[vml_part] = parts.vml_part([split_ref(ref) for ref in order])
-            if add_rels:
-                written[sheet_rels_part] = parts.add_relationships(sheet_rels, add_rels)
+        legacy_rel = _comment_parts(pkg, sheet_part, comments, written, new_parts) if comments else None
 
         plan = SheetPlan(
             header_row=header_row, esito_col=esito_col, esito_width=outcome.esito_width(texts),
@@ -227,22 +204,8 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 verifica_index, dropped, verifica_name = len(sheets), set(), VERIFICA
             written[verifica_part] = "".join(parts.verifica_part(result, sheet_name, styles))
 
-            if ("_xlnm.Print_Area", str(register_index)) in parts.defined_names(wb_xml):
-                # the user's print area (the template's prints Data..Note) would leave Esito out:
-                # the copy is a snapshot, so it prints from A1 to Esito on the rows that have one
-                wb_xml = parts.drop_defined_names(wb_xml, register_index, ("_xlnm.Print_Area",))
-                area = (f"{outcome.quoted_sheet(sheet_name)}!$A$1:${outcome.column_letter(esito_col)}$"
-                        f"{max(plan.last_row, header_row)}")
-                wb_xml = parts.add_defined_names(wb_xml, [("_xlnm.Print_Area", register_index, area, False)])
-            names = [("_xlnm.Print_Titles", register_index, f"{outcome.quoted_sheet(sheet_name)}!${header_row}:${header_row}", False),
-                     ("_xlnm.Print_Titles", verifica_index, f"{outcome.quoted_sheet(verifica_name)}!$1:$1", False)]
-            if "autofilter" in plan.sheet_info:
-                h, last, col = plan.sheet_info["autofilter"]
-                ref = f"{outcome.quoted_sheet(sheet_name)}!$A${h}:${outcome.column_letter(col)}${last}"
-                names.append(("_xlnm._FilterDatabase", register_index, ref, True))
-            if result.problems:
-                ref = f"{outcome.quoted_sheet(verifica_name)}!$A$1:${outcome.column_letter(len(outcome.VERIFICA_HEADER))}${len(result.problems) + 1}"
-                names.append(("_xlnm._FilterDatabase", verifica_index, ref, True))
+            names = _print_names(wb_xml, plan, result, (register_index, sheet_name), (verifica_index, verifica_name))
+            wb_xml = parts.drop_defined_names(wb_xml, register_index, ("_xlnm.Print_Area",))
             written[wb_part] = parts.add_defined_names(wb_xml, names)
             written[styles_part or "xl/styles.xml"] = styles.render()
             if styles_part is None:
@@ -264,6 +227,54 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                     shutil.copyfileobj(src, dst, 1 << 20)
             for name, content in written.items():
                 _write(zout, name, content)
+
+
+def _comment_parts(pkg: _Package, sheet_part: str, comments: dict, written: dict, new_parts: list) -> str | None:
+    """The comments and their drawing (the user's comments kept); the new drawing's rel id, if any."""
+    _, comments_part = pkg.related(sheet_part, "comments")
+    _, vml_part = pkg.related(sheet_part, "vmlDrawing")
+    merged = dict(parts.existing_comments(pkg.text(comments_part)))
+    for (r, c), text in comments.items():
+        merged[outcome.cell_ref(r, c)] = (outcome.COMMENT_AUTHOR, text)
+    order = sorted(merged, key=split_ref)
+    rels_part = parts.rels_name(sheet_part)
+    rels = pkg.text(rels_part)
+    add, legacy_rel = [], None
+    if comments_part is None:
+        comments_part = _free_name(pkg.names, "xl/comments/comment{}.xml")
+        new_parts.append((comments_part, parts.COMMENTS_CT))
+        add.append((parts.free_id(rels, "rIdC"), "comments", "/" + comments_part))
+    if vml_part is None:
+        vml_part = _free_name(pkg.names, "xl/drawings/commentsDrawing{}.vml")
+        legacy_rel = parts.free_id(rels, "rIdV")
+        add.append((legacy_rel, "vmlDrawing", "/" + vml_part))
+    written[comments_part] = parts.comments_part([(ref, *merged[ref]) for ref in order])
+    written[vml_part] = parts.vml_part([split_ref(ref) for ref in order])
+    if add:
+        written[rels_part] = parts.add_relationships(rels, add)
+    return legacy_rel
+
+
+def _print_names(wb_xml: str, plan: SheetPlan, result: outcome.Outcome, register: tuple[int, str],
+                 verifica: tuple[int, str]) -> list[tuple[str, int, str, bool]]:
+    """The defined names of the copy: print titles, filter ranges, the register's print area."""
+    (reg_index, reg_name), (ver_index, ver_name) = register, verifica
+    reg, ver = outcome.quoted_sheet(reg_name), outcome.quoted_sheet(ver_name)
+    h = plan.header_row
+    names = [("_xlnm.Print_Titles", reg_index, f"{reg}!${h}:${h}", False),
+             ("_xlnm.Print_Titles", ver_index, f"{ver}!$1:$1", False)]
+    if ("_xlnm.Print_Area", str(reg_index)) in parts.defined_names(wb_xml):
+        # the user's print area (the template's prints Data..Note) would leave Esito out: the copy
+        # is a snapshot, so it prints from A1 to Esito down to the last row that has one
+        area = f"{reg}!$A$1:${outcome.column_letter(plan.esito_col)}${max(plan.last_row, h)}"
+        names.append(("_xlnm.Print_Area", reg_index, area, False))
+    if "autofilter" in plan.sheet_info:
+        h, last, col = plan.sheet_info["autofilter"]
+        names.append(("_xlnm._FilterDatabase", reg_index, f"{reg}!$A${h}:${outcome.column_letter(col)}${last}", True))
+    if result.problems:
+        last_col = outcome.column_letter(len(outcome.VERIFICA_HEADER))
+        names.append(("_xlnm._FilterDatabase", ver_index, f"{ver}!$A$1:${last_col}${len(result.problems) + 1}", True))
+    return names
 
 
 def _write(zout: zipfile.ZipFile, name: str, content, external_attr: int = 0) -> None:
