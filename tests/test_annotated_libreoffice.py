@@ -14,7 +14,6 @@ import pytest
 
 from tests.registri import CF, TODAY, riga, write_xlsx
 from tests.support.annotated_openpyxl import annotate as annotate_openpyxl
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from tests.support.libreoffice import Job
 from validators.api import validate
 from validators.render.annotated import annotate
@@ -37,7 +36,7 @@ def _ops(verifica_rows: int) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def seen(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
+def seen(libreoffice, tmp_path_factory):
     """{source kind: {"old"/"new": LibreOffice answers, "report": Report}} for both registers."""
     tmp = tmp_path_factory.mktemp("annotata")
     plain = write_xlsx(tmp / "registro.xlsx", ROWS)
@@ -133,7 +132,7 @@ def test_intestazione_fissa_filtro_e_stampa_su_una_pagina_di_larghezza(seen, kin
     assert all(row[10]["wrap"] for row in esito[1:]) and esito[0][10]["bold"]
 
 
-def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, tmp_path):  # noqa: F811
+def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, tmp_path):
     """The bundled example's copy printed 16 A4 pages (columns split, empty pages): now 2."""
     from pathlib import Path
 

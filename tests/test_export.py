@@ -15,7 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.registri import run_from_root
-from tests.month_generator import write_month
 from validators.export import plan as export_module
 from validators.api import check, export, export_of
 from validators.errors import BalanceError, ProfileError
@@ -41,12 +40,6 @@ def read_rejects(path: Path) -> list[dict]:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture
-def month(tmp_path):
-    folder = tmp_path / "ottobre"
-    return folder, write_month(folder)
 
 
 # ---------------------------------------------------------------------------------------------

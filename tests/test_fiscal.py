@@ -99,6 +99,7 @@ def test_esempi_noti_di_codice_fiscale_e_partita_iva():
     assert eleven["_cf_esito"].to_list() == ["ok", "provvisorio"]
 
 
+@pytest.mark.lento  # 40,000 codes checked one by one with python-stdnum
 def test_su_una_griglia_di_date_luoghi_e_uffici_iva_gli_esiti_vettoriali_sono_quelli_del_riferimento():
     codes = []
     for year in range(100):

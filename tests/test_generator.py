@@ -108,7 +108,7 @@ def test_con_lo_storico_del_mese_prima_le_sequenze_sono_complete(tmp_path):
     assert alone.problems and {p.rule for p in alone.problems} == {"sequenza.prerequisito_assente"}
 
 
-def test_nessuna_data_dopo_oggi():
+def test_il_generatore_non_produce_date_dopo_oggi():
     rows = generate_rows(1000, MONTH, seed=2, today=dt.date(2026, 10, 14))
     assert max(r[0] for r in rows) <= dt.date(2026, 10, 14)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,21 +15,35 @@ from click.testing import CliRunner
 from cli import main
 from tests.registri import CF, register_sheet, riga, write_csv, write_xlsx
 from validators.read import guard
+from validators.check.rules.registry import RULES
 from validators.read.register import COLUMNS
+
+FILE_RULES = {r.id for r in RULES if r.file_level}
 
 
 def _run(path: Path, *extra):
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     result = CliRunner().invoke(main, ["valida", str(path), "--oggi", "2026-11-01", "--mostra", "50", *extra])
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before, "il file di ingresso è stato modificato"
     return result
 
 
-def _unusable(path: Path, words: str):
+def test_il_controllo_dei_casi_ostili_fallisce_se_compare_un_traceback(tmp_path, monkeypatch):
+    import validators.report
+
+    monkeypatch.setattr(validators.report, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
+    with pytest.raises(AssertionError, match="Traceback"):
+        _run(write_csv(tmp_path / "r.csv", [riga()]))
+
+
+def _unusable(path: Path, rule: str, words: str):
+    """The file is refused with exit 2 and one message carrying the file-level rule and the words."""
     result = _run(path)
     assert result.exit_code == 2, result.output
-    assert "file.illeggibile" in result.output or "colonne.mancanti" in result.output or "foglio.mancante" in result.output
+    assert re.search(rf"^{re.escape(rule)}: File ", result.output, re.M), result.output
+    assert [other for other in FILE_RULES - {rule} if other in result.output] == [], result.output
     assert words in result.output.replace("\n", " ").replace("│", " ").replace("  ", " "), result.output
     return result
 
@@ -62,57 +77,57 @@ def _with_part(name: str, data: bytes) -> bytes:
 # Files that cannot be used: exit 2, one message naming the file
 
 
-def test_file_vuoto(tmp_path):
+def test_un_file_vuoto_e_rifiutato_come_illeggibile(tmp_path):
     (tmp_path / "r.csv").write_bytes(b"")
-    _unusable(tmp_path / "r.csv", "il file è vuoto")
+    _unusable(tmp_path / "r.csv", "file.illeggibile", "il file è vuoto")
 
 
-def test_xlsx_di_zero_byte(tmp_path):
+def test_un_xlsx_di_zero_byte_e_rifiutato_come_vuoto(tmp_path):
     (tmp_path / "r.xlsx").write_bytes(b"")
-    _unusable(tmp_path / "r.xlsx", "il file è vuoto")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "il file è vuoto")
 
 
-def test_testo_rinominato_xlsx(tmp_path):
+def test_un_testo_rinominato_xlsx_e_rifiutato_come_non_excel(tmp_path):
     (tmp_path / "r.xlsx").write_text("Data;Sede\n01/10/2026;Ancona\n", encoding="utf-8")
-    _unusable(tmp_path / "r.xlsx", "non è un file Excel o LibreOffice valido")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "non è un file Excel o LibreOffice valido")
 
 
-def test_zip_troncato(tmp_path):
+def test_uno_zip_troncato_e_rifiutato_come_danneggiato(tmp_path):
     data = _xlsx_bytes()
     (tmp_path / "r.xlsx").write_bytes(data[: len(data) // 2])
-    _unusable(tmp_path / "r.xlsx", "danneggiato o incompleto")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "danneggiato o incompleto")
 
 
-def test_cartella_protetta_da_password(tmp_path):
+def test_una_cartella_protetta_da_password_e_rifiutata(tmp_path):
     from msoffcrypto.format.ooxml import OOXMLFile
 
     out = tmp_path / "r.xlsx"
     with open(out, "wb") as fh:
         OOXMLFile(io.BytesIO(_xlsx_bytes())).encrypt("segreto", fh)
-    _unusable(out, "protetto da password")
+    _unusable(out, "file.illeggibile", "protetto da password")
 
 
-def test_senza_foglio_registro(tmp_path):
+def test_un_file_senza_foglio_registro_e_rifiutato(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Dati", extra_sheets=("Altro",))
-    _unusable(path, "manca il foglio 'Registro'")
+    _unusable(path, "foglio.mancante", "manca il foglio 'Registro'")
 
 
-def test_intestazione_scritta_male(tmp_path):
+def test_un_intestazione_scritta_male_e_rifiutata_indicando_il_nome_giusto(tmp_path):
     headers = [("Codce fiscale" if c == "Codice fiscale" else c) for c in COLUMNS]
     path = write_xlsx(tmp_path / "r.xlsx", [riga()], headers=headers)
-    _unusable(path, "'Codce fiscale' invece di 'Codice fiscale'")
+    _unusable(path, "colonne.mancanti", "'Codce fiscale' invece di 'Codice fiscale'")
 
 
-def test_csv_binario(tmp_path):
+def test_un_csv_con_dati_binari_e_rifiutato(tmp_path):
     (tmp_path / "r.csv").write_bytes(b"\x00\x01\x02binario\x00" * 10)
-    _unusable(tmp_path / "r.csv", "dati binari")
+    _unusable(tmp_path / "r.csv", "file.illeggibile", "dati binari")
 
 
-def test_bomba_zip_in_sharedstrings(tmp_path, monkeypatch):
+def test_una_bomba_zip_in_sharedstrings_e_rifiutata(tmp_path, monkeypatch):
     monkeypatch.setattr(guard, "MAX_RATIO_PART_BYTES", 1024**2)
     huge = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"<si><t>" + b"a" * 8 * 1024**2 + b"</t></si></sst>"
     (tmp_path / "r.xlsx").write_bytes(_with_part("xl/sharedStrings.xml", huge))
-    _unusable(tmp_path / "r.xlsx", "zip bomb")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "zip bomb")
 
 
 SST_HEAD = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
@@ -167,7 +182,7 @@ def test_bomba_zip_oltre_100_a_1_e_64_mb_rifiutata_dalle_dimensioni_dichiarate(t
     ratio = info.file_size / info.compress_size
     assert info.file_size > 64 * 1024**2 and 150 < ratio < 500, ratio  # under the old 500:1 threshold
     _no_reading(monkeypatch)  # refused from the central directory, before inflating anything
-    result = _unusable(path, "zip bomb")
+    result = _unusable(path, "file.illeggibile", "zip bomb")
     line = next(ln for ln in result.output.splitlines() if "zip bomb" in ln)
     assert "registro_ottobre.xlsx" in line and "'xl/sharedStrings.xml'" in line and f"({ratio:.0f}:1, 200 MB" in line
     assert "salvarlo di nuovo" in line and "non aprirlo" in line
@@ -198,13 +213,13 @@ def test_bomba_zip_non_consuma_memoria(tmp_path):
 def test_bomba_zip_con_dimensione_dichiarata_falsa(tmp_path):
     # The directory says 1,000 bytes; the part really inflates to 100 MB (calamine would read it all).
     path = _bomb(tmp_path / "r.xlsx", 100, noise=0, declared=1000)
-    _unusable(path, "dichiara 1000 byte ma decompressa ne occupa di più")
+    _unusable(path, "file.illeggibile", "dichiara 1000 byte ma decompressa ne occupa di più")
 
 
 def test_bomba_zip_con_dimensione_falsa_sotto_i_limiti_e_rapporto_vero_oltre_100_a_1(tmp_path):
     # 60 MB declared (under 64 MB, so the declared sizes pass): the first 16 MB inflate at ~1000:1.
     path = _bomb(tmp_path / "r.xlsx", 100, noise=0, declared=60 * 1024**2)
-    _unusable(path, "compressa in modo anomalo (oltre 100:1)")
+    _unusable(path, "file.illeggibile", "compressa in modo anomalo (oltre 100:1)")
 
 
 def test_un_foglio_grande_e_molto_ripetitivo_come_quelli_veri_non_e_una_bomba(tmp_path):
@@ -222,23 +237,23 @@ def test_un_foglio_grande_e_molto_ripetitivo_come_quelli_veri_non_e_una_bomba(tm
     guard.check_zip(path)  # no exception
 
 
-def test_limite_di_dimensione_decompressa(tmp_path, monkeypatch):
+def test_oltre_la_dimensione_decompressa_massima_il_file_e_rifiutato(tmp_path, monkeypatch):
     monkeypatch.setattr(guard, "MAX_UNCOMPRESSED_BYTES", 1000)
     (tmp_path / "r.xlsx").write_bytes(_xlsx_bytes())
-    _unusable(tmp_path / "r.xlsx", "oltre il limite")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "oltre il limite")
 
 
-def test_espansione_di_entita_xml(tmp_path):
+def test_un_xml_con_entita_dichiarate_e_rifiutato(tmp_path):
     payload = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')
     (tmp_path / "r.xlsx").write_bytes(_with_part("xl/sharedStrings.xml", payload))
-    _unusable(tmp_path / "r.xlsx", "DOCTYPE/ENTITY")
+    _unusable(tmp_path / "r.xlsx", "file.illeggibile", "DOCTYPE/ENTITY")
 
 
-def test_troppe_righe(tmp_path, monkeypatch):
+def test_oltre_il_numero_massimo_di_righe_il_file_e_rifiutato(tmp_path, monkeypatch):
     monkeypatch.setattr(guard, "MAX_ROWS", 5)
     path = write_csv(tmp_path / "r.csv", [riga()] * 10)
-    _unusable(path, "oltre il limite di 5")
+    _unusable(path, "file.illeggibile", "oltre il limite di 5")
 
 
 def test_openpyxl_usa_defusedxml():
@@ -267,12 +282,12 @@ def test_xls_vecchio_formato_e_letto(tmp_path):
     assert _run(tmp_path / "r2.xlsx").exit_code == 0
 
 
-def test_titolo_sopra_e_intestazione_alla_riga_5(tmp_path):
+def test_con_un_titolo_sopra_l_intestazione_alla_riga_5_e_trovata(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [riga()], title_rows=[["CPI di Ancona"], ["Registro di ottobre"], [], []])
     assert _run(path).exit_code == 0
 
 
-def test_celle_unite(tmp_path):
+def test_una_cella_unita_vale_solo_per_la_prima_riga(tmp_path):
     wb, ws = register_sheet(header=False)
     ws.append(["Registro unito"])
     ws.merge_cells("A1:J1")
@@ -285,20 +300,20 @@ def test_celle_unite(tmp_path):
     assert result.exit_code == 1 and "Riga 4, 'Sede': campo obbligatorio vuoto" in result.output
 
 
-def test_errori_di_formula(tmp_path):
+def test_gli_errori_di_formula_sono_campi_obbligatori_vuoti(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [riga(codice="#N/A"), riga(cf=CF["laura"], data="#REF!")])
     result = _run(path)
     assert result.exit_code == 1
     assert "Riga 2, 'Codice servizio': campo obbligatorio vuoto (o con un errore di formula" in result.output
 
 
-def test_date_come_numeri_e_testi_vari(tmp_path):
+def test_date_come_numeri_e_testi_vari_sono_lette(tmp_path):
     rows = [riga(data=46296), riga(data="2/10/26", cf=CF["laura"]), riga(data="2026-10-05", cf=CF["sara"]),
             riga(data=dt.datetime(2026, 10, 6, 9, 30), cf=CF["franco"])]
     assert _run(write_xlsx(tmp_path / "r.xlsx", rows), "--mese", "2026-10").exit_code == 0
 
 
-def test_sistema_di_date_1904(tmp_path):
+def test_le_date_del_sistema_1904_sono_lette(tmp_path):
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     wb, _ = register_sheet()
@@ -308,12 +323,12 @@ def test_sistema_di_date_1904(tmp_path):
     assert _run(tmp_path / "r.xlsx", "--mese", "2026-10").exit_code == 0
 
 
-def test_codici_con_spazi_maiuscole_e_trattini_unicode(tmp_path):
+def test_codici_con_spazi_minuscole_e_trattini_unicode_sono_accettati(tmp_path):
     rows = [riga(codice=" a.1 "), riga(codice="A.1 — Accoglienza", cf=CF["laura"]), riga(codice="a . 1", cf=CF["sara"])]
     assert _run(write_xlsx(tmp_path / "r.xlsx", rows)).exit_code == 0
 
 
-def test_codice_fiscale_minuscolo_e_con_spazi(tmp_path):
+def test_un_codice_fiscale_minuscolo_e_con_spazi_e_accettato(tmp_path):
     assert _run(write_xlsx(tmp_path / "r.xlsx", [riga(cf=" rssmra 80a01 h501u ")])).exit_code == 0
 
 
@@ -328,12 +343,12 @@ def test_codice_fiscale_incollato_con_caratteri_invisibili(tmp_path):
     assert "caratteri invece di 16" not in output
 
 
-def test_cella_di_32000_caratteri(tmp_path):
+def test_una_cella_di_32000_caratteri_non_e_stampata_per_intero(tmp_path):
     result = _run(write_xlsx(tmp_path / "r.xlsx", [riga(codice="X" * 32000)]))
     assert result.exit_code == 1 and "X" * 100 not in result.output
 
 
-def test_foglio_con_l_ultima_riga_di_excel_usata(tmp_path):
+def test_una_nota_nell_ultima_riga_di_excel_e_una_riga_senza_campi(tmp_path):
     wb, ws = register_sheet([riga()])
     ws.cell(1_048_576, 10, "nota in fondo")
     wb.save(tmp_path / "r.xlsx")
@@ -341,7 +356,7 @@ def test_foglio_con_l_ultima_riga_di_excel_usata(tmp_path):
     assert "Controllate 2 righe" in result.output  # the stray note is a row without the required fields
 
 
-def test_collegamenti_esterni_e_macro(tmp_path):
+def test_collegamenti_esterni_e_macro_non_impediscono_la_lettura(tmp_path):
     data = _with_part("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 finto progetto VBA")
     data_io = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -355,6 +370,6 @@ def test_collegamenti_esterni_e_macro(tmp_path):
 
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-16"])
-def test_csv_con_codifiche_diverse(tmp_path, encoding):
+def test_i_csv_in_codifiche_diverse_sono_letti(tmp_path, encoding):
     path = write_csv(tmp_path / "r.csv", [riga(note="attività già svolta")], encoding=encoding)
     assert _run(path).exit_code == 0

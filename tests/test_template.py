@@ -13,7 +13,6 @@ from cli import main
 from tests.template_rows import TODAY, sample_rows
 from tests.template_structure import all_formulas, describe, function_names
 from validators.api import validate
-from validators.catalogue import load_catalogue
 from validators.errors import UsageError
 from validators.read.register import COLUMNS, header_field
 from xl_addin.build import template
@@ -28,11 +27,6 @@ ALLOWED_FUNCTIONS = {
     "DATE", "MIN", "MAX", "INDIRECT", "OFFSET",
 }
 CELL_LIKE = re.compile(r"^(?:[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R|C)$", re.I)
-
-
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")

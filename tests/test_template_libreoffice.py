@@ -13,7 +13,6 @@ import pytest
 from openpyxl import load_workbook
 
 from benchmarks.generator import generate
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from tests.support.libreoffice import Job
 from tests.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
@@ -128,7 +127,7 @@ def _filled_with_openpyxl(template, target, rows):
 
 
 @pytest.fixture(scope="module")
-def answers(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
+def answers(libreoffice, tmp_path_factory):
     """Run every document of the module in one LibreOffice session."""
     tmp = tmp_path_factory.mktemp("lo")
     template = build_template(tmp / "modello.xlsx", rows=ROWS, config={"sedi": OFFICES, "operatori": OPERATORS})

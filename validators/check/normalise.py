@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from validators.check import fiscal
+from validators.check.frame import BY_NAME
 from validators.catalogue import Catalogue
 from validators.text import norm_key, service_code_part
 
@@ -75,14 +76,9 @@ def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
             "_c_max": d.maximum if d else None,
             "_c_replica": s.automatic_from,
         })
-    schema = {
-        "_codice": pl.String, "_c_nome": pl.String, "_c_lep": pl.String, "_c_registrabile": pl.Boolean,
-        "_c_motivo": pl.String, "_c_destinatario": pl.String, "_c_programmi": pl.List(pl.String),
-        "_c_programma_implicito": pl.String,
-        "_c_fonte_programmi": pl.String, "_c_min": pl.Int64, "_c_medio": pl.Int64, "_c_max": pl.Int64,
-        "_c_replica": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    names = ("_codice", "_c_nome", "_c_lep", "_c_registrabile", "_c_motivo", "_c_destinatario", "_c_programmi",
+             "_c_programma_implicito", "_c_fonte_programmi", "_c_min", "_c_medio", "_c_max", "_c_replica")
+    return pl.DataFrame(rows, schema={name: BY_NAME[name].dtype for name in names})  # types as declared in frame.py
 
 
 def _whole_minutes(column: str) -> tuple[pl.Expr, pl.Expr]:
