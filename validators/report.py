@@ -44,6 +44,7 @@ class Report:
     problems: list[Problem]
     history: list[str] = field(default_factory=list)
     catalogue_version: str = ""
+    archive: str = ""  # the archive used as history, if any ("archivio DIR")
 
     @property
     def errors(self) -> int:
@@ -86,6 +87,7 @@ class Report:
             "catalogo": self.catalogue_version,
             "file": self.files,
             "storico": self.history,
+            **({"archivio": self.archive} if self.archive else {}),
             "righe": self.rows,
             "errori": self.errors,
             "avvisi": self.warnings,
@@ -160,6 +162,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     console.print(
         f"Controllate {report.rows} righe in {files} file"
         + (f" (storico: {len(report.history)} file)" if report.history else "")
+        + (f" (storico: {report.archive})" if report.archive else "")
         + f" con il catalogo {report.catalogue_version}: "
         + f"[bold red]{report.errors} errori[/], [bold yellow]{report.warnings} avvisi[/]."
     )

@@ -119,7 +119,7 @@ RULES: tuple[Rule, ...] = (
     Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
          "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
-         "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico."),
+         "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio."),
     Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
          "stessi codice fiscale, codice servizio, data e operatore più di una volta",
          "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",
