@@ -11,11 +11,13 @@ own peak RSS (os.wait4):
     CSV        registro valida FILE.csv  vs  frictionless validate with equivalent column
                constraints (in its own throwaway venv, benchmarks/.venv-frictionless)
 
-then the largest size again with 1% and 30% of rows carrying a mistake, the archive (importing
-the largest size with `registro archivio aggiungi` against validating it; a month validated
-alone and against an archive of the months before it, `--archivio 83000x60` = five years of
-about 5,000,000 rows; `registro archivio stato` on that archive), an office's month (5,000 rows)
-and `registro --help`. Run it with `bash benchmarks/run.sh` (README, "Prestazioni").
+then the largest size again with 1% and 30% of rows carrying a mistake, the annotated copy
+(`valida --annota`, on registers with 1% of rows carrying a mistake) against `valida` on the same
+file, the archive (importing the largest size with `registro archivio aggiungi` against
+validating it; a month validated alone and against an archive of the months before it,
+`--archivio 83000x60` = five years of about 5,000,000 rows; `registro archivio stato` on that
+archive), an office's month (5,000 rows) and `registro --help`. Run it with
+`bash benchmarks/run.sh` (README, "Prestazioni").
 """
 
 from __future__ import annotations
@@ -301,6 +303,30 @@ def mistakes_table(rows: int, shares: list[float], args, results: list) -> list[
     return lines
 
 
+def annotated_table(sizes: list[int], args, results: list) -> list[str]:
+    """`valida --annota` against `valida` on the same register (1% of rows with a mistake)."""
+    lines = ["| righe | problemi | valida s | valida --annota s | annota / valida | RSS valida MB | RSS annota MB | "
+             "copia MB |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for rows in sizes:
+        xlsx = generated(f"registro_{rows}_errori_0.01.xlsx", rows, args.rigenera, "--mese", YEAR, "--errori", "0.01")
+        print(f"  misuro la copia annotata di {rows:,} righe...", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "annotato.xlsx"
+            runs = rounds({"valida": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY),
+                           "annota": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY) + ["--annota", str(copy)]},
+                          args.ripetizioni)
+            size_mb = copy.stat().st_size / 1e6
+        found = SUMMARY.search(runs["valida"].out)
+        problems = int(found.group(2)) + int(found.group(3)) if found else 0
+        v, a = runs["valida"], runs["annota"]
+        lines.append(f"| {rows:,} | {problems:,} | {v.wall:.2f} | {a.wall:.2f} | {a.wall / v.wall:.2f} | "
+                     f"{v.rss_mb:.0f} | {a.rss_mb:.0f} | {size_mb:.1f} |")
+        results.append({"righe": rows, "problemi": problems, "valida_s": v.wall, "annota_s": a.wall,
+                        "valida_rss_mb": v.rss_mb, "annota_rss_mb": a.rss_mb, "copia_mb": size_mb})
+        print(lines[-1], flush=True)
+    return lines
+
+
 def office_month(repeat: int) -> tuple[list[str], dict]:
     """An office's month (5,000 rows): the whole `registro valida` run, and `registro --help`."""
     path = generated(f"ufficio_{OFFICE}_{OFFICE_MONTH}.xlsx", OFFICE_ROWS, False, "--mese", OFFICE_MONTH,
@@ -388,6 +414,8 @@ def main(argv=None) -> None:
     parser.add_argument("--righe", default="10000,100000,1000000", help="dimensioni, separate da virgole")
     parser.add_argument("--errori", default="0.01,0.3",
                         help="quote di righe con un errore, misurate sulla dimensione più grande ('' per saltarle)")
+    parser.add_argument("--annota", default="10000,100000",
+                        help="dimensioni su cui misurare la copia annotata ('' per saltarla)")
     parser.add_argument("--ripetizioni", type=int, default=3, help="giri di misure (per ogni comando si tiene il migliore)")
     parser.add_argument("--sedi", action=argparse.BooleanOptionalAction, default=True,
                         help="misura anche la dimensione più grande divisa in un file per sede (--no-sedi per saltarla)")
@@ -405,7 +433,7 @@ def main(argv=None) -> None:
     present = {name: command_exists(name) for name in ("totali", "esporta", "mese")}
     sizes = [int(x) for x in args.righe.split(",")]
     info = machine()
-    results: dict = {"macchina": info, "dimensioni": [], "errori": []}
+    results: dict = {"macchina": info, "dimensioni": [], "errori": [], "annotata": []}
     lines = [f"Macchina: {info['cpu']}, {info['nproc']} core, {info['ram_gb']} GB di RAM; Python {info['python']}, "
              f"polars {info['polars']}, fastexcel {info['fastexcel']}; {info['data']}.", ""]
     lines += sizes_table(sizes, args, present, friction, results["dimensioni"])
@@ -414,6 +442,8 @@ def main(argv=None) -> None:
         lines += ["", *offices_table(max(sizes), args, results["sedi"])]
     if args.errori:
         lines += ["", *mistakes_table(max(sizes), [float(x) for x in args.errori.split(",")], args, results["errori"])]
+    if args.annota:
+        lines += ["", *annotated_table([int(x) for x in args.annota.split(",")], args, results["annotata"])]
     if args.archivio:
         results["archivio_importazione"], results["archivio_mese"] = {}, {}
         lines += ["", *archive_import(max(sizes), args, results["archivio_importazione"])]

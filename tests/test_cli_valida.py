@@ -86,10 +86,14 @@ def test_annota_crea_una_copia_e_non_tocca_l_originale(tmp_path):
     wb = load_workbook(target)
     ws = wb["Registro"]
     assert ws["K1"].value == "Esito" and ws["K2"].value == "OK" and ws["K3"].value.startswith("ERRORE:")
-    assert ws["G3"].fill.fgColor.rgb.endswith("FFC7CE") and "codice.sconosciuto" in ws["G3"].comment.text
+    assert ws["G3"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws["G3"].comment.text.startswith("Codice servizio sconosciuto: 'ZZ' non esiste nel catalogo")
     ver = wb["Verifica"]
-    assert ver["A2"].value == 3 and ver["C2"].value == "codice.sconosciuto"
-    assert "'Registro'!G3" in (ver["A2"].hyperlink.location or ver["A2"].hyperlink.target)
+    assert [c.value for c in ver[1]] == ["Cella", "Riga", "Colonna", "Problema", "Gravità", "Messaggio", "Regola"]
+    assert [c.value for c in ver[2]][:5] == ["G3", 3, "Codice servizio", "Codice servizio sconosciuto", "errore"]
+    assert ver["G2"].value == "codice.sconosciuto"
+    # an internal link (not an external file:// one), that LibreOffice and Excel follow
+    assert ver["A2"].hyperlink.location == "'Registro'!G3" and not ver["A2"].hyperlink.target
 
 
 def test_non_scrive_il_rapporto_sopra_un_file_di_ingresso(tmp_path):

@@ -101,3 +101,12 @@ def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int |
     # ExcelWriter directly: openpyxl's save_workbook would stamp "modified" with the current time.
     ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     rewrite_zip(path, path, restamp=True, mode=mode)
+
+
+def reproducible_zip(path: str | Path):
+    """A zip file open for writing entries made by zip_entry, streamed with .open(entry, "w")
+    (the annotated copy writes a register's sheet this way, never holding it whole; rewrite_zip
+    holds every part in memory)."""
+    import zipfile
+
+    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)

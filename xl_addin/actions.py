@@ -7,18 +7,15 @@ totals or export logic lives here.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from validators.api import check_values
 from validators.errors import RegistroError
 from validators.read.register import DEFAULT_SHEET
+from validators.render.outcome import ESITO, VERIFICA, Outcome
 from xl_addin.workbook import (
-    GREEN, SEVERITY_COLOUR, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column,
-    write_table,
+    GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
 )
 
 TITLE = "registro"
-VERIFICA = "Verifica"
 
 
 class NoRegister(RegistroError):
@@ -36,22 +33,6 @@ def _checked(book, sheet, values):
     return check_values(values, name=book.name, sheet=sheet.name)
 
 
-def _esito_texts(problems, first_row: int, last_row: int, filled: set[int]) -> list[str]:
-    by_row = defaultdict(list)
-    for p in problems:
-        if p.row is not None:
-            by_row[p.row].append(p)
-    texts = []
-    for r in range(first_row, last_row + 1):
-        ps = by_row.get(r)
-        if ps:
-            worst = "errore" if any(p.severity == "errore" for p in ps) else "avviso"
-            texts.append(f"{worst.upper()}: " + " | ".join(p.message.split(": ", 1)[-1] for p in ps))
-        else:
-            texts.append("OK" if r in filled else "")
-    return texts
-
-
 def valida(book, checked=None, alert: bool = True) -> dict:
     """Fill Esito, colour faulty cells, rebuild Verifica and show a summary; returns the counts."""
     sheet = _register(book)
@@ -62,23 +43,18 @@ def valida(book, checked=None, alert: bool = True) -> dict:
         book.app.alert(report.unusable_files[0].message, title=TITLE, mode="critical")
         return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
     header_row, columns = header_layout(values)
+    result = Outcome.of(report.problems, columns)
     last_row = len(values)
     filled = set(checked.row_numbers())
     col = esito_column(values, header_row)
-    write_column(sheet, header_row, col, ["Esito"] + _esito_texts(report.problems, header_row + 1, last_row, filled))
+    write_column(sheet, header_row, col, [ESITO] + result.esito_texts(header_row + 1, last_row, filled))
     # Cells coloured by an earlier run are cleared first, then the faulty cells are coloured.
     if last_row > header_row:
         for c in columns.values():
             sheet.range((header_row + 1, c), (last_row, c)).color = None
-    worst: dict[tuple[int, int], str] = {}
-    for p in report.problems:
-        c = columns.get(p.column)
-        if p.row is not None and c:
-            if worst.get((p.row, c)) != "errore":
-                worst[(p.row, c)] = p.severity
-    for (r, c), severity in sorted(worst.items()):
-        sheet.range((r, c)).color = SEVERITY_COLOUR[severity]
-    _verifica(book, sheet, report.problems, columns)
+    for (r, c), fill in sorted(result.cell_colours().items()):
+        sheet.range((r, c)).color = colour(fill)
+    _verifica(book, sheet, result)
     message = (f"Controllate {report.rows} righe: {report.errors} errori e {report.warnings} avvisi. "
                + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."))
     if alert:
@@ -86,19 +62,18 @@ def valida(book, checked=None, alert: bool = True) -> dict:
     return {"righe": report.rows, "errori": report.errors, "avvisi": report.warnings, "messaggio": message}
 
 
-def _verifica(book, sheet, problems, columns) -> None:
+def _verifica(book, sheet, result: Outcome) -> None:
+    """The Verifica sheet: one row per problem, its first cell a link to the faulty cell."""
     ver = replace_sheet(book, VERIFICA, after=sheet)
-    rows = [["Riga", "Colonna", "Regola", "Gravità", "Messaggio"]]
-    rows += [[p.row, p.column, p.rule, p.severity, p.message] for p in problems]
+    rows = result.verifica_rows()
     write_table(ver, rows)
-    for i, p in enumerate(problems, start=2):
-        if p.row is not None:
-            c = columns.get(p.column, 1)
-            target = sheet.range((p.row, c)).get_address(False, False)
-            ver.range((i, 1)).add_hyperlink(f"#'{sheet.name}'!{target}", text_to_display=str(p.row))
-    if not problems:
-        ver.range((2, 1)).value = "Nessun problema."
+    for i, location, text in result.verifica_links(sheet.name):
+        ver.range((i, 1)).add_hyperlink(f"#{location}", text_to_display=text)
+    if not result.problems:
         ver.range((2, 1)).color = GREEN
+    # Column widths from the content: the one layout action that the classic add-in's VBA client
+    # also runs (a range's setAutofit; it has no freeze, wrap, filter or page setup actions).
+    ver.range((1, 1), (len(rows), max(len(r) for r in rows))).columns.autofit()
 
 
 TOTALI = "Totali"

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from validators.render import outcome  # values only: no polars
 from validators.text import norm_key
 
-RED, YELLOW, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
-SEVERITY_COLOUR = {"errore": RED, "avviso": YELLOW}
+
+def colour(rgb: str) -> str:
+    """An outcome colour (RRGGBB, validators.render.outcome) as xlwings writes it (#RRGGBB)."""
+    return f"#{rgb}"
+
+
+RED, YELLOW, GREEN = (colour(c) for c in (outcome.RED, outcome.YELLOW, outcome.GREEN))
+SEVERITY_COLOUR = {severity: colour(c) for severity, c in outcome.SEVERITY_COLOUR.items()}
 
 
 def find_sheet(book, name: str | None = None):

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from cli import main
 from tests.addin.books import actions, make_book
 from tests.registri import CF, TODAY, riga, write_xlsx
+from validators.check.rules.registry import RULES
 from validators.read.register import COLUMNS
 from xl_addin.actions import valida
 
@@ -42,6 +43,9 @@ def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
     assert added["args"][1] == "Verifica"
     links = _by_func(acts, "addHyperlink")
     assert [a["args"][0] for a in links] == ["#'Registro'!G3", "#'Registro'!H4", "#'Registro'!D5"]
+    # the Verifica columns are sized to their content with an action the classic add-in's VBA also runs
+    (autofit,) = _by_func(acts, "setAutofit")
+    assert autofit["sheet_position"] == 1 and autofit["args"] == ["columns"]
     (alert,) = _by_func(acts, "alert")
     assert "Controllate 4 righe: 2 errori e 1 avvisi" in alert["args"][0]
 
@@ -71,12 +75,24 @@ def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monk
     book = make_book({"Registro": _values(rows)})
     valida(book)
     verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
-    from_book = [(r[0], r[2], r[3], r[4]) for r in verifica[1:]]
+    assert verifica[0] == ["Cella", "Riga", "Colonna", "Problema", "Gravità", "Messaggio", "Regola"]
+    from_book = [(r[1], r[6], r[4], f"Riga {r[1]}, '{r[2]}': {r[5]}") for r in verifica[1:]]
     path = write_xlsx(tmp_path / "registro.xlsx", rows)
     CliRunner().invoke(main, ["valida", str(path), "--oggi", TODAY.isoformat(), "--rapporto", str(tmp_path / "r.json")])
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     from_cli = [(p["riga"], p["regola"], p["gravita"], p["messaggio"]) for p in report["problemi"]]
     assert from_book == from_cli and len(from_cli) >= 5
+
+
+def test_verifica_mostra_il_titolo_della_regola_e_non_l_id(monkeypatch):
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    book = make_book({"Registro": _values(_rows())})
+    valida(book)
+    verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
+    ids = {r.id for r in RULES}
+    assert verifica[1][:4] == ["G3", 3, "Codice servizio", "Codice servizio sconosciuto"]
+    for row in verifica[1:]:
+        assert row[3] not in ids and not row[5].startswith(tuple(ids)) and row[6] in ids
 
 
 def _fixed_today(values, **kwargs):

@@ -43,6 +43,12 @@ Operations (``sheet`` is a name or a 0-based index; cells are A1 strings)::
     {"op": "save_as", "path", ["filter"]}                       -> path
     {"op": "export_pdf", "path", ["sheets"], ["filter_data"]}   -> path
     {"op": "sleep", "seconds"}                                  -> null
+    {"op": "look", "sheet", "range": "A1:K3"}
+        -> [[{"string", "back_color" ("RRGGBB" or null), "comment", "links": [url], "bold", "wrap"}]]
+    {"op": "sheet_layout", "sheet"}
+        -> {"autofilter": "A1:K3" | null, "title_rows": "1:1" | null, "landscape", "pages_wide",
+            "frozen": [columns, rows] | null, "column_widths": [1/100 mm per column of "columns"]}
+    {"op": "follow_link", "sheet", "cell"}  -> "Registro.G3": where the cell's link takes the cursor
 
 Every document is copied into the session dir before loading, so the
 original file is never locked or modified.  soffice is started in its own
@@ -711,6 +717,110 @@ def op_sleep(doc, op):
     return None
 
 
+def _colour(value):
+    """A UNO colour (int, -1 = none) as RRGGBB, or None."""
+    return None if value is None or value < 0 else "%06X" % (value & 0xFFFFFF)
+
+
+def _links(cell):
+    """The link targets of a cell: its Hyperlink property and the URL fields of its text."""
+    links = [cell.Hyperlink] if getattr(cell, "Hyperlink", "") else []
+    fields = cell.getTextFields().createEnumeration()
+    while fields.hasMoreElements():
+        field = fields.nextElement()
+        info = field.getPropertySetInfo()
+        if info.hasPropertyByName("URL") and field.URL and field.URL not in links:
+            links.append(field.URL)
+    return links
+
+
+def op_look(doc, op):
+    """What a reader sees of each cell of a range: text, fill, comment, links, bold, wrap."""
+    rng = _range(_sheet(doc, op["sheet"]), op["range"])
+    addr = rng.RangeAddress
+    rows = []
+    for r in range(addr.EndRow - addr.StartRow + 1):
+        row = []
+        for c in range(addr.EndColumn - addr.StartColumn + 1):
+            cell = rng.getCellByPosition(c, r)
+            links = _links(cell)
+            comment = cell.getAnnotation().getString() if cell.getAnnotation() else ""
+            row.append({
+                "string": cell.getString(),
+                "back_color": None if cell.IsCellBackgroundTransparent else _colour(cell.CellBackColor),
+                "comment": comment,
+                "links": links,
+                "bold": cell.CharWeight >= 150,
+                "wrap": bool(cell.IsTextWrapped),
+            })
+        rows.append(row)
+    return rows
+
+
+def _range_text(doc, address):
+    """A CellRangeAddress as 'A1:K3'."""
+    return "%s:%s" % (_a1(address.StartColumn, address.StartRow), _a1(address.EndColumn, address.EndRow))
+
+
+def op_sheet_layout(doc, op):
+    """Autofilter, print titles, page orientation and scale, frozen panes, column widths of a sheet."""
+    sheet = _sheet(doc, op["sheet"])
+    index = sheet.RangeAddress.Sheet
+    autofilter = None
+    ranges = doc.getPropertyValue("UnnamedDatabaseRanges")
+    if ranges.hasByTable(index):
+        db = ranges.getByTable(index)
+        if db.AutoFilter:
+            autofilter = _range_text(doc, db.DataArea)
+    for name in doc.DatabaseRanges.ElementNames:
+        db = doc.DatabaseRanges.getByName(name)
+        if db.DataArea.Sheet == index and db.AutoFilter and autofilter is None:
+            autofilter = _range_text(doc, db.DataArea)
+    title_rows = None
+    if sheet.PrintTitleRows:
+        t = sheet.TitleRows
+        title_rows = "%d:%d" % (t.StartRow + 1, t.EndRow + 1)
+    style = doc.StyleFamilies.getByName("PageStyles").getByName(sheet.PageStyle)
+    frozen = None
+    controller = doc.getCurrentController()
+    if controller is not None:
+        controller.setActiveSheet(sheet)
+        if controller.hasFrozenPanes():
+            frozen = [controller.getSplitColumn(), controller.getSplitRow()]
+    columns = sheet.Columns
+    count = int(op.get("columns", 0))
+    return {
+        "autofilter": autofilter,
+        "title_rows": title_rows,
+        "landscape": bool(style.IsLandscape),
+        "pages_wide": style.ScaleToPagesX,
+        "frozen": frozen,
+        "column_widths": [columns.getByIndex(i).Width for i in range(count)],
+    }
+
+
+def op_follow_link(doc, op):
+    """Follow the internal link of a cell the way a click does; returns where the cursor lands."""
+    sheet = _sheet(doc, op["sheet"])
+    cell = _cell(sheet, op["cell"])
+    url = (_links(cell) or [None])[0]
+    if not url or not url.startswith("#"):
+        raise DriverError("cell %s has no internal link (%r)" % (op["cell"], url))
+    controller = doc.getCurrentController()
+    target = url[1:]
+    # The same dispatch a click on the link runs: jump to the named position.
+    ctx = uno.getComponentContext()
+    smgr = ctx.ServiceManager
+    helper = smgr.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    helper.executeDispatch(controller.getFrame(), ".uno:GoToCell", "", 0, _props(ToPoint=target))
+    sel = controller.getSelection()
+    addr = sel.getCellAddress() if hasattr(sel, "getCellAddress") else sel.RangeAddress
+    sheet_name = doc.Sheets.getByIndex(addr.Sheet).Name
+    column = getattr(addr, "Column", getattr(addr, "StartColumn", 0))
+    row = getattr(addr, "Row", getattr(addr, "StartRow", 0))
+    return "%s.%s" % (sheet_name, _a1(column, row))
+
+
 OPS = {
     "set": op_set,
     "calculate_all": op_calculate_all,
@@ -726,6 +836,9 @@ OPS = {
     "save_as": op_save_as,
     "export_pdf": op_export_pdf,
     "sleep": op_sleep,
+    "look": op_look,
+    "sheet_layout": op_sheet_layout,
+    "follow_link": op_follow_link,
 }
 
 
