@@ -99,10 +99,12 @@ def test_il_modello_compilato_resta_il_modello_con_esito_dopo_le_colonne_calcola
     before, after = _parts(path), _parts(out)
     for name in ("xl/worksheets/sheet2.xml", "xl/charts/chart1.xml", "xl/tables/table1.xml", "xl/worksheets/sheet6.xml"):
         assert before[name] == after[name]
+    width = load_workbook(path)["Registro"].max_column  # Esito comes after the template's own columns
     wb = load_workbook(out)
     ws = wb["Registro"]
-    assert ws["T1"].value == "Esito" and ws["T2"].value == "OK" and ws["T3"].value.startswith("ERRORE:")
-    assert ws["T4"].value is None  # the template's empty pre-filled rows get no verdict
+    esito = [ws.cell(r, width + 1).value for r in range(1, 5)]
+    assert esito[:2] == ["Esito", "OK"] and esito[2].startswith("ERRORE:")
+    assert esito[3] is None  # the template's empty pre-filled rows get no verdict
     assert ws.auto_filter.ref is None and "TabRegistro" in ws.tables  # the table keeps its own filter
     assert ws.freeze_panes == "A2" and len(ws.data_validations.dataValidation) > 5
     assert wb.sheetnames[-1] == "Verifica"
