@@ -220,7 +220,7 @@ def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, rep
       registro valida registri/ --mese 2026-10 --storico settembre/ --rapporto rapporto.xlsx
       registro valida registro.xlsx --annota registro_annotato.xlsx
     """
-    from validators.report import render_text, write_report
+    from validators.render.report_files import render_text, write_report
 
     checked = _check(paths, history, month, sheet, workday, today, catalogue_path, exclude)
     report = checked.report
