@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 from validators.errors import UsageError
-from validators.output import atomic_path, defuse
-from validators.report import COLUMNS, Report
+from validators.output import atomic_path, defuse, save_workbook
+from validators.report import COLUMNS, Problem, Report
+from validators.xlsx import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
 # Files
@@ -38,30 +39,72 @@ def _write_csv(report: Report, path: Path) -> None:
             w.writerow([defuse(v) if v is not None else "" for v in p.as_dict().values()])
 
 
+PROBLEM_COLUMNS = [
+    Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6, number_format="0"), Col("Colonna", 14, wrap=True),
+    Col("Problema", 24, wrap=True), Col("Gravità", 8), Col("Messaggio", 60, wrap=True), Col("Valore", 16, wrap=True),
+    Col("Regola (codice)", 24),
+]
+
+
+def title_of(rule_id: str) -> str:
+    """The rule's Italian title (the id itself for a rule the registry does not know)."""
+    from validators.check.rules.registry import BY_ID
+
+    r = BY_ID.get(rule_id)
+    return r.title if r is not None else rule_id
+
+
+def people_message(p: Problem) -> str:
+    """The message as read in a workbook: without the "Riga N, 'Colonna': " that the columns already show,
+    and with the wording for Excel instead of the command-line options."""
+    from validators.check.rules.registry import in_excel
+
+    text = in_excel(p.rule, p.message)
+    prefix = f"Riga {p.row}, '{p.column}': "
+    return text[len(prefix):] if p.row is not None and text.startswith(prefix) else text
+
+
+def rows_with(report: Report, severity: str) -> int:
+    """How many rows have at least one problem of that severity."""
+    return len({(p.file, p.row) for p in report.problems if p.severity == severity and p.row is not None})
+
+
+def problem_rows(report: Report) -> list[list]:
+    """The Problemi sheet's rows (PROBLEM_COLUMNS order), text defused."""
+    titles: dict[str, str] = {}
+    out = []
+    for p in report.problems:
+        title = titles.get(p.rule) or titles.setdefault(p.rule, title_of(p.rule))
+        out.append([defuse(v) for v in (p.file, p.sheet, p.row, p.column, title, p.severity, people_message(p),
+                                        None if p.value is None else str(p.value), p.rule)])
+    return out
+
+
+def summary_rows(report: Report) -> list[list]:
+    """The Riepilogo sheet: counts ("problemi" and "righe" kept apart), then problems per rule."""
+    return [
+        ["Righe controllate", report.rows],
+        ["Errori (problemi)", report.errors],
+        ["Righe con errori", rows_with(report, "errore")],
+        ["Avvisi (problemi)", report.warnings],
+        ["Righe con avvisi", rows_with(report, "avviso")],
+        ["Catalogo", report.catalogue_version],
+        *[["File controllato", defuse(f)] for f in report.files],
+    ]
+
+
+COUNT_COLUMNS = [Col("Problema", 36, wrap=True), Col("Gravità", 9), Col("Numero", 9, number_format="#,##0"),
+                 Col("Regola (codice)", 30)]
+
+
 def _write_xlsx(report: Report, path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Problemi")
-    ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGH", (28, 12, 7, 18, 30, 9, 100, 24)):
-        ws.column_dimensions[col].width = width
-    ws.append(["File", "Foglio", "Riga", "Colonna", "Regola", "Gravità", "Messaggio", "Valore"])
-    for p in report.problems:
-        ws.append([defuse(v) for v in p.as_dict().values()])
-    summary = wb.create_sheet("Riepilogo")
-    summary.column_dimensions["A"].width = 34
-    summary.append(["Righe controllate", report.rows])
-    summary.append(["Errori", report.errors])
-    summary.append(["Avvisi", report.warnings])
-    summary.append(["Catalogo", report.catalogue_version])
-    summary.append([])
-    summary.append(["Regola", "Gravità", "Numero"])
-    for r, s, n in report.counts():
-        summary.append([r, s, n])
-    for f in report.files:
-        summary.append(["File controllato", f])
-    wb.save(path)
+    write_only_table(wb, "Problemi", PROBLEM_COLUMNS, problem_rows(report), landscape=True)
+    counts = [[title_of(r), s, n, r] for r, s, n in report.counts()]
+    write_only_table(wb, "Riepilogo", COUNT_COLUMNS, counts, landscape=False, before=summary_rows(report))
+    save_workbook(wb, path)
 
 
 # ---------------------------------------------------------------------------------------------
