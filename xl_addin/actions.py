@@ -108,7 +108,7 @@ EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 def totali(book, checked=None) -> dict:
     """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP."""
     from validators.api import totals_of
-    from validators.render.totals_workbook import HOURS_RULE, view_rows, views
+    from validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
 
     sheet = _register(book)
     checked = checked or _checked(book, sheet, sheet_values(sheet))
@@ -120,7 +120,7 @@ def totali(book, checked=None) -> dict:
         ["Righe conteggiate", result.rows_counted],
         ["Righe escluse perché con errori", result.rows_excluded],
         ["Ore", result.total.get("ore")],
-        ["FTE", result.total.get("fte")],
+        [FTE_LABEL, result.total.get("fte")],
         ["Come sono calcolate le ore", HOURS_RULE],
     ]
     for title, records, keys, _ in views(result)[:3]:

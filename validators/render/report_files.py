@@ -111,6 +111,12 @@ def _write_xlsx(report: Report, path: Path) -> None:
 # Terminal
 
 
+def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
+    """'16 errori in 15 righe': problems and the rows they are in, never mixed up."""
+    text = f"{count} {singular if count == 1 else plural}"
+    return text + (f" in {rows} {'riga' if rows == 1 else 'righe'}" if count else "")
+
+
 def render_text(console, report: Report, limit: int = 20) -> None:
     """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
     from rich.markup import escape
@@ -121,7 +127,8 @@ def render_text(console, report: Report, limit: int = 20) -> None:
         f"Controllate {report.rows} righe in {files} file"
         + (f" (storico: {len(report.history)} file)" if report.history else "")
         + f" con il catalogo {report.catalogue_version}: "
-        + f"[bold red]{report.errors} errori[/], [bold yellow]{report.warnings} avvisi[/]."
+        + f"[bold red]{_in_rows(report.errors, 'errori', 'errore', rows_with(report, 'errore'))}[/], "
+        + f"[bold yellow]{_in_rows(report.warnings, 'avvisi', 'avviso', rows_with(report, 'avviso'))}[/]."
     )
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
@@ -130,11 +137,12 @@ def render_text(console, report: Report, limit: int = 20) -> None:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
     counts = Table(title="Problemi per regola", title_justify="left", header_style="bold")
+    counts.add_column("Problema")
     counts.add_column("Regola")
     counts.add_column("Gravità")
     counts.add_column("Numero", justify="right")
     for r, s, n in report.counts():
-        counts.add_row(r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
+        counts.add_row(title_of(r), r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
     console.print(counts)
     shown = [p for p in report.problems if p.row is not None][:limit]
     if not shown:
