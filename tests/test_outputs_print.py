@@ -32,6 +32,7 @@ PAGES = {
     "riepilogo.xlsx": {"Riepilogo": 1, "Per sede": 2, "Per operatore": 2, "Per LEP": 2, "Per mese": 1,
                        "Per servizio": 1, "Dettaglio": 1},
 }
+ROOT = Path(__file__).parents[1]
 CHART_SHEETS = ("Per sede", "Per operatore", "Per LEP")
 
 
@@ -243,3 +244,34 @@ def test_i_grafici_stanno_sotto_le_tabelle_dopo_un_salto_pagina(outputs):
         total_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Totale")
         assert chart.anchor._from.col == 0 and chart.anchor._from.row > total_row  # below, not beside
         assert [b.id for b in ws.row_breaks.brk] and ws.row_breaks.brk[0].id > total_row
+
+
+# --- the template's print area ----------------------------------------------------------------------------------
+
+
+def test_il_modello_stampa_le_colonne_compilate_con_area_di_stampa_dinamica():
+    from xl_addin.build.template_register import PRINTED_COLUMNS, print_area
+
+    ws = load_workbook(ROOT / "templates/registro.xlsx")["Registro"]
+    with zipfile.ZipFile(ROOT / "templates/registro.xlsx") as z:
+        book = z.read("xl/workbook.xml").decode()
+    (text,) = re.findall(r'<definedName name="_xlnm.Print_Area" localSheetId="0">([^<]+)<', book)
+    assert text.replace("&lt;&gt;", "<>") == print_area(ws.max_row) and text.startswith("OFFSET(Registro!$A$1,")
+    assert [c.value for c in ws[1]][:PRINTED_COLUMNS] == list(COLUMNS)  # exactly the columns people type
+    assert ws.print_title_rows in ("1:1", "$1:$1") and ws.page_setup.fitToWidth == 1
+
+
+@pytest.mark.libreoffice
+def test_l_area_di_stampa_del_modello_arriva_all_ultima_riga_compilata(libreoffice):  # noqa: F811
+    from xl_addin.build.template_register import print_area
+
+    template = ROOT / "templates/registro.xlsx"
+    last_row = load_workbook(template)["Registro"].max_row
+    area = print_area(last_row)
+    ops = [{"op": "set", "sheet": "Registro", "cell": f"A{r}", "value": "03/10/2026"} for r in (2, 3, 4)]
+    ops.append({"op": "set", "sheet": "Registro", "cell": "J9", "value": "nota dopo righe vuote"})
+    ops += [{"op": "set", "sheet": "Elenchi", "cell": "AZ1", "formula_xlsx": f"=ROWS({area})"},
+            {"op": "set", "sheet": "Elenchi", "cell": "AZ2", "formula_xlsx": f"=COLUMNS({area})"},
+            {"op": "calculate_all"}, {"op": "get", "sheet": "Elenchi", "range": "AZ1:AZ2"}]
+    cells = libreoffice.run(template, ops)[-1]
+    assert [row[0]["value"] for row in cells] == [9, 10]

@@ -106,7 +106,8 @@ def body_styles(cols: list[Col]) -> list[dict]:
     return styles
 
 
-def _apply(cell, style: dict) -> None:
+def apply_style(cell, style: dict) -> None:
+    """Set font, fill, alignment, number format ... of a cell from a dict."""
     for name, value in style.items():
         setattr(cell, name, value)
 
@@ -159,7 +160,7 @@ def write_only_table(wb, title: str, cols: list[Col], rows: list[list], *, lands
     cells = []
     for c in cols:
         cell = WriteOnlyCell(ws, c.header)
-        _apply(cell, head)
+        apply_style(cell, head)
         cells.append(cell)
     _height(ws, top, row_height([c.header for c in cols], cols, ws_widths, header=True))
     ws.append(cells)
@@ -171,7 +172,7 @@ def write_only_table(wb, title: str, cols: list[Col], rows: list[list], *, lands
         out = []
         for value, style in zip(row, styles):
             cell = WriteOnlyCell(ws, value)
-            _apply(cell, style)
+            apply_style(cell, style)
             out.append(cell)
         ws.append(out)
     return ws
@@ -202,10 +203,10 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
     head, styles = header_style(), body_styles(cols)
     last = total_row or last_data_row
     for j in range(1, len(cols) + 1):
-        _apply(ws.cell(first_row, j), head)
+        apply_style(ws.cell(first_row, j), head)
     for r in range(first_row + 1, last + 1):
         for j, style in enumerate(styles, start=1):
-            _apply(ws.cell(r, j), style)
+            apply_style(ws.cell(r, j), style)
             if r == total_row:
                 ws.cell(r, j).font = font(bold=True)
     values = [[ws.cell(r, j).value for j in range(1, len(cols) + 1)] for r in range(first_row + 1, last + 1)]

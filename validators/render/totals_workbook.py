@@ -12,7 +12,7 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook
 from validators.totals import Totals
-from validators.xlsx import Col, font, header_style, is_wide, print_setup, row_height, style_table
+from validators.xlsx import Col, apply_style, font, header_style, is_wide, print_setup, row_height, style_table
 
 TOTALS_VERSION = 1
 TERMINAL_OPERATORS = 40  # longer lists belong in the workbook, not on a terminal
@@ -191,9 +191,7 @@ def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
         value_col += 1
     head = header_style()
     for j, text in ((1, HEADERS[key][0]), (value_col, "Ore")):
-        cell = ws.cell(top, j, text)
-        for name, value in head.items():
-            setattr(cell, name, value)
+        apply_style(ws.cell(top, j, text), head)
     for i, (label, hours) in enumerate(bars, start=top + 1):
         ws.cell(i, 1, defuse(label)).font = font()
         cell = ws.cell(i, value_col, hours)
