@@ -182,7 +182,7 @@ def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
     if not bars:
         return
     top = ws.max_row + 3
-    ws.row_breaks.append(Break(id=top - 1))
+    ws.row_breaks.append(Break(id=top - 2))  # the title row starts the new page
     ws.cell(top - 1, 1, f"{title} (dal valore più alto; esclusi i valori zero)").font = font(bold=True)
     # The labels run over the empty cells to their right: the hours go in the first column past them.
     longest, value_col, room = max(len(label) for label, _ in bars), 2, ws.column_dimensions["A"].width
