@@ -31,6 +31,7 @@ class Col:
     wrap: bool = False
     number_format: str | None = None
     text: bool = False  # cells kept as text ('@'): codes like 00743110157 must not become numbers
+    printed: bool = True  # False for the last columns, for machines (rule ids): left out of the print area
 
 
 def font(bold: bool = False, size: float = 11, **kw):
@@ -76,7 +77,7 @@ LINE_HEIGHT = 15.0  # points per line of Calibri 11
 def _lines(value, width: float) -> int:
     """Lines a wrapped cell takes at that column width (characters), a little pessimistic."""
     per_line = max(1.0, width)
-    return sum(max(1, math.ceil(len(part) * 0.85 / per_line)) for part in str(value).split("\n"))
+    return sum(max(1, math.ceil(len(part) * 0.9 / per_line)) for part in str(value).split("\n"))
 
 
 def row_height(values, cols: list[Col], col_widths: list[float], header: bool = False) -> float | None:
@@ -88,7 +89,7 @@ def row_height(values, cols: list[Col], col_widths: list[float], header: bool = 
     for value, c, width in zip(values, cols, col_widths):
         if value is not None and (c.wrap or header) and isinstance(value, str):
             lines = max(lines, _lines(value, width))
-    return LINE_HEIGHT * lines if lines > 1 else None
+    return LINE_HEIGHT * lines + 2 if lines > 1 else None
 
 
 def body_styles(cols: list[Col]) -> list[dict]:
@@ -153,7 +154,10 @@ def write_only_table(wb, title: str, cols: list[Col], rows: list[list], *, lands
     if not before:
         ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A{top}:{get_column_letter(len(cols))}{top + max(1, len(rows))}"
-    print_setup(ws, landscape=is_wide(ws_widths) if landscape is None else landscape, title_rows=f"{top}:{top}")
+    printed = [w for c, w in zip(cols, ws_widths) if c.printed]
+    print_setup(ws, landscape=is_wide(printed) if landscape is None else landscape, title_rows=f"{top}:{top}")
+    if len(printed) < len(cols):
+        ws.print_area = f"A1:{get_column_letter(len(printed))}{top + max(1, len(rows))}"
     for line in before:
         label = WriteOnlyCell(ws, line[0])
         label.font = font(bold=True)

@@ -24,11 +24,11 @@ from validators.report import Report
 from validators.xlsx import Col, write_only_table
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
-REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", "Regole (codici)", *COLUMNS)
+REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
 # How the rejects look in Excel: the reasons wrapped at a readable width, the row's cells as text.
 REJECT_COLUMNS = [Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6, number_format="0"),
-                  Col("Errori", 60, wrap=True), Col("Avvisi", 40, wrap=True), Col("Problemi", 26, wrap=True),
-                  Col("Regole (codici)", 24, wrap=True), *(Col(c, 20, wrap=True, text=True) for c in COLUMNS)]
+                  Col("Errori", 50, wrap=True), Col("Avvisi", 36, wrap=True), Col("Problemi", 22, wrap=True),
+                  *(Col(c, 20, wrap=True, text=True) for c in COLUMNS), Col("Regole (codici)", 24, printed=False)]
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def reject_table(rejected: list[Rejected]) -> list[list]:
     return [
         [(defuse(v) or None) if isinstance(v, str) else v for v in
          (r.file, r.sheet, r.row, "\n".join(r.errors), "\n".join(r.warnings), "\n".join(r.titles),
-          ", ".join(r.rules), *r.cells)]
+          *r.cells, ", ".join(r.rules))]
         for r in rejected
     ]
 

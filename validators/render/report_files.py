@@ -42,7 +42,7 @@ def _write_csv(report: Report, path: Path) -> None:
 PROBLEM_COLUMNS = [
     Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6), Col("Colonna", 16),
     Col("Problema", 24, wrap=True), Col("Gravità", 8), Col("Messaggio", 60, wrap=True), Col("Valore", 16, wrap=True),
-    Col("Regola (codice)", 24),
+    Col("Regola (codice)", 24, printed=False),
 ]
 
 
