@@ -25,9 +25,10 @@ from validators.render.totals_workbook import chart_rows
 
 EXAMPLE = ["esempi/registro_esempio.csv", "--storico", "esempi/storico_settembre.csv", "--mese", "2026-10",
            "--oggi", "2026-11-01"]
-# Sheets and the pages each prints on (A4, fitted to one page wide).
+# Sheets and the pages each prints on (A4, fitted to one page wide); "*" the whole workbook (a sheet
+# with a print area, like Problemi, is printed by LibreOffice even while hidden).
 PAGES = {
-    "rapporto.xlsx": {"Problemi": 2, "Riepilogo": 1},
+    "rapporto.xlsx": {"Problemi": 2, "*": 3},
     "scarti.xlsx": {"Scarti": 1},
     "riepilogo.xlsx": {"Riepilogo": 1, "Per sede": 2, "Per operatore": 2, "Per LEP": 2, "Per mese": 1,
                        "Per servizio": 1, "Dettaglio": 1},
@@ -57,8 +58,8 @@ def printed(outputs, libreoffice):  # noqa: F811
     for name, sheets in PAGES.items():
         ops = []
         for sheet in sheets:
-            pdf = outputs / "pdf" / f"{Path(name).stem}_{sheet.replace(' ', '_')}.pdf"
-            ops.append({"op": "export_pdf", "sheets": [sheet], "path": str(pdf)})
+            pdf = outputs / "pdf" / f"{Path(name).stem}_{sheet.replace(' ', '_').replace('*', 'tutto')}.pdf"
+            ops.append({"op": "export_pdf", **({} if sheet == "*" else {"sheets": [sheet]}), "path": str(pdf)})
             where[(name, sheet)] = pdf
         if name == "riepilogo.xlsx":
             ops.append({"op": "save_as", "path": str(outputs / "lo" / name)})
