@@ -144,8 +144,8 @@ def esporta(book, checked=None, alert: bool = True) -> dict:
         where = f"File per JA: {result.target}; scarti: {result.rejects}."
     else:
         ja, scarti, result = export_tables_of(checked)
-        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja)
-        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti)
+        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja, text=True)
+        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti, text=True)
         where = f"Righe per JA nel foglio '{EXPORT_SHEET}', righe scartate nel foglio '{REJECTS_SHEET}'."
     message = f"{result.balance_line}. {where}"
     if alert:

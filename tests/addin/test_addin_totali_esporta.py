@@ -84,3 +84,16 @@ def test_main_su_una_cartella_senza_registro_mostra_un_messaggio():
     summary = main(book)
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
     assert "non ha un foglio 'Registro'" in alert["args"][0] and "errore" in summary
+
+
+def test_esporta_senza_file_system_scrive_i_codici_come_testo():
+    book = _book(ROWS)
+    esporta(book, alert=False)
+    acts = actions(book)
+    for name in ("Export JA", "Scarti"):
+        start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
+        following = [a["func"] for a in acts[start + 1:]]
+        formats = [a for a in acts[start + 1:] if a["func"] == "setNumberFormat"]
+        # The block is formatted as text before its values arrive: 00743110157 keeps its zeros in Excel.
+        assert formats and formats[0]["args"] == ["@"], name
+        assert following.index("setNumberFormat") < following.index("setValues"), name
