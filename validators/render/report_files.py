@@ -132,7 +132,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     )
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
-        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)
+        console.print(f"[bold red]{title_of(p.rule)}:[/] {escape(p.message)}", soft_wrap=True)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -151,10 +151,10 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table = Table(title=f"Primi {len(shown)} problemi su {rows}", title_justify="left", header_style="bold")
     table.add_column("File")
     table.add_column("Riga", justify="right")
-    table.add_column("Regola")
+    table.add_column("Problema")
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{p.rule}[/]",
+        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
                       escape(p.message))
     console.print(table)
