@@ -276,3 +276,21 @@ def test_l_area_di_stampa_del_modello_arriva_all_ultima_riga_compilata(libreoffi
             {"op": "calculate_all"}, {"op": "get", "sheet": "Elenchi", "range": "AZ1:AZ2"}]
     cells = libreoffice.run(template, ops)[-1]
     assert [row[0]["value"] for row in cells] == [9, 10]
+
+
+def test_una_tabella_lunghissima_resta_filtrabile_con_celle_semplici(tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    from validators import xlsx
+    from validators.output import save_workbook
+
+    monkeypatch.setattr(xlsx, "STYLED_ROWS", 3)
+    cols = [xlsx.Col("Codice", text=True), xlsx.Col("Messaggio", 20, wrap=True)]
+    for n, styled in ((3, True), (4, False)):
+        wb = Workbook(write_only=True)
+        xlsx.write_only_table(wb, "T", cols, [["007", "un messaggio lungo " * 4]] * n)
+        save_workbook(wb, tmp_path / f"t{n}.xlsx")
+        ws = load_workbook(tmp_path / f"t{n}.xlsx")["T"]
+        assert ws["A2"].number_format == "@"  # codes stay text at any length
+        assert bool(ws["B2"].alignment.wrap_text) is styled and (ws.row_dimensions[2].height is not None) is styled
+        assert ws.auto_filter.ref == f"A1:B{n + 1}" and ws.freeze_panes == "A2"
