@@ -37,26 +37,33 @@ class Checked:
         """Rows read from the current registers (every one ends exported or rejected)."""
         return self.frame.height
 
+    def _frame(self) -> pl.DataFrame:
+        return self.frame if FILE in self.frame.columns else _empty_frame()  # nothing readable
+
     def table(self) -> pl.DataFrame:
         """Every row read, one per service, with the public columns of frame.TABLE."""
-        frame = self.frame if FILE in self.frame.columns else _empty_frame()  # nothing readable
-        return frame.select(*(expr.alias(name) for name, expr in TABLE.items()))
+        return _public(self._frame())
 
     def clean(self) -> pl.DataFrame:
         """The rows without errori (avvisi allowed): what totals, export and archive count."""
-        table = self.table()
-        return table.filter(pl.col("errori") == 0) if table.height else table
+        return _public(self._frame().filter(pl.col(ERRORS) == 0))
+
+    def row_ids(self) -> pl.DataFrame:
+        """file and riga of every row read (the identities the export balance is checked on)."""
+        return self._frame().select(pl.col(FILE).alias("file"), pl.col(ROW).alias("riga"))
 
     def rejected_cells(self) -> pl.DataFrame:
         """The rows with errori as read: file, foglio, riga and the register's cells (COLUMNS)."""
-        frame = self.frame if FILE in self.frame.columns else _empty_frame()
-        return frame.filter(pl.col(ERRORS) > 0).select(
+        return self._frame().filter(pl.col(ERRORS) > 0).select(
             pl.col(FILE).alias("file"), pl.col(SHEET).alias("foglio"), pl.col(ROW).alias("riga"), *COLUMNS)
 
     def row_numbers(self) -> list[int]:
         """Excel row numbers of the rows read (all files)."""
         return self.frame[ROW].to_list() if ROW in self.frame.columns else []
 
+
+def _public(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(*(expr.alias(name) for name, expr in TABLE.items()))
 
 
 def _empty_frame() -> pl.DataFrame:

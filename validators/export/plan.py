@@ -303,7 +303,7 @@ class ExportPlan:
         """Lay out the clean rows and collect the rejects of a Checked; BalanceError if they don't add up."""
         laid_out, identities = records(checked.clean(), profile)
         rejected = rejected_rows(checked.rejected_cells(), checked.report)
-        check_balance(checked.table().select("file", "riga"), identities, rejected)
+        check_balance(checked.row_ids(), identities, rejected)
         return cls(profile, laid_out, identities, rejected, checked.rows_read)
 
     def result(self, target: Path | None = None, rejects: Path | None = None) -> ExportResult:
