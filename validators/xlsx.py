@@ -219,15 +219,21 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
     row after the data, outside the filter so that sorting leaves it last); returns the widths set."""
     from openpyxl.utils import get_column_letter
 
-    head, styles = header_style(), body_styles(cols)
+    head = header_style()
     last = total_row or last_data_row
     for j in range(1, len(cols) + 1):
         apply_style(ws.cell(first_row, j), head)
-    for r in range(first_row + 1, last + 1):
-        for j, style in enumerate(styles, start=1):
-            apply_style(ws.cell(r, j), style)
-            if r == total_row:
-                ws.cell(r, j).font = font(bold=True)
+    # Each column's style made once on its first data cell, then copied (see write_only_table).
+    arrays = []
+    for j, style in enumerate(body_styles(cols), start=1):
+        apply_style(ws.cell(first_row + 1, j), style)
+        arrays.append(ws.cell(first_row + 1, j)._style)
+    for r in range(first_row + 2, last + 1):
+        for j, array in enumerate(arrays, start=1):
+            ws.cell(r, j)._style = copy(array)
+    if total_row:
+        for j in range(1, len(cols) + 1):
+            ws.cell(total_row, j).font = font(bold=True)
     values = [[ws.cell(r, j).value for j in range(1, len(cols) + 1)] for r in range(first_row + 1, last + 1)]
     col_widths = widths(cols, values)
     for j, width in enumerate(col_widths, start=1):
