@@ -26,7 +26,7 @@ from validators.xlsx import Col, write_only_table
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
 # How the rejects look in Excel: the reasons wrapped at a readable width, the row's cells as text.
-REJECT_COLUMNS = [Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6, number_format="0"),
+REJECT_COLUMNS = [Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6),
                   Col("Errori", 50, wrap=True), Col("Avvisi", 36, wrap=True), Col("Problemi", 22, wrap=True),
                   *(Col(c, 20, wrap=True, text=True) for c in COLUMNS), Col("Regole (codici)", 24, printed=False)]
 
