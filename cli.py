@@ -6,15 +6,19 @@ Heavy libraries (polars, pandera, openpyxl) are imported inside the commands, so
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 
 import click
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+# validators.check.rules.context.DEFAULT_WORKDAY_MINUTES, repeated so that --help needs no polars import
+WORKDAY_MINUTES = 432
 
 CATALOGO_OPTION = click.option(
     "--catalogo",
@@ -62,7 +66,7 @@ def handles_domain_errors(func):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--debug", is_flag=True, help="Mostra i dettagli tecnici (traceback) in caso di errore.")
-@click.version_option(package_name="registro", message="registro %(version)s")
+@click.version_option(package_name="registro", message="registro %(version)s", help="Mostra la versione ed esce.")
 def main(debug: bool) -> None:
     """Registro dei servizi dei Centri per l'Impiego (Regione Marche).
 
@@ -137,10 +141,11 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
     if formato == "csv":
         catalogue_view.write_csv(records, sys.stdout)
     elif formato == "json":
-        payload = {"versione": cat.version, "servizi": records}
+        payload = {"versione": cat.version, "programmi": catalogue_view.programme_records(cat), "servizi": records}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         catalogue_view.print_table(_console(), cat, records)
+        catalogue_view.print_programmes(_console(), cat)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,46 +175,85 @@ def _progress_bar():
         yield update
 
 
-def validation_options(func):
-    """Options shared by valida, totali and esporta."""
-    options = [
-        click.option("--storico", "history", multiple=True, type=click.Path(exists=True, path_type=Path),
-                     help="Registri dei mesi precedenti, usati solo come storico per le sequenze (ripetibile)."),
-        click.option("--mese", "month", metavar="AAAA-MM", help="Mese del registro: le date fuori dal mese sono errori."),
-        click.option("--foglio", "sheet", help="Nome del foglio da leggere (predefinito: Registro)."),
-        click.option("--giornata", "workday", type=click.IntRange(min=1), default=432, show_default=True,
-                     help="Minuti di una giornata lavorativa di un operatore."),
-        click.option("--oggi", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-                     help="Data di riferimento al posto di oggi (per ricontrollare un mese passato)."),
-        CATALOGO_OPTION,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+@dataclass(frozen=True)
+class CheckOptions:
+    """The check options shared by valida, totali and esporta, as one bundle (see validation_options)."""
+
+    history: tuple[Path, ...] = ()
+    month: str | None = None
+    sheet: str | None = None
+    workday: int = WORKDAY_MINUTES
+    today: dt.datetime | None = None
+    catalogue_path: Path | None = None
+    exclude: tuple[str, ...] = ()
 
 
-def _check(paths, history, month, sheet, workday, today, catalogue_path, exclude=()):
+_CHECK_OPTIONS = [
+    click.option("--storico", "history", multiple=True, type=click.Path(exists=True, path_type=Path),
+                 help="Registri dei mesi precedenti, usati solo come storico per le sequenze (ripetibile)."),
+    click.option("--mese", "month", metavar="AAAA-MM", help="Mese del registro: le date fuori dal mese sono errori."),
+    click.option("--foglio", "sheet", help="Nome del foglio da leggere (predefinito: Registro)."),
+    click.option("--giornata", "workday", type=click.IntRange(min=1), default=WORKDAY_MINUTES, show_default=True,
+                 help="Minuti di una giornata lavorativa di un operatore."),
+    click.option("--oggi", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+                 help="Data di riferimento al posto di oggi (per ricontrollare un mese passato)."),
+    CATALOGO_OPTION,
+]
+# Only for valida: in totali and esporta, excluding a rule could only matter for an errore rule, and
+# would let rows the tool cannot use (unknown code, invalid codice fiscale ...) into the totals and JA.
+_EXCLUDE_OPTION = click.option("--escludi", "exclude", multiple=True, metavar="REGOLA",
+                               help="Non applicare questa regola (ripetibile; elenco in 'registro regole').")
+
+
+def option_name(option) -> str:
+    """The parameter name a click.option decorator declares."""
+    return option(lambda: None).__click_params__[0].name
+
+
+def validation_options(func=None, *, exclude: bool = False):
+    """Add the check options shared by valida, totali and esporta; the command receives them as `check`.
+
+    Use as @validation_options or @validation_options(); with exclude=True the command also offers
+    --escludi (valida only, see _EXCLUDE_OPTION).
+    """
+    options = [*_CHECK_OPTIONS, _EXCLUDE_OPTION] if exclude else _CHECK_OPTIONS
+    names = [option_name(option) for option in options]  # each is a field of CheckOptions (a test checks)
+
+    def decorate(func):
+        @wraps(func)
+        def command(*args, **kwargs):
+            bundle = CheckOptions(**{name: kwargs.pop(name) for name in names})
+            return func(*args, check=bundle, **kwargs)
+
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate(func) if func is not None else decorate
+
+
+def _check(paths, options: CheckOptions):
+    """Read and check the registers with the shared options (progress bar when interactive)."""
     from validators.api import check
 
     with _progress_bar() as progress:
-        return check(list(paths), history=list(history), month=month, sheet=sheet, catalogue=catalogue_path,
-                     today=today.date() if today else None, workday_minutes=workday, exclude=exclude,
-                     progress=progress)
+        return check(list(paths), history=list(options.history), month=options.month, sheet=options.sheet,
+                     catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
+                     workday_minutes=options.workday, exclude=options.exclude, progress=progress)
 
 
 @main.command("valida")
 @PATHS
-@validation_options
+@validation_options(exclude=True)
 @click.option("--rapporto", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Scrive il rapporto completo: .json, .csv o .xlsx.")
 @click.option("--annota", "annotate_path", type=click.Path(path_type=Path),
               help="Copia annotata del registro (.xlsx) con colonna Esito, celle colorate, commenti e foglio "
                    "Verifica; con più registri indicare una cartella.")
-@click.option("--escludi", "exclude", multiple=True, metavar="REGOLA", help="Non applicare questa regola (ripetibile).")
 @click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="Quanti problemi mostrare a terminale.")
 @handles_domain_errors
-def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, report_path, annotate_path, exclude, limit):
+def valida_cmd(paths, check, report_path, annotate_path, limit):
     """Controlla uno o più registri (file o cartelle) e riporta ogni problema riga per riga.
 
     Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore, 2 file inutilizzabile.
@@ -222,7 +266,7 @@ def valida_cmd(paths, history, month, sheet, workday, today, catalogue_path, rep
     """
     from validators.render.report_files import render_text, write_report
 
-    checked = _check(paths, history, month, sheet, workday, today, catalogue_path, exclude)
+    checked = _check(paths, check)
     report = checked.report
     render_text(_console(), report, limit)
     if report_path:
@@ -280,9 +324,18 @@ def modello_cmd(output, catalogue_path, rows, config_path, lite, package):
 
 
 @main.command("regole")
-@click.option("--formato", type=click.Choice(["tabella", "markdown"]), default="tabella", show_default=True)
+@click.option("--formato", type=click.Choice(["tabella", "markdown"]), default="tabella", show_default=True,
+              help="tabella leggibile, oppure markdown (la tabella delle regole del README).")
 def regole_cmd(formato):
-    """Elenca le regole di controllo con identificativo, gravità e come correggere."""
+    """Elenca le regole di controllo con identificativo, gravità, colonna e quando scattano.
+
+    L'identificativo di una regola è quello da indicare a 'registro valida --escludi'.
+
+    \b
+    Esempi:
+      registro regole
+      registro regole --formato markdown
+    """
     from validators.check.rules.registry import RULES, readme_table
 
     if formato == "markdown":
@@ -313,7 +366,7 @@ def regole_cmd(formato):
 @click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
               help="Modello compilato con il foglio Carichi: confronta ore previste ed effettive.")
 @handles_domain_errors
-def totali_cmd(paths, history, month, sheet, workday, today, catalogue_path, outputs, fte_hours, carichi):
+def totali_cmd(paths, check, outputs, fte_hours, carichi):
     """Calcola servizi, minuti, ore e FTE per mese, sede, operatore, LEP e codice.
 
     Conta solo le righe senza errori (quelle con errori sono escluse e contate); le righe con
@@ -330,7 +383,7 @@ def totali_cmd(paths, history, month, sheet, workday, today, catalogue_path, out
     from validators.api import totals_of
     from validators.render.totals_workbook import render_totals, write_totals
 
-    checked = _check(paths, history, month, sheet, workday, today, catalogue_path)
+    checked = _check(paths, check)
     result = totals_of(checked, fte_hours=fte_hours, carichi=carichi)
     render_totals(_console(), result)
     inputs = list(checked.inputs) + ([carichi] if carichi else [])
@@ -354,7 +407,7 @@ def totali_cmd(paths, history, month, sheet, workday, today, catalogue_path, out
 @click.option("--profilo", "profile", type=click.Path(dir_okay=False, path_type=Path),
               help="Profilo del tracciato JA (YAML) al posto di quello incluso.")
 @handles_domain_errors
-def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, target, rejects, profile):
+def esporta_cmd(paths, check, target, rejects, profile):
     """Scrive il file pulito per JA con le righe senza errori, e gli scarti con i motivi.
 
     Le righe con soli avvisi sono esportate. Ogni riga letta finisce nel file per JA o negli
@@ -371,7 +424,7 @@ def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, ta
     """
     from validators.api import export_of
 
-    checked = _check(paths, history, month, sheet, workday, today, catalogue_path)
+    checked = _check(paths, check)
     result = export_of(checked, target, rejects=rejects, profile=profile)
     console = _console()
     console.print(result.balance_line)
@@ -393,7 +446,12 @@ def esporta_cmd(paths, history, month, sheet, workday, today, catalogue_path, ta
 
 @main.group("addin")
 def addin_group():
-    """Componente aggiuntivo di Excel (xlwings) per usare registro dal menu di Excel."""
+    """Componente aggiuntivo di Excel (xlwings) per usare registro dal menu di Excel.
+
+    \b
+    Esempio:
+      registro addin crea -o C:\\Users\\operatore\\registro
+    """
 
 
 @addin_group.command("crea")

@@ -93,6 +93,7 @@ class _Catalogue:
                 tuple(p.code for p in s.prerequisites), 1.0 / (average or 60),
             )
         self._targets = {s.code: s.target for s in cat.registrable}
+        self.implied = {s.code: s.implied_programme for s in cat.registrable if s.implied_programme}
         self._pools: dict[tuple[str, str], tuple[list[str], list[float]]] = {}
         self._depth: dict[str, int] = {}
 
@@ -114,9 +115,12 @@ class _Catalogue:
         return self._pools[key]
 
     def programmes_for(self, kind: str) -> list[str]:
-        """The default programme and those some service for this kind of user is reserved to."""
+        """The default programme, those some service for this kind of user is reserved to, and (for persons)
+        the programmes no service is reserved to (GOL, SFL, ADI: their persons get the unrestricted services)."""
         named = {p for c, o in self.offers.items() if self._targets[c] in (kind, "entrambi") for p in o.programmes or ()}
-        return [p for p in self.programmes if (p == self.default or p in named) and self.pool(kind, p)[0]]
+        reserving = {p for o in self.offers.values() for p in o.programmes or ()}
+        free = {p.code for p in self.cat.programmes if kind == "persona" and p.code not in reserving}
+        return [p for p in self.programmes if (p == self.default or p in named or p in free) and self.pool(kind, p)[0]]
 
     def depth(self, code: str) -> int:
         """Length of the longest prerequisite chain before the service."""
@@ -251,6 +255,10 @@ def _row(d, days, names, operators, cat: _Catalogue, rng: random.Random) -> list
     day, office, kind, user, programme, code, minutes, _, who = d
     if programme == cat.default:
         programme_text = None if rng.random() < 0.6 else programme
+    elif kind == "azienda" and programme == cat.implied.get(code):
+        # A company has no programme of its own: offices mostly leave it blank (the service implies it).
+        draw = rng.random()
+        programme_text = None if draw < 0.6 else cat.default if draw < 0.7 else programme
     else:
         programme_text = programme
     code_text = cat.offers[code].long_text if rng.random() < 0.15 else code

@@ -69,7 +69,10 @@ class _Mutator:
             row[TIPO] = "Azienda"
         elif kind == "programma.non_ammesso":
             allowed = s.programmes
-            other = [p.code for p in self.cat.programmes if allowed and p.code not in allowed and p.valid_on(self.first)]
+            # A company's Ordinario (or blank) on a reserved service is read as the implied programme.
+            company = row[TIPO] == "Azienda"
+            other = [p.code for p in self.cat.programmes
+                     if allowed and p.code not in allowed and p.valid_on(self.first) and not (company and p.default)]
             if not other:
                 return False
             row[PROGRAMMA] = other[0]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the whole test suite (extra arguments go to pytest).
+# Sets everything up and runs the whole test suite (extra arguments go to pytest; the edit loop:
+#   bash scripts/test.sh -m "not lento"   skips the slow tests, see tests/conftest.py).
 set -euo pipefail
 source "$(dirname "$0")/prepara.sh"
 set +e

@@ -3,7 +3,9 @@
 Each office gets its own .xlsx register (as the offices send them), with several operators,
 persons and companies; a few rows carry one deliberate error each, and the test knows which.
 Codes are picked from the catalogue by their facts (no prerequisites, all programmes), plus
-the codes without any standard duration, so the generator follows catalogue changes.
+the codes without any standard duration, so the generator follows catalogue changes. Companies
+also get the services reserved to one programme (S.1-S.3, L.68) with Programma blank, as offices
+write them; some persons are in the programmes that came after the regional table (GOL, SFL, ADI).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class GenRow:
     modality: str
     note: str | None
     bad: str | None  # the error deliberately put in the row, or None
+    programme: str | None = None  # the Programma cell (None: blank)
 
 
 def person_cf(rng: random.Random) -> str:
@@ -62,11 +65,12 @@ def company_vat(rng: random.Random) -> str:
 
 def usable_codes(cat: Catalogue) -> tuple[list[str], list[str], list[str]]:
     """(person codes, company codes, person codes without standard duration) safe to generate."""
-    plain = [s for s in cat.registrable
-             if not s.prerequisites and s.programmes is None and not s.automatic_from and s.duration]
-    full = [s for s in plain if None not in (s.duration.minimum, s.duration.average, s.duration.maximum)]
-    persons = [s.code for s in full if s.target in ("persona", "entrambi")]
-    companies = [s.code for s in full if s.target == "azienda"]
+    simple = [s for s in cat.registrable if not s.prerequisites and not s.automatic_from and s.duration]
+    plain = [s for s in simple if s.programmes is None]
+    full = [s for s in simple if None not in (s.duration.minimum, s.duration.average, s.duration.maximum)]
+    persons = [s.code for s in full if s.target in ("persona", "entrambi") and s.programmes is None]
+    # A company's blank Programma is accepted everywhere: on a reserved service it means the implied one.
+    companies = [s.code for s in full if s.target == "azienda" and (s.programmes is None or s.implied_programme)]
     absent = [s.code for s in plain if s.target == "persona" and s.duration.provenance == "assente"]
     return persons, companies, absent
 
@@ -78,6 +82,7 @@ def write_month(folder: Path, *, seed: int = 7, year: int = 2026, month: int = 1
     cat = catalogue or load_catalogue()
     rng = random.Random(seed)
     person_codes, company_codes, absent_codes = usable_codes(cat)
+    later = [p for p in cat.programmes if not p.from_table]  # GOL, SFL, ADI: persons only, no reserved service
     names = ["Maria Rossi", "Luca Verdi", "Anna Bianchi", "Giulia Neri", "Paolo Gialli", "Sara Blu",
              "Marco Viola", "Elena Grigi", "Davide Rosa", "Chiara Verde"]
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +96,8 @@ def write_month(folder: Path, *, seed: int = 7, year: int = 2026, month: int = 1
         ws.append(list(COLUMNS))
         staff = names[k * operators:(k + 1) * operators]
         people = [person_cf(rng) for _ in range(persons)]
+        # Every other person is in one of the later programmes, the same in all their rows.
+        enrolled = {cf: later[i // 2 % len(later)] for i, cf in enumerate(people) if later and i % 2}
         firms = [company_vat(rng) for _ in range(3)]
         excel_row = 2
         for j, operator in enumerate(staff):
@@ -113,6 +120,9 @@ def write_month(folder: Path, *, seed: int = 7, year: int = 2026, month: int = 1
                     minutes = d.maximum + 30  # outside the standard range: an avviso, still counted
                 row = GenRow(path, excel_row, day, office, spelled, user_type, cf, code, minutes,
                              rng.choice(["In presenza", "A distanza"]), None, None)
+                programme = enrolled.get(cf) if user_type == "Persona" else None
+                if programme and programme.valid_on(day):
+                    row.programme = programme.code
                 bad = (n * 7 + j * 3 + k) % 23
                 if bad == 0:
                     row.code, row.bad = "Z.99", "codice.sconosciuto"
@@ -125,7 +135,7 @@ def write_month(folder: Path, *, seed: int = 7, year: int = 2026, month: int = 1
                 out.append(row)
                 date_cell = ("31/02/2026" if row.date is None
                              else row.date.strftime("%d/%m/%Y") if n % 4 == 0 else row.date)
-                ws.append([date_cell, office, spelled, user_type, row.cf, None,
+                ws.append([date_cell, office, spelled, user_type, row.cf, row.programme,
                            row.code, row.minutes, row.modality, row.note])
         wb.save(path)
     return out

@@ -45,14 +45,17 @@ def sample_services(cat: Catalogue) -> list[Service]:
 
 
 def row_for(cat: Catalogue, s: Service, i: int, *, minutes: int | None = None, operator: str | None = None) -> dict:
-    """A row that passes every rule of `registro valida` for service s (i varies people, days, offices)."""
-    programme = s.programmes[0] if s.programmes else None
+    """A row that passes every rule of `registro valida` for service s (i varies people, days, offices).
+
+    A company row leaves Programma blank, as an office writes it: the service implies its programme.
+    """
+    company = s.target == "azienda"
+    programme = s.programmes[0] if s.programmes and not company else None
     day = dt.date(2026, 10, 1 + i % 28)
     if programme:
         valid_to = cat.programme(programme).valid_to
         if valid_to and day > valid_to:
             day = valid_to
-    company = s.target == "azienda"
     return {
         "Data": day,
         "Sede": OFFICES[i % len(OFFICES)],
@@ -68,12 +71,21 @@ def row_for(cat: Catalogue, s: Service, i: int, *, minutes: int | None = None, o
 
 
 def sample_rows(cat: Catalogue) -> list[dict]:
-    """Valid rows over every LEP, with and without Durata, one by an operator not in the list."""
+    """Valid rows over every LEP, with and without Durata, one by an operator not in the list, persons in the
+    programmes that came after the table, companies on every service reserved to a programme (Programma blank)."""
     rows = []
     for i, s in enumerate(sample_services(cat)):
         d = s.duration
         minutes = d.maximum if i % 3 == 0 and d.maximum else None  # within the standard range
         rows.append(row_for(cat, s, i, minutes=minutes))
+    free = next(s for s in sample_services(cat) if s.target == "persona" and s.programmes is None)
+    for p in cat.programmes:
+        if not p.from_table:
+            rows.append(row_for(cat, free, len(rows)) | {"Programma": p.code})
+    for s in cat.registrable:
+        if s.target == "azienda" and s.programmes and _eligible(cat, s):
+            rows.append(row_for(cat, s, len(rows)))
+    # Last: the row by an operator not in the list.
     rows.append(row_for(cat, sample_services(cat)[0], len(rows), minutes=None, operator=UNLISTED_OPERATOR))
     return rows
 

@@ -40,11 +40,6 @@ TABLE = _table_rows()
 REGISTRABLE_CODES = [c for c, _, _ in TABLE if c not in ("F", "M")]
 
 
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
-
-
 def test_il_catalogo_ha_102_codici_registrabili_e_le_voci_f_m_n(cat):
     assert len(cat.registrable) == 102
     assert len(REGISTRABLE_CODES) == 102
@@ -77,7 +72,7 @@ def test_ogni_durata_stampata_coincide_con_la_tabella(cat):
     [("A.1", (10, 15, 20)), ("E.2", (120, 240, 480)), ("K.3", (540, 1500, 2160)),
      ("M6.4", (240, 600, 960)), ("P.1", (30, 75, 120)), ("F1.1", (60, 120, 180)), ("G.3", (120, 240, 360))],
 )
-def test_durate_note(cat, code, expected):
+def test_le_durate_del_catalogo_sono_quelle_della_tabella_regionale(cat, code, expected):
     d = cat.services[code].duration
     assert (d.minimum, d.average, d.maximum) == expected
 
@@ -128,7 +123,7 @@ def test_le_restrizioni_di_programma_seguono_la_tabella(cat):
     assert all(cat.services[c].programmes_source for c in restricted)
 
 
-def test_destinatari(cat):
+def test_i_servizi_p_q_r_s_sono_per_le_aziende_k3_e_m63_per_entrambi(cat):
     for s in cat.registrable:
         if s.lep in "PQRS":
             assert s.target == "azienda", s.code
@@ -150,7 +145,7 @@ def test_o2_e_automatica_da_f1_15_e_le_attivita_sap(cat):
     assert cat.services["G.4"].sap[0] == {"sezione": "6", "politica_nome": "AdRdC", "attivita": "R01", "politica": "09", "evento": "01"}
 
 
-def test_prerequisiti_del_catalogo(cat):
+def test_i_prerequisiti_del_catalogo_sono_quelli_della_tabella_regionale(cat):
     pairs = {(s.code, p.code, p.severity) for s in cat.registrable for p in s.prerequisites}
     expected = {
         ("B.1", "A.1", "avviso"), ("B.3", "B.1", "errore"), ("B.4", "A.3", "errore"), ("D.1", "B.1", "errore"),
@@ -195,7 +190,7 @@ BROKEN = {
     "minimo_maggiore_del_medio": (
         lambda r: _service(r, "A.1")["durata"].update(minimo=30), "voce 'A.1', campo 'durata'", "minimo <= medio <= massimo"),
     "programma_sconosciuto": (
-        lambda r: _service(r, "A.2").update(programmi=["GOL"]), "voce 'A.2', campo 'programmi'", "programma 'GOL' sconosciuto"),
+        lambda r: _service(r, "A.2").update(programmi=["PON-X"]), "voce 'A.2', campo 'programmi'", "programma 'PON-X' sconosciuto"),
     "prerequisito_inesistente": (
         lambda r: _service(r, "D.2")["prerequisiti"][0].update(codice="D.9"), "voce 'D.2', campo 'prerequisiti'", "'D.9' non esiste"),
     "codice_duplicato": (
@@ -222,7 +217,7 @@ def test_un_catalogo_rotto_da_un_errore_in_italiano_che_nomina_voce_e_campo(tmp_
     assert where in str(err.value) and what in str(err.value)
 
 
-def test_yaml_illeggibile(tmp_path):
+def test_un_catalogo_yaml_illeggibile_indica_la_riga(tmp_path):
     path = tmp_path / "rotto.yaml"
     path.write_text("versione: [1\nservizi: :\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="YAML non valido alla riga"):
@@ -230,14 +225,16 @@ def test_yaml_illeggibile(tmp_path):
 
 
 def test_un_nuovo_programma_si_aggiunge_modificando_solo_i_dati(tmp_path):
-    def add_gol(raw):
-        raw["programmi"].append({"codice": "GOL", "nome": "Garanzia di occupabilità dei lavoratori", "valido_dal": "2022-01-01"})
-        _service(raw, "C.2")["programmi"] = ["GOL", "Ordinario"]
+    def add_programme(raw):
+        raw["programmi"].append({"codice": "PON-X", "nome": "Programma regionale di esempio", "valido_dal": "2025-01-01",
+                                 "da_tabella": False, "fonte": "Delibera regionale di esempio"})
+        _service(raw, "C.2")["programmi"] = ["PON-X", "Ordinario"]
         _service(raw, "C.2")["fonte_programmi"] = "Delibera regionale di esempio"
 
-    cat = load_catalogue(_write(tmp_path, _broken(add_gol)))
-    assert cat.programme("GOL").valid_from.year == 2022
-    assert cat.services["C.2"].allows_programme("GOL")
+    cat = load_catalogue(_write(tmp_path, _broken(add_programme)))
+    assert cat.programme("PON-X").valid_from.year == 2025 and not cat.programme("PON-X").from_table
+    assert cat.programme("PON-X").for_companies  # destinatario omitted: persons and companies
+    assert cat.services["C.2"].allows_programme("PON-X")
     assert not cat.services["C.2"].allows_programme("GG")
 
 
@@ -265,7 +262,7 @@ def test_registro_catalogo_codice_sconosciuto_suggerisce():
     assert "Traceback" not in result.output
 
 
-def test_registro_catalogo_csv_e_json():
+def test_registro_catalogo_stampa_csv_e_json_per_altri_programmi():
     out = CliRunner().invoke(main, ["catalogo", "--formato", "csv"]).output
     rows = list(csv.DictReader(io.StringIO(out), delimiter=";"))
     assert len(rows) == 102 and rows[0]["codice"] == "A.1" and rows[0]["minuti_medio"] == "15"
@@ -275,7 +272,7 @@ def test_registro_catalogo_csv_e_json():
     assert one["automatica_da"] == "F1.15" and one["provenienza_durata"] == "incompleta"
 
 
-def test_registro_catalogo_verifica(tmp_path):
+def test_registro_catalogo_verifica_accetta_un_catalogo_valido_e_rifiuta_uno_rotto(tmp_path):
     ok = CliRunner().invoke(main, ["catalogo", "--verifica", str(DEFAULT_PATH)])
     assert ok.exit_code == 0 and "Catalogo valido" in ok.output and "102 servizi registrabili" in ok.output
     bad = _write(tmp_path, _broken(BROKEN["minimo_maggiore_del_medio"][0]))

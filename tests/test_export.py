@@ -15,7 +15,6 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.registri import run_from_root
-from tests.month_generator import write_month
 from validators.export import plan as export_module
 from validators.api import check, export, export_of
 from validators.errors import BalanceError, ProfileError
@@ -43,12 +42,6 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.fixture
-def month(tmp_path):
-    folder = tmp_path / "ottobre"
-    return folder, write_month(folder)
-
-
 # ---------------------------------------------------------------------------------------------
 # Nothing lost
 
@@ -69,6 +62,23 @@ def test_mese_generato_esportate_piu_scartate_uguale_righe_lette(month, tmp_path
     # Every good row is exported exactly once (codice fiscale, date, code identify them here).
     good = sorted((r.cf, r.date.strftime("%d/%m/%Y"), r.code) for r in rows if r.bad is None)
     assert sorted((x["codice_fiscale"], x["data_servizio"], x["codice_servizio"]) for x in exported) == good
+
+
+def test_mese_generato_aziende_su_s_con_programma_vuoto_e_persone_in_gol_sfl_adi_esportate(month, tmp_path):
+    folder, rows = month
+    from validators.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    good = [r for r in rows if r.bad is None]
+    reserved = [r for r in good if r.user_type == "Azienda" and cat.services[r.code].implied_programme]
+    assert reserved and {r.code for r in reserved} <= {"S.1", "S.2", "S.3"} and all(r.programme is None for r in reserved)
+    assert {r.programme for r in good if r.user_type == "Persona"} == {None, "GOL", "SFL", "ADI"}
+    export([folder], tmp_path / "ja.csv", month="2026-10", today=TODAY)
+    by_row = {(x["codice_fiscale"], x["data_servizio"], x["codice_servizio"]): x["programma"]
+              for x in read_csv(tmp_path / "ja.csv")}
+    expected = {(r.cf, r.date.strftime("%d/%m/%Y"), r.code):
+                r.programme or cat.services[r.code].implied_programme or cat.default_programme.code for r in good}
+    assert by_row == expected
 
 
 def test_esempio_incluso_stampa_il_bilancio_ed_esce_con_zero(tmp_path):
@@ -145,6 +155,19 @@ def test_valori_normalizzati_nel_file_per_ja(tmp_path):
     assert row == {"codice_fiscale": "RSSMRA80A01H501U", "tipo_utente": "Persona", "data_servizio": "01/10/2026",
                    "codice_servizio": "A.2", "programma": "GG", "modalita_erogazione": "A distanza",
                    "durata_minuti": "", "sede": "Ancona", "operatore": "Maria Rossi"}
+
+
+def test_partita_iva_con_prefisso_it_esportata_in_11_cifre(tmp_path):
+    reg = tmp_path / "r.csv"
+    reg.write_text(
+        "Data;Sede;Operatore;Tipo utente;Codice fiscale;Programma;Codice servizio;Durata (min);Modalità\n"
+        "2026-10-01;Ancona;Maria Rossi;Azienda;IT 00743110157;;P.1;;In presenza\n"
+        "2026-10-02;Ancona;Maria Rossi;Azienda;it-00743110157;;P.1;;In presenza\n"
+        "2026-10-03;Ancona;Maria Rossi;Azienda;\uff29\uff34\uff1a００７４３１１０１５７;;P.1;;In presenza\n",
+        encoding="utf-8")
+    result = export([reg], tmp_path / "ja.csv", today=TODAY)
+    assert result.exported == 3, read_rejects(tmp_path / "ja_scarti.xlsx")
+    assert [row["codice_fiscale"] for row in read_csv(tmp_path / "ja.csv")] == ["00743110157"] * 3
 
 
 def test_ordine_deterministico_per_sede_data_operatore_cf_codice(month, tmp_path):

@@ -45,8 +45,11 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
         s = cat.services[service_code_part(service)]
         assert day in days and s.registrable and not s.automatic_from
         assert s.serves(kind.lower())
-        assert s.allows_programme(programme or cat.default_programme.code)
-        assert cat.programme(programme or cat.default_programme.code).valid_on(day)
+        programme = programme or cat.default_programme.code
+        if kind == "Azienda" and programme == cat.default_programme.code and s.implied_programme:
+            programme = s.implied_programme  # a company's blank programme is the one the service implies
+        assert s.allows_programme(programme) and cat.programme(programme).valid_on(day)
+        assert kind == "Persona" or cat.programme(programme).for_companies
         assert (codicefiscale.is_valid(code) if len(code) == 16 else kind == "Azienda" and iva.is_valid(code))
         if minutes is not None:
             assert s.duration.minimum <= minutes <= s.duration.maximum
@@ -55,6 +58,16 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
         assert modality in ("In presenza", "A distanza")
     keys = [(r[4], service_code_part(r[6]), r[0], r[2]) for r in register.rows]
     assert len(keys) == len(set(keys))
+
+
+def test_il_registro_generato_ha_aziende_su_s_senza_programma_e_persone_in_gol_adi_sfl(register):
+    cat = load_catalogue()
+    reserved = {s.code for s in cat.registrable if s.target == "azienda" and s.implied_programme}
+    blank = Counter(service_code_part(r[6]) for r in register.rows if r[3] == "Azienda" and r[5] is None)
+    assert reserved == {"S.1", "S.2", "S.3"} and all(blank[c] for c in reserved), blank
+    persons = Counter(r[5] for r in register.rows if r[3] == "Persona")
+    later = [p.code for p in cat.programmes if not p.from_table]
+    assert later == ["GOL", "SFL", "ADI"] and all(persons[p] >= 100 for p in later), persons
 
 
 def test_con_lo_stesso_seme_il_registro_e_identico_byte_per_byte(tmp_path):
@@ -95,7 +108,7 @@ def test_con_lo_storico_del_mese_prima_le_sequenze_sono_complete(tmp_path):
     assert alone.problems and {p.rule for p in alone.problems} == {"sequenza.prerequisito_assente"}
 
 
-def test_nessuna_data_dopo_oggi():
+def test_il_generatore_non_produce_date_dopo_oggi():
     rows = generate_rows(1000, MONTH, seed=2, today=dt.date(2026, 10, 14))
     assert max(r[0] for r in rows) <= dt.date(2026, 10, 14)
 

@@ -14,7 +14,6 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tests.support import libreoffice as lo
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -118,7 +117,7 @@ def pdf_pages(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def session(libreoffice, tmp_path_factory):  # noqa: F811
+def session(libreoffice, tmp_path_factory):
     """Run every check's ops in a single soffice session (two documents)."""
     tmp = tmp_path_factory.mktemp("lo_harness")
     book = tmp / "registro.xlsx"
@@ -199,7 +198,7 @@ def test_formulas_recalculate_after_setting_cells(session):
     ]
 
 
-def test_validation_properties(session):
+def test_validation_properties_come_back_from_calc(session):
     family = session.r["val_family"]
     assert family["Type"] == "LIST"
     assert family["Formula1"] == "Familias"
@@ -220,7 +219,7 @@ def test_list_entries_equal_the_source_list(session):
     assert families["error"] == 0 and families["has_blank"] is False
 
 
-def test_dependent_indirect_list(session):
+def test_the_dependent_dropdown_follows_its_row_through_indirect(session):
     # The relative A2 in Formula1 follows the cell: B4 looks at A4 (F2).
     assert session.r["subtypes_B2"]["formula"] == 'INDIRECT("LEP_"&A2)'
     assert session.r["subtypes_B2"]["entries"] == DEPENDENT["F1"]
@@ -239,7 +238,7 @@ def test_invalid_values_are_detected(session):
     assert session.r["invalid"] == EXPECTED_INVALID
 
 
-def test_sheets_names_and_charts(session):
+def test_sheet_names_visibility_protection_and_charts_come_back(session):
     assert session.r["sheet_names"] == ["Registro", "Listas", "Resumen"]
     info = {s["name"]: s for s in session.r["sheets_before"]}
     assert info["Listas"]["visible"] is False and info["Listas"]["protected"] is True
@@ -251,7 +250,7 @@ def test_sheets_names_and_charts(session):
     assert set(names) == {"Familias", "LEP_F1", "LEP_F2"}
 
 
-def test_pdf_export_of_selected_sheets(session):
+def test_the_pdf_export_prints_only_the_selected_sheets(session):
     selected, everything = Path(session.r["pdf"]), Path(session.r["pdf_all"])
     assert selected.read_bytes().startswith(b"%PDF")
     assert everything.read_bytes().startswith(b"%PDF")
@@ -271,13 +270,13 @@ def test_save_as_and_reopen_in_the_same_session(session):
     assert wb["Listas"].sheet_state == "hidden"
 
 
-def test_original_is_untouched(session):
+def test_the_original_workbook_is_untouched_by_the_session(session):
     assert session.book.read_bytes() == session.original
     assert sorted(p.name for p in session.book.parent.iterdir()) == ["out", "registro.xlsx"]
     print(f"LibreOffice session for two documents: {session.seconds:.1f} s")
 
 
-def test_errors_come_back_as_exceptions(libreoffice, tmp_path):  # noqa: F811
+def test_errors_come_back_as_exceptions(libreoffice, tmp_path):
     book = tmp_path / "book.xlsx"
     build_workbook(book)
     ops = [
@@ -305,7 +304,7 @@ def _processes_mentioning(text: str) -> list[int]:
     return pids
 
 
-def test_timeout_kills_soffice(libreoffice, tmp_path):  # noqa: F811
+def test_timeout_kills_soffice(libreoffice, tmp_path):
     book = tmp_path / "book.xlsx"
     build_workbook(book)
     with pytest.raises(lo.LibreOfficeTimeout, match="timed out") as caught:

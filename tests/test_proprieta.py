@@ -21,7 +21,7 @@ row = st.fixed_dictionaries({
     "Operatore": st.one_of(st.sampled_from(["Maria Rossi", "maria rossi", "Luca"]), cell_text),
     "Tipo utente": st.one_of(st.sampled_from(["Persona", "Azienda", "azienda", "Privato"]), st.none()),
     "Codice fiscale": st.one_of(st.sampled_from([*CF.values(), PIVA, "12345678903", "RSSMRA80A01H501X"]), cell_text),
-    "Programma": st.one_of(st.sampled_from(["GG", "RdC", "L.68", "AdR", "GOL"]), st.none()),
+    "Programma": st.one_of(st.sampled_from(["GG", "RdC", "L.68", "AdR", "GOL", "ADI", "PON-X"]), st.none()),
     "Codice servizio": st.one_of(st.sampled_from(CODES), cell_text),
     "Durata (min)": st.one_of(st.integers(-5, 3000), st.floats(allow_nan=True, allow_infinity=True), st.none(), st.text(max_size=5)),
     "Modalità": st.one_of(st.sampled_from(["In presenza", "A distanza", "online", "fax"]), st.none()),

@@ -78,7 +78,7 @@ def test_testo_rinominato_xlsx_e_illeggibile(tmp_path):
 
 
 @pytest.mark.parametrize("delimiter, encoding", [(";", "utf-8-sig"), (",", "utf-8"), (";", "cp1252")])
-def test_csv_con_separatori_e_codifiche(tmp_path, delimiter, encoding):
+def test_i_csv_con_separatori_e_codifiche_diversi_sono_letti(tmp_path, delimiter, encoding):
     rows = [riga(modalita="A distanza", note="attività"), riga(cf=CF["laura"], codice="ZZ")]
     path = write_csv(tmp_path / "r.csv", rows, delimiter=delimiter, encoding=encoding)
     report = validate([path], today=TODAY)
@@ -86,7 +86,7 @@ def test_csv_con_separatori_e_codifiche(tmp_path, delimiter, encoding):
 
 
 @pytest.mark.parametrize("text", ["03/10/2026", "3/10/26", "2026-10-03", "03.10.2026", "46298"])
-def test_formati_di_data(tmp_path, text):
+def test_i_formati_di_data_comuni_sono_accettati(tmp_path, text):
     path = write_xlsx(tmp_path / "r.xlsx", [riga(data=text)])
     assert validate([path], month=MONTH, today=TODAY).problems == []
 
@@ -97,7 +97,7 @@ def test_ods_e_letto(tmp_path):
     assert report.rows == 2 and _rules(report) == [(3, "codice.sconosciuto")]
 
 
-def test_cartella_con_piu_sedi(tmp_path):
+def test_una_cartella_con_piu_sedi_e_letta_per_intero_ignorando_altri_file(tmp_path):
     folder = tmp_path / "ottobre"
     folder.mkdir()
     write_xlsx(folder / "ancona.xlsx", [riga()])

@@ -9,6 +9,7 @@ import pytest
 from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from validators.api import validate
 from validators.check.rules.registry import RULES
+from validators.read.register import COLUMNS
 
 D = dt.date
 
@@ -26,7 +27,7 @@ CASES = {
     "codice.sconosciuto": ([riga(codice="F1.09")], 2, [riga(codice=" f1.9 ", durata=60)]),
     "codice.non_registrabile": ([riga(codice="F")], 2, [riga(codice="F1.2", durata=300)]),
     "codice.automatico": ([riga(codice="O.2", durata=None)], 2, [riga(codice="F1.15", durata=60)]),
-    "programma.sconosciuto": ([riga(programma="GOL")], 2, [riga(programma="Garanzia Giovani")]),
+    "programma.sconosciuto": ([riga(programma="PON-X")], 2, [riga(programma="Garanzia Giovani")]),
     "programma.non_ammesso": ([riga(codice="E.3", durata=90)], 2, [riga(codice="E.3", durata=90, programma="GG")]),
     "programma.non_attivo": ([riga(codice="C.1", durata=90, programma="RdC")], 2,
                              [riga(codice="C.1", durata=90, programma="RdC", data=D(2023, 10, 2))]),
@@ -52,11 +53,27 @@ CASES = {
         [riga(codice="E.2", durata=240), riga(codice="E.4", durata=180, cf=CF["laura"]),
          riga(codice="E.6", durata=180, cf=CF["sara"]), riga(codice="K.3", durata=900, cf=CF["franco"])]),
 }
-FILE_RULES = {r.id for r in RULES if r.file_level}
 
 
-def test_ogni_regola_di_riga_ha_un_caso_che_fallisce_e_uno_che_passa():
-    assert set(CASES) == {r.id for r in RULES} - FILE_RULES
+def _bytes(path, data: bytes):
+    path.write_bytes(data)
+    return path
+
+
+# File-level rule id -> (writer of a file that breaks it, writer of a file that respects it)
+FILE_CASES = {
+    "file.illeggibile": (lambda p: _bytes(p, b""), lambda p: write_xlsx(p, [riga()])),
+    "foglio.mancante": (lambda p: write_xlsx(p, [riga()], sheet="Dati", extra_sheets=("Altro",)),
+                        lambda p: write_xlsx(p, [riga()], sheet="Dati")),  # a single sheet is the register
+    "colonne.mancanti": (lambda p: write_xlsx(p, [riga()], headers=[c for c in COLUMNS if c != "Codice fiscale"]),
+                         lambda p: write_xlsx(p, [riga()], title_rows=[["CPI di Ancona"]],
+                                              headers=["CF" if c == "Codice fiscale" else c.upper() for c in COLUMNS])),
+}
+
+
+def test_ogni_regola_ha_un_caso_che_fallisce_e_uno_che_passa():
+    assert set(CASES) | set(FILE_CASES) == {r.id for r in RULES}
+    assert set(FILE_CASES) == {r.id for r in RULES if r.file_level}
 
 
 def _check(tmp_path, rows, name="registro.xlsx", **kwargs):
@@ -81,6 +98,21 @@ def test_il_caso_corretto_rispetta_la_regola(tmp_path, rule_id):
     _, _, good = CASES[rule_id]
     report = _check(tmp_path, good)
     assert not [p.message for p in report.problems if p.rule == rule_id]
+
+
+@pytest.mark.parametrize("rule_id", sorted(FILE_CASES))
+def test_il_file_sbagliato_e_rifiutato_con_la_sola_regola_di_file(tmp_path, rule_id):
+    bad, _ = FILE_CASES[rule_id]
+    report = validate([bad(tmp_path / "registro.xlsx")], month=MONTH, today=TODAY)
+    assert [(p.rule, p.row, p.severity) for p in report.problems] == [(rule_id, None, "errore")]
+    assert report.exit_code == 2
+
+
+@pytest.mark.parametrize("rule_id", sorted(FILE_CASES))
+def test_il_file_corretto_e_letto_senza_problemi(tmp_path, rule_id):
+    _, good = FILE_CASES[rule_id]
+    report = validate([good(tmp_path / "registro.xlsx")], month=MONTH, today=TODAY)
+    assert report.problems == [] and report.rows == 1 and report.exit_code == 0
 
 
 def test_i_casi_corretti_non_hanno_alcun_problema_tranne_i_prerequisiti(tmp_path):
@@ -149,19 +181,19 @@ def test_k3_e_ammesso_per_persona_e_per_azienda(tmp_path):
     assert _check(tmp_path, rows).problems == []
 
 
-def test_azienda_con_partita_iva_errata(tmp_path):
+def test_un_azienda_con_partita_iva_errata_ha_cf_non_valido(tmp_path):
     (p,) = _check(tmp_path, [riga(codice="Q.1", durata=60, tipo="Azienda", cf="01234567890")]).problems
     assert p.rule == "cf.non_valido" and "partita IVA" in p.message
 
 
-def test_la_giornata_e_configurabile(tmp_path):
+def test_la_giornata_lavorativa_si_configura_con_workday_minutes(tmp_path):
     rows = [riga(codice="E.1", durata=120), riga(codice="C.1", durata=120, cf=CF["laura"])]
     assert not _check(tmp_path, rows).problems
     report = _check(tmp_path, rows, workday_minutes=200)
     assert [p.rule for p in report.problems] == ["operatore.giornata_eccessiva"]
 
 
-def test_escludi_salta_una_regola(tmp_path):
+def test_escludi_non_applica_la_regola_indicata(tmp_path):
     report = _check(tmp_path, [riga(durata=25)], exclude=["durata.fuori_intervallo"])
     assert report.problems == []
 

@@ -13,7 +13,6 @@ from cli import main
 from tests.template_rows import TODAY, sample_rows
 from tests.template_structure import all_formulas, describe, function_names
 from validators.api import validate
-from validators.catalogue import load_catalogue
 from validators.errors import UsageError
 from validators.read.register import COLUMNS, header_field
 from xl_addin.build import template
@@ -28,11 +27,6 @@ ALLOWED_FUNCTIONS = {
     "DATE", "MIN", "MAX", "INDIRECT", "OFFSET",
 }
 CELL_LIKE = re.compile(r"^(?:[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R|C)$", re.I)
-
-
-@pytest.fixture(scope="module")
-def cat():
-    return load_catalogue()
 
 
 @pytest.fixture(scope="module")
@@ -200,12 +194,24 @@ def test_il_catalogo_nascosto_contiene_tutto_il_catalogo(wb, cat):
         assert row["Registrabile"] == ("Sì" if s.registrable else "No")
         assert (row["Destinatario"] or None) == s.target
         assert (row["Programmi ammessi (vuoto = tutti)"] or None) == (", ".join(s.programmes) if s.programmes else None)
+        assert (row["Programma implicito per le aziende"] or None) == s.implied_programme
         d = s.duration
         assert (row["Minuti minimo"], row["Minuti medio"], row["Minuti massimo"]) == (
             (d.minimum, d.average, d.maximum) if d else (None, None, None))
         if d:
             assert row["Provenienza durata"].startswith(d.provenance)
         assert (row["Procedure Regione Marche"] or None) == cat.procedure_text(s)
+
+
+def test_il_menu_programma_offre_gol_sfl_adi_e_dice_quali_valgono_per_le_aziende(wb, cat):
+    ws = wb["Catalogo"]
+    headers = {c.value: c.column for c in ws[1] if c.value}
+    column = {h: [ws.cell(row=r, column=headers[h]).value for r in range(2, 2 + len(cat.programmes))]
+              for h in ("Programmi", "Programma anche per le aziende", "Programma valido dal")}
+    assert column["Programmi"] == [p.code for p in cat.programmes] and {"GOL", "SFL", "ADI"} <= set(column["Programmi"])
+    assert column["Programma anche per le aziende"] == ["Sì" if p.for_companies else "No" for p in cat.programmes]
+    starts = dict(zip(column["Programmi"], column["Programma valido dal"]))
+    assert [starts[c].date().isoformat() for c in ("GOL", "SFL", "ADI")] == ["2022-01-01", "2023-09-01", "2024-01-01"]
 
 
 def test_istruzioni_in_italiano_con_la_registrazione_anche_a_distanza(wb, cat):

@@ -12,15 +12,16 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
+from benchmarks.generator import generate
 from tests.support.libreoffice import Job
 from tests.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
     sample_rows, serial,
 )
-from validators.api import check
+from validators.api import check, validate_values
 from validators.catalogue import load_catalogue
 from validators.read.register import COLUMNS
+from validators.text import service_code_part
 from xl_addin.build.template import build_template
 from xl_addin.build.template_register import LETTER, REGISTER_COLUMNS
 from xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
@@ -64,7 +65,31 @@ def _cases() -> dict[str, dict]:
     }
 
 
-CASES = _cases()
+def _agreement_cases() -> dict[str, dict]:
+    """Rows on programmes and company services where Controllo must give the validator's verdict."""
+    rows: dict[str, dict] = {}
+    persons_only = [p.code for p in CAT.programmes if not p.for_companies]
+    free_person = _first(lambda s: s.target == "persona" and not s.programmes and not s.prerequisites)
+    for i, s in enumerate(x for x in CAT.registrable if x.target in ("azienda", "entrambi") and not x.prerequisites):
+        company = {"Tipo utente": "Azienda", "Codice fiscale": COMPANY}
+        rows[f"azienda_{s.code}_vuoto"] = row_for(CAT, s, i) | company | {"Programma": None}
+        rows[f"azienda_{s.code}_predefinito"] = row_for(CAT, s, i) | company | {"Programma": CAT.default_programme.code}
+        if s.programmes:
+            rows[f"azienda_{s.code}_riservato"] = row_for(CAT, s, i) | company | {"Programma": s.programmes[0]}
+        rows[f"azienda_{s.code}_{persons_only[i % len(persons_only)]}"] = (
+            row_for(CAT, s, i) | company | {"Programma": persons_only[i % len(persons_only)]})
+    for i, p in enumerate(x for x in CAT.programmes if not x.from_table):
+        rows[f"persona_{p.code}"] = row_for(CAT, free_person, i) | {"Programma": p.code}
+        rows[f"persona_{p.code}_prima"] = row_for(CAT, free_person, i) | {
+            "Programma": p.code, "Data": p.valid_from - dt.timedelta(days=1)}
+        reserved = _first(lambda s: s.programmes and s.target == "persona" and not s.prerequisites)
+        rows[f"persona_{p.code}_su_{reserved.code}"] = row_for(CAT, reserved, i) | {"Programma": p.code}
+    return rows
+
+
+CASES = _cases() | _agreement_cases()
+GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
+AGREEMENT = list(_agreement_cases())
 
 
 class Ops:
@@ -102,7 +127,7 @@ def _filled_with_openpyxl(template, target, rows):
 
 
 @pytest.fixture(scope="module")
-def answers(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
+def answers(libreoffice, tmp_path_factory):
     """Run every document of the module in one LibreOffice session."""
     tmp = tmp_path_factory.mktemp("lo")
     template = build_template(tmp / "modello.xlsx", rows=ROWS, config={"sedi": OFFICES, "operatori": OPERATORS})
@@ -150,10 +175,18 @@ def answers(libreoffice, tmp_path_factory):  # noqa: F811  (fixture argument)
     trip.add({"op": "calculate_all"})
     trip.add({"op": "get", "sheet": "Riepilogo", "range": SUMMARY_RANGE}, "summary")
 
-    results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops)],
-                                   timeout=600)
+    # Job 3: a realistic generated month typed in (companies on S.1-S.3 with Programma blank, GOL/SFL/ADI persons).
+    typed = _filled_with_openpyxl(template, tmp / "generato.xlsx", [dict(zip(COLUMNS, r)) for r in GENERATED])
+    generated = Ops()
+    generated.add({"op": "calculate_all"})
+    column = LETTER["controllo"]
+    generated.add({"op": "get", "sheet": "Registro", "range": f"{column}2:{column}{len(GENERATED) + 1}"}, "controllo")
+
+    results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops),
+                                    Job(typed, generated.ops)], timeout=600)
     return {"lookups": lookups.answers(results[0]), "month": month.answers(results[1]),
-            "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled}
+            "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled,
+            "generated": generated.answers(results[3])}
 
 
 def _row(answers, r: int) -> dict[str, dict]:
@@ -246,6 +279,47 @@ def test_controllo_segnala_codice_sconosciuto_programma_scaduto_campi_vuoti_e_du
     assert _control(answers, "fuori_intervallo").startswith("AVVISO: durata fuori intervallo (")
     # A bare code typed by hand is still understood by the lookups (the validator accepts it too).
     assert _control(answers, "codice_nudo") == "OK"
+
+
+def _verdict(row: dict) -> str:
+    """The validator's verdict on one row alone: ERRORE, AVVISO or OK (as Controllo starts)."""
+    values = [list(COLUMNS)] + [[row[c] for c in COLUMNS]]
+    problems = validate_values(values, name="caso", today=TODAY).problems
+    severities = {p.severity for p in problems}
+    return "ERRORE" if "errore" in severities else "AVVISO" if severities else "OK"
+
+
+def test_i_casi_di_programmi_e_aziende_sono_abbastanza():
+    assert len(CASES) <= ROWS - CASES_FIRST
+    assert {"azienda_S.1_vuoto", "azienda_S.2_vuoto", "azienda_S.3_vuoto", "persona_GOL", "persona_ADI",
+            "persona_SFL", "azienda_S.1_predefinito"} <= set(AGREEMENT)
+    verdicts = {name: _verdict(CASES[name]) for name in AGREEMENT}
+    assert verdicts["azienda_S.1_vuoto"] == verdicts["persona_ADI"] == "OK"
+    assert {v for k, v in verdicts.items() if k.endswith("_prima")} == {"ERRORE"}
+
+
+@pytest.mark.parametrize("name", AGREEMENT)
+def test_controllo_da_lo_stesso_esito_del_validatore_su_programmi_e_aziende(answers, name):
+    shown = _control(answers, name)
+    assert shown.split(":", 1)[0] == _verdict(CASES[name]), (name, shown)
+
+
+def test_un_mese_generato_pulito_e_tutto_ok_nel_controllo_come_nel_validatore(answers):
+    assert any(r[3] == "Azienda" and r[5] is None and service_code_part(r[6]).startswith("S.") for r in GENERATED)
+    assert {"GOL", "SFL", "ADI"} <= {r[5] for r in GENERATED}
+    report = validate_values([list(COLUMNS)] + [list(r) for r in GENERATED], name="generato", today=TODAY)
+    assert report.problems == []
+    shown = [row[0]["string"] for row in answers["generated"]["controllo"]]
+    assert len(shown) == len(GENERATED)
+    assert [(i + 2, s) for i, s in enumerate(shown) if s != "OK"] == []
+
+
+def test_controllo_spiega_il_programma_di_una_persona_su_un_azienda(answers):
+    assert _control(answers, "azienda_S.1_GOL") == "ERRORE: programma non ammesso (solo L.68)"
+    company_free = next(k for k in AGREEMENT if k.startswith("azienda_P.") and k.split("_")[-1] in ("GG", "RdC", "AdR",
+                                                                                                    "GOL", "SFL", "ADI"))
+    assert _control(answers, company_free) == "ERRORE: programma delle persone su un'azienda"
+    assert _control(answers, "persona_GOL_prima") == "ERRORE: programma non attivo alla data"
 
 
 # --- Riepilogo and Carichi ----------------------------------------------------------------------------------------

@@ -28,13 +28,6 @@ TODAY = dt.date(2026, 11, 1)
 CAT = load_catalogue()
 
 
-@pytest.fixture
-def month(tmp_path):
-    """A generated month of three offices (one .xlsx each) and the rows written."""
-    folder = tmp_path / "ottobre"
-    return folder, write_month(folder)
-
-
 run = run_from_root
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import importlib
+import sys
 import threading
 from pathlib import Path
 
@@ -82,6 +83,9 @@ def _import_engine_in_background() -> None:
     Reading a spreadsheet or a CSV releases the GIL, so these imports (about 0.5 s) run on the
     other core instead of after the reading. A failed import is left to the code that needs it.
     """
+    if sys.platform == "emscripten":  # Pyodide (xlwings Lite) cannot start threads
+        return
+
     def imports():
         for name in _ENGINE_MODULES:
             try:

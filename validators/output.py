@@ -6,7 +6,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from validators.errors import UsageError
 
@@ -52,23 +52,52 @@ def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
 REPRODUCIBLE_STAMP = (1980, 1, 1, 0, 0, 0)
 
 
-def save_workbook(workbook, path: str | Path) -> None:
-    """Save an openpyxl workbook reproducibly: fixed document dates and zip timestamps."""
+def zip_entry(name: str, external_attr: int = 0):
+    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = external_attr
+    return entry
+
+
+def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, bytes], bytes | None] | None = None,
+                *, add: Iterable[tuple[str, bytes]] = (), restamp: bool = False, mode: int | None = None) -> None:
+    """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
+
+    edit(name, data) returns the part's new bytes, or None to drop it; `add` appends new parts,
+    dated like the source's first part. With restamp every part gets REPRODUCIBLE_STAMP and,
+    when mode is given, those permission bits: the same parts then always give the same bytes.
+    Without restamp each part keeps its own entry (date, attributes) from source.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin:
+        parts = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    stamp = parts[0][0].date_time if parts else REPRODUCIBLE_STAMP
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
+        for info, data in parts:
+            if edit is not None and (data := edit(info.filename, data)) is None:
+                continue
+            if restamp:
+                info = zip_entry(info.filename, info.external_attr if mode is None else mode << 16)
+            zout.writestr(info, data)
+        for name, data in add:
+            zout.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
+
+
+def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int | None = None) -> None:
+    """Save an openpyxl workbook reproducibly: fixed document dates (document_time, default
+    REPRODUCIBLE_STAMP) and zip entries (see rewrite_zip; mode sets the entries' permission bits)."""
     import datetime as dt
     import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
 
-    stamp = dt.datetime(*REPRODUCIBLE_STAMP)
+    stamp = document_time or dt.datetime(*REPRODUCIBLE_STAMP)
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     # ExcelWriter directly: openpyxl's save_workbook would stamp "modified" with the current time.
     ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    with zipfile.ZipFile(path) as source:
-        parts = [(info, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as target:
-        for info, data in parts:
-            fixed = zipfile.ZipInfo(info.filename, date_time=REPRODUCIBLE_STAMP)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            target.writestr(fixed, data)
+    rewrite_zip(path, path, restamp=True, mode=mode)

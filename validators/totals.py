@@ -16,21 +16,13 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from validators.catalogue import Catalogue
+from validators.read.carichi import PlannedVolume
 
 DEFAULT_FTE_HOURS = 36 * 52 / 12  # 156 hours a month: 36 hours a week, 52 weeks, 12 months
 
 MEASURES = ("servizi", "minuti_registrati", "minuti_standard", "minuti_min", "minuti_max",
             "servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro", "ore")
 DETAIL_KEYS = ("mese", "sede", "operatore", "lep", "codice")
-
-
-@dataclass(frozen=True)
-class PlannedVolume:
-    """One line of a Carichi sheet: a code and its planned monthly volume."""
-
-    code: str
-    volume: float
-    row: int
 
 
 @dataclass

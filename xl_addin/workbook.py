@@ -2,21 +2,25 @@
 xlwings Server and xlwings Lite share (values, colours, sheets, hyperlinks, alerts).
 
 Writes are batched (one block per column or table): per-cell writes are slow in xlwings.
+Nothing here imports polars at module level, so the Book helpers also work in a Pyodide without it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from validators.read.register import DEFAULT_SHEET, locate_header
 from validators.text import norm_key
 
 RED, YELLOW, GREEN = "#FFC7CE", "#FFEB9C", "#C6EFCE"
 SEVERITY_COLOUR = {"errore": RED, "avviso": YELLOW}
 
 
-def find_sheet(book, name: str = DEFAULT_SHEET):
-    """The sheet called name (any case), or the only sheet; None if absent."""
+def find_sheet(book, name: str | None = None):
+    """The sheet called name (default: the register's, any case), or the only sheet; None if absent."""
+    if name is None:
+        from validators.read.register import DEFAULT_SHEET
+
+        name = DEFAULT_SHEET
     sheets = list(book.sheets)
     match = [s for s in sheets if norm_key(s.name) == norm_key(name)]
     if match:
@@ -33,6 +37,8 @@ def sheet_values(sheet) -> list[list]:
 
 def header_layout(values: list[list]) -> tuple[int, dict[str, int]]:
     """(1-based header row, {contract column: 1-based column index})."""
+    from validators.read.register import locate_header
+
     index, mapping = locate_header(values, "registro", None)
     return index + 1, {name: j + 1 for j, name in mapping.items()}
 

@@ -83,3 +83,15 @@ def _fixed_today(values, **kwargs):
     from validators.api import check_values
 
     return check_values(values, today=TODAY, **kwargs)
+
+
+def test_un_mese_pulito_con_aziende_su_s_e_persone_in_gol_adi_sfl_non_ha_errori_ne_avvisi(monkeypatch):
+    from benchmarks.generator import generate
+
+    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    rows = generate(2000, "2026-10", seed=3, today=TODAY).rows
+    assert any(r[3] == "Azienda" and r[5] is None and str(r[6]).startswith("S.") for r in rows)
+    assert {"GOL", "SFL", "ADI"} <= {r[5] for r in rows}
+    book = make_book({"Registro": [list(COLUMNS)] + [list(r) for r in rows]})
+    counts = valida(book)
+    assert (counts["righe"], counts["errori"], counts["avvisi"]) == (len(rows), 0, 0)

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cli import main
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
 
 
@@ -26,7 +25,7 @@ def lite_book(tmp_path_factory):
 def test_il_main_py_nella_cartella_e_quello_del_repository(lite_book):
     props = extract(lite_book)
     assert props["main.py"] == main_py()
-    assert props["requirements.txt"] == "https://intranet.example/registro-0.1.0-py3-none-any.whl\n"
+    assert props["requirements.txt"] == "https://intranet.example/registro-0.1.0-py3-none-any.whl\npolars\n"
     with zipfile.ZipFile(lite_book) as z:
         types = z.read("[Content_Types].xml").decode()
         assert f"/{WEBEXT}" in types and "webextensiontaskpanes" in z.read("_rels/.rels").decode()
@@ -45,9 +44,97 @@ def test_i_pulsanti_di_main_py_sono_celle_del_foglio_comandi(lite_book):
 def test_le_funzioni_di_main_py_chiamano_le_azioni_del_componente():
     from xl_addin import actions
 
-    called = re.findall(r"actions\.(\w+)\(book\)", main_py())
+    called = re.findall(r'run\(book, "(\w+)"\)', main_py())
     assert called == ["run_all", "valida", "totali", "esporta"]
     assert all(callable(getattr(actions, name)) for name in called)
+
+
+def _buttons():
+    namespace = {"__name__": "main"}
+    exec(compile(main_py(), "main.py", "exec"), namespace)
+    return namespace
+
+
+def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
+    from tests.addin.books import actions, make_book
+    from tests.registri import riga
+    from validators.read.register import COLUMNS
+
+    book = make_book({"Registro": [list(COLUMNS), [riga()[c] for c in COLUMNS]]}, client="Office.js")
+    _buttons()["controlla_registro"](book)
+    acts = actions(book)
+    assert acts[0]["func"] == "setValues" and acts[0]["values"][0] == ["Esito"]
+    (alert,) = [a for a in acts if a["func"] == "alert"]
+    assert alert["args"][0].startswith("Controllate 1 righe")
+
+
+def test_un_errore_imprevisto_nel_pulsante_diventa_un_avviso_senza_traceback(monkeypatch):
+    from tests.addin.books import actions, make_book
+
+    def broken(book):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("xl_addin.actions.totali", broken)
+    book = make_book({"Registro": [["x"]]}, client="Office.js")
+    _buttons()["calcola_totali"](book)
+    (alert,) = actions(book)
+    assert alert["func"] == "alert" and alert["args"][0].startswith("errore imprevisto (RuntimeError)")
+
+
+def test_con_polars_troppo_vecchio_il_pulsante_avvisa_e_non_tocca_il_libro(monkeypatch):
+    import polars
+
+    from tests.addin.books import actions, make_book
+    from xl_addin.lite_runtime import ALTERNATIVES
+
+    monkeypatch.setattr(polars, "__version__", "1.18.0")
+    book = make_book({"Registro": [["x"]]}, client="Office.js")
+    _buttons()["controlla_tutto"](book)
+    (alert,) = actions(book)
+    assert alert["func"] == "alert" and "polars 1.18.0, troppo vecchio" in alert["args"][0]
+    assert ALTERNATIVES in alert["args"][0]
+
+
+def test_senza_il_pacchetto_registro_il_pulsante_dice_cosa_manca(monkeypatch):
+    import sys
+
+    from tests.addin.books import actions, make_book
+
+    monkeypatch.setitem(sys.modules, "xl_addin.lite_runtime", None)  # import fails as if not installed
+    book = make_book({"Registro": [["x"]]}, client="Office.js")
+    _buttons()["prepara_export_ja"](book)
+    (alert,) = actions(book)
+    assert alert["func"] == "alert" and alert["args"][0].startswith("Il pacchetto registro non è installato")
+
+
+def test_il_minimo_di_polars_e_quello_dichiarato_nel_pacchetto():
+    import tomllib
+    from pathlib import Path
+
+    from xl_addin.lite_runtime import FALLBACK_MINIMUM, missing, polars_minimum
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (declared,) = [d for d in project["dependencies"] if d.startswith("polars")]
+    assert declared.split(";")[0].strip() == f"polars>={polars_minimum()}" == f"polars>={FALLBACK_MINIMUM}"
+    assert missing() is None  # this Python has a recent enough polars
+
+
+def test_su_pc_le_dipendenze_comprendono_polars_e_fastexcel_solo_pyodide_ne_fa_a_meno():
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    reqs = [Requirement(d) for d in project["dependencies"]]
+
+    def names(platform):
+        env = {"sys_platform": platform, "python_version": "3.11"}
+        return {r.name for r in reqs if r.marker is None or r.marker.evaluate(env)}
+
+    for platform in ("linux", "win32", "darwin"):
+        assert {"polars", "fastexcel", "pandera", "xlwings"} <= names(platform)
+    assert names("emscripten") == names("linux") - {"polars", "fastexcel"}
 
 
 def test_senza_lite_nessuna_parte_web_extension(tmp_path):

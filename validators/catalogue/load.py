@@ -20,6 +20,7 @@ from validators.text import norm_key
 DEFAULT_PATH = Path(__file__).with_name("data") / "catalogo.yaml"
 
 TARGETS = ("persona", "azienda", "entrambi")
+PROGRAMME_TARGETS = ("persona", "entrambi")
 PROVENANCES = ("tabella", "ereditata", "incompleta", "assente")
 SEVERITIES = ("errore", "avviso")
 
@@ -76,6 +77,15 @@ class Service:
         """Whether a row with this programme may carry this service."""
         return self.programmes is None or programme in self.programmes
 
+    @property
+    def implied_programme(self) -> str | None:
+        """The programme a company row with a blank (or default) Programma is counted under.
+
+        Set when the service is reserved to exactly one programme (S.1-S.3: L.68); the loader makes
+        sure that programme is one a company may carry.
+        """
+        return self.programmes[0] if self.programmes and len(self.programmes) == 1 else None
+
     def serves(self, user_type: str) -> bool:
         """Whether the service may be registered for a 'persona' or an 'azienda'."""
         return self.target == "entrambi" or self.target == user_type
@@ -92,6 +102,14 @@ class Programme:
     valid_from: dt.date | None
     valid_to: dt.date | None
     note: str | None = None
+    target: str = "entrambi"  # "persona": a person's programme, not admitted on a company row
+    from_table: bool = True  # False for programmes that came after the regional table
+    source: str | None = None  # the law (or table) the programme comes from
+
+    @property
+    def for_companies(self) -> bool:
+        """Whether a company row may carry this programme."""
+        return self.target == "entrambi"
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether the programme is in force on that day."""
@@ -336,6 +354,42 @@ def _check_references(ck: _Checker, services: dict[str, Service], leps: dict[str
                 ck.fail(s.code, fieldname, f"'{ref}' non può essere un prerequisito di {s.code}.")
 
 
+def _parse_programme(ck: _Checker, p: dict, code: str, start, end, synonyms: tuple[str, ...]) -> Programme:
+    target = ck.text(p, "destinatario", code, required=False) or "entrambi"
+    if target not in PROGRAMME_TARGETS:
+        ck.fail(code, "destinatario", f"'{target}' non è tra {', '.join(PROGRAMME_TARGETS)}.")
+    from_table = ck.flag(p, "da_tabella", code, True)
+    source = ck.text(p, "fonte", code, required=not from_table)
+    if not from_table and start is None:
+        ck.fail(code, "valido_dal", "obbligatorio per un programma che non viene dalla tabella (da_tabella: false): "
+                "indicare la data di inizio (AAAA-MM-GG).")
+    return Programme(code, ck.text(p, "nome", code), ck.flag(p, "predefinito", code, False), synonyms,
+                     start, end, ck.text(p, "nota", code, required=False), target, from_table, source)
+
+
+def _check_programme_spellings(ck: _Checker, programmes: list[Programme]) -> None:
+    """Each spelling (code, name, synonym, compared as norm_key) names one programme only."""
+    owner: dict[str, str] = {}
+    for p in programmes:
+        for text in (p.code, p.name, *p.synonyms):
+            other = owner.setdefault(norm_key(text), p.code)
+            if other != p.code:
+                ck.fail(p.code, "sinonimi", f"'{text}' indica già il programma {other}.")
+
+
+def _check_company_programmes(ck: _Checker, services: dict[str, Service], programmes: dict[str, Programme]) -> None:
+    """A service for companies reserved to programmes: one programme, which a company may carry (implied)."""
+    for s in services.values():
+        if not (s.registrable and s.programmes and s.target in ("azienda", "entrambi")):
+            continue
+        if len(s.programmes) > 1:
+            ck.fail(s.code, "programmi", "un servizio per le aziende può essere riservato a un solo programma "
+                    "(quello implicito per le righe di un'azienda con Programma vuoto).")
+        if not programmes[s.programmes[0]].for_companies:
+            ck.fail(s.code, "programmi", f"il programma '{s.programmes[0]}' è solo per le persone "
+                    "(destinatario: persona), ma il servizio è anche per le aziende.")
+
+
 def parse_catalogue(raw: Any, path: str) -> Catalogue:
     """Build and check a Catalogue from the parsed YAML document."""
     ck = _Checker(path)
@@ -355,8 +409,7 @@ def parse_catalogue(raw: Any, path: str) -> Catalogue:
         start, end = ck.date(p, "valido_dal", code), ck.date(p, "valido_al", code)
         ck.period(start, end, code)
         synonyms = tuple(str(x) for x in _as_list(ck, p.get("sinonimi"), code, "sinonimi"))
-        programmes.append(Programme(code, ck.text(p, "nome", code), ck.flag(p, "predefinito", code, False), synonyms,
-                                    start, end, ck.text(p, "nota", code, required=False)))
+        programmes.append(_parse_programme(ck, p, code, start, end, synonyms))
     codes = [p.code for p in programmes]
     if not programmes:
         ck.fail(top, "programmi", "serve almeno un programma.")
@@ -365,6 +418,11 @@ def parse_catalogue(raw: Any, path: str) -> Catalogue:
         ck.fail(dup, "codice", "programma duplicato.")
     if sum(p.default for p in programmes) != 1:
         ck.fail(top, "programmi", "esattamente un programma deve avere 'predefinito: true'.")
+    _check_programme_spellings(ck, programmes)
+    default = next(p for p in programmes if p.default)
+    if not default.for_companies:
+        ck.fail(default.code, "destinatario", "il programma predefinito (cella vuota) vale anche per le aziende: "
+                "indicare 'entrambi'.")
 
     modalities = []
     for i, m in enumerate(_as_list(ck, raw.get("modalita"), top, "modalita")):
@@ -398,6 +456,7 @@ def parse_catalogue(raw: Any, path: str) -> Catalogue:
     if not any(s.registrable for s in services.values()):
         ck.fail(top, "servizi", "nessun servizio registrabile.")
     _check_references(ck, services, leps)
+    _check_company_programmes(ck, services, {p.code: p for p in programmes})
 
     return Catalogue(
         version=version,

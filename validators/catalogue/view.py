@@ -123,6 +123,68 @@ def print_table(console, catalogue: Catalogue, records: list[dict]) -> None:
     console.print(f"{registrable} servizi registrabili su {len(records)} voci mostrate.")
 
 
+def programme_records(catalogue: Catalogue) -> list[dict]:
+    """The programmes as flat records: validity, who may carry them, where they come from."""
+    def day(d):
+        return d.isoformat() if d else None
+
+    return [
+        {
+            "codice": p.code,
+            "nome": p.name,
+            "sinonimi": list(p.synonyms),
+            "predefinito": p.default,
+            "valido_dal": day(p.valid_from),
+            "valido_al": day(p.valid_to),
+            "destinatario": p.target,
+            "da_tabella": p.from_table,
+            "fonte": p.source or (catalogue.title if p.from_table else ""),
+            "servizi_riservati": [s.code for s in catalogue.registrable if s.programmes and p.code in s.programmes],
+            "nota": p.note or "",
+        }
+        for p in catalogue.programmes
+    ]
+
+
+def reserved_runs(catalogue: Catalogue, programme: str) -> str:
+    """The services reserved to a programme, consecutive ones in table order as a range: 'G.1–G.3, S.1–S.3'."""
+    runs: list[list[str]] = []
+    previous = False
+    for s in catalogue.registrable:
+        reserved = bool(s.programmes) and programme in s.programmes
+        if reserved and previous:
+            runs[-1].append(s.code)
+        elif reserved:
+            runs.append([s.code])
+        previous = reserved
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def it_date(iso: str | None) -> str:
+    """'2024-01-01' -> '01/01/2024'; None -> '–'."""
+    return "–" if iso is None else "/".join(reversed(iso.split("-")))
+
+
+def print_programmes(console, catalogue: Catalogue) -> None:
+    """The programmes as a terminal table: validity, target, source (table or law), reserved services."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title="Programmi", header_style="bold",
+                  caption="vuoto = " + catalogue.default_programme.code + "; le date si cambiano nel catalogo "
+                          "(valido_dal, valido_al)")
+    for name in ("Codice", "Nome", "Valido dal", "Valido al", "Per", "Fonte", "Servizi riservati"):
+        table.add_column(name, overflow="fold")
+    for rec in programme_records(catalogue):
+        source = rec["fonte"] if rec["da_tabella"] else f"{rec['fonte']} (non dalla tabella regionale)"
+        table.add_row(
+            rec["codice"], escape(rec["nome"]), it_date(rec["valido_dal"]), it_date(rec["valido_al"]),
+            "persone" if rec["destinatario"] == "persona" else "persone e aziende", escape(source),
+            reserved_runs(catalogue, rec["codice"]) or "nessuno (ammesso su tutti i servizi non riservati)",
+        )
+    console.print(table)
+
+
 def print_service(console, catalogue: Catalogue, s: Service) -> None:
     """One service in full, with the sentences of the table behind each fact."""
     from rich.markup import escape
@@ -142,6 +204,9 @@ def print_service(console, catalogue: Catalogue, s: Service) -> None:
         if s.programmes:
             programmes += f" – dalla tabella: «{rec['fonte_programmi']}»"
         rows.append(("Programmi ammessi", programmes))
+        if s.implied_programme and s.target in ("azienda", "entrambi"):
+            rows.append(("Programma di un'azienda", f"{s.implied_programme} anche con Programma vuoto (o "
+                         f"{catalogue.default_programme.code}): un'azienda non ha un programma proprio"))
         minutes = f"{_minutes(rec)} ({duration_label(s)})"
         if rec["nota_durata"]:
             minutes += f" – {rec['nota_durata']}"

@@ -8,7 +8,7 @@ facts, checked.py adds the verdict counts. Nothing outside check/ names them: th
 (totals, export, archive, render, the add-in) read `Checked` (checked.py), whose `table()` gives
 the rows as a plain table with the public names of TABLE below.
 
-A test (tests/check/test_frame_contract.py) checks that the frame the engine builds has exactly
+A test (tests/test_frame_contract.py) checks that the frame the engine builds has exactly
 these columns with these types, so this list cannot drift from the code.
 """
 
@@ -61,6 +61,8 @@ INTERNAL: tuple[Column, ...] = (
     Column("_c_destinatario", _S, "who the service is for: persona, azienda or entrambi", "normalise"),
     Column("_c_programmi", pl.List(pl.String()), "programmes the code is reserved to (empty: any)", "normalise"),
     Column("_c_fonte_programmi", _S, "the table's sentence behind the programme restriction", "normalise"),
+    Column("_c_programma_implicito", _S, "the programme a company's blank (or default) Programma stands for: "
+           "the only one the code is reserved to, if any", "normalise"),
     Column("_c_min", _I, "standard minimum minutes", "normalise"),
     Column("_c_medio", _I, "standard average minutes", "normalise"),
     Column("_c_max", _I, "standard maximum minutes", "normalise"),

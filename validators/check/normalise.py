@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from validators.check import fiscal
+from validators.check.frame import BY_NAME
 from validators.catalogue import Catalogue
 from validators.text import norm_key, service_code_part
 
@@ -68,19 +69,16 @@ def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
             "_c_motivo": s.not_registrable_reason,
             "_c_destinatario": s.target,
             "_c_programmi": list(s.programmes) if s.programmes else None,
+            "_c_programma_implicito": s.implied_programme,
             "_c_fonte_programmi": s.programmes_source,
             "_c_min": d.minimum if d else None,
             "_c_medio": d.average if d else None,
             "_c_max": d.maximum if d else None,
             "_c_replica": s.automatic_from,
         })
-    schema = {
-        "_codice": pl.String, "_c_nome": pl.String, "_c_lep": pl.String, "_c_registrabile": pl.Boolean,
-        "_c_motivo": pl.String, "_c_destinatario": pl.String, "_c_programmi": pl.List(pl.String),
-        "_c_fonte_programmi": pl.String, "_c_min": pl.Int64, "_c_medio": pl.Int64, "_c_max": pl.Int64,
-        "_c_replica": pl.String,
-    }
-    return pl.DataFrame(rows, schema=schema)
+    names = ("_codice", "_c_nome", "_c_lep", "_c_registrabile", "_c_motivo", "_c_destinatario", "_c_programmi",
+             "_c_programma_implicito", "_c_fonte_programmi", "_c_min", "_c_medio", "_c_max", "_c_replica")
+    return pl.DataFrame(rows, schema={name: BY_NAME[name].dtype for name in names})  # types as declared in frame.py
 
 
 def _whole_minutes(column: str) -> tuple[pl.Expr, pl.Expr]:
@@ -121,4 +119,16 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         .alias("_programma"),
     )
     out = out.with_columns(fiscal.pick_verdicts(out["_tipo"], codes))
-    return out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")
+    out = out.join(catalogue_frame(cat), on="_codice", how="left", maintain_order="left")
+    return out.with_columns(programme_of_row(cat))
+
+
+def programme_of_row(cat: Catalogue) -> pl.Expr:
+    """`_programma`, with a company's blank (or default) programme read as the one its service implies.
+
+    A company has no programme of its own: on a service reserved to exactly one programme (the
+    catalogue's `implied_programme`, e.g. L.68 for S.1-S.3) its row is counted under that programme.
+    """
+    implied = pl.col("_c_programma_implicito")
+    company_default = (pl.col("_tipo") == "azienda") & (pl.col("_programma") == cat.default_programme.code)
+    return pl.when(company_default & implied.is_not_null()).then(implied).otherwise(pl.col("_programma")).alias("_programma")

@@ -24,7 +24,7 @@ FIELDS: dict[str, str] = {
     "codice_servizio": "codice del catalogo, ad es. A.1",
     "nome_servizio": "nome del servizio nel catalogo",
     "lep": "lettera del LEP, ad es. A",
-    "programma": "programma canonico (Ordinario, GG, RdC, AdR, L.68)",
+    "programma": "programma canonico del catalogo (per un'azienda con Programma vuoto, quello implicito del servizio)",
     "modalita": "modalità canonica (In presenza, A distanza)",
     "durata_minuti": "minuti registrati (vuoto se la riga non li indica)",
     "durata_standard": "minuti standard medi del catalogo (vuoto se assenti)",

@@ -8,17 +8,26 @@ cell is blank or starts with "Totale" are ignored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from validators.catalogue import Catalogue
 from validators.errors import FileProblem, UsageError
-from validators.read.register import HEADER_SEARCH_ROWS, read_sheet_cells
+from validators.read.register import HEADER_SEARCH_ROWS, match_header, read_sheet_cells
 from validators.text import norm_key, service_code_part
-from validators.totals import PlannedVolume
 
 SHEET = "Carichi"
 CODE_HEADERS = {norm_key("Codice"), norm_key("Codice servizio")}
 VOLUME_HEADER = norm_key("Volume mensile previsto")
+
+
+@dataclass(frozen=True)
+class PlannedVolume:
+    """One line of a Carichi sheet: a code and its planned monthly volume."""
+
+    code: str
+    volume: float
+    row: int
 
 
 def _sheet_rows(path: Path) -> list[list]:
@@ -36,14 +45,20 @@ def _sheet_rows(path: Path) -> list[list]:
     return [list(r) for r in frame.rows()]
 
 
+def _carichi_field(cell: object) -> str | None:
+    if cell is None:
+        return None
+    key = norm_key(cell)
+    return "codice" if key in CODE_HEADERS else "volume" if key == VOLUME_HEADER else None
+
+
 def _locate(rows: list[list], path: Path) -> tuple[int, int, int]:
-    """(header row index, code column, volume column)."""
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        keys = [norm_key(c) if c is not None else "" for c in row]
-        code = next((j for j, k in enumerate(keys) if k in CODE_HEADERS), None)
-        volume = next((j for j, k in enumerate(keys) if k == VOLUME_HEADER), None)
-        if code is not None and volume is not None:
-            return i, code, volume
+    """(header row index, code column, volume column), found by read's header locator."""
+    match = match_header(rows, _carichi_field, ("codice", "volume"))
+    if match and match[2]:
+        row, mapping, _ = match
+        columns = {name: j for j, name in mapping.items()}
+        return row, columns["codice"], columns["volume"]
     raise UsageError(f"foglio '{SHEET}' di '{path}': nelle prime {HEADER_SEARCH_ROWS} righe non c'è una riga con "
                      "le intestazioni 'Codice' e 'Volume mensile previsto'.")
 

@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,27 +76,44 @@ def header_field(text: object) -> str | None:
     return _SYNONYMS.get(norm_key(text)) if text is not None else None
 
 
-def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
-    """(0-based header row, {column position: contract name}) among the first rows."""
-    best: tuple[int, int, dict[int, str]] | None = None
+def match_header(rows: list[list], field_of: Callable[[object], str | None], required: Sequence[str],
+                 ) -> tuple[int, dict[int, str], bool] | None:
+    """Find a header row among the first HEADER_SEARCH_ROWS rows: the one header locator of read/.
+
+    field_of names the field a header cell stands for (None for other cells); the first cell naming
+    a field wins. Returns (0-based row, {column position: field}, True) for the first row naming
+    every required field; otherwise the row naming most of them (at least two) with False; None
+    when no row names two.
+    """
+    best: tuple[int, dict[int, str], bool] | None = None
+    most = 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         mapping: dict[int, str] = {}
         for j, cell in enumerate(row):
-            name = header_field(cell)
+            name = field_of(cell)
             if name and name not in mapping.values():
                 mapping[j] = name
-        found = sum(1 for n in mapping.values() if n in REQUIRED)
-        if found == len(REQUIRED):
-            return i, mapping
-        if found >= 2 and (best is None or found > best[1]):
-            best = (i, found, mapping)
-    if best is None:
+        found = sum(1 for n in mapping.values() if n in required)
+        if found == len(required):
+            return i, mapping, True
+        if found >= 2 and found > most:
+            best, most = (i, mapping, False), found
+    return best
+
+
+def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
+    """(0-based header row, {column position: contract name}) of a register, or FileProblem colonne.mancanti."""
+    match = match_header(rows, header_field, REQUIRED)
+    if match and match[2]:
+        return match[0], match[1]
+    if match is None:
         missing = ", ".join(f"'{n}'" for n in REQUIRED)
         where = f" (nessuna intestazione riconosciuta nelle prime {HEADER_SEARCH_ROWS} righe)"
     else:
-        absent = [n for n in REQUIRED if n not in best[2].values()]
+        row, mapping, _ = match
+        absent = [n for n in REQUIRED if n not in mapping.values()]
         missing = ", ".join(f"'{n}'" for n in absent)
-        where = f" nella riga di intestazione {best[0] + 1}" + _lookalikes(rows[best[0]], best[2], absent)
+        where = f" nella riga di intestazione {row + 1}" + _lookalikes(rows[row], mapping, absent)
     from validators.check.rules.registry import rule
 
     raise FileProblem(

@@ -9,6 +9,8 @@ import re
 import sys
 from pathlib import Path
 
+from validators.catalogue import load_catalogue
+from validators.catalogue.view import it_date, programme_records, reserved_runs
 from validators.read.register import FIELDS
 from validators.check.rules.registry import readme_table
 
@@ -17,23 +19,49 @@ VALUES = {
     "Data": "data di Excel o gg/mm/aaaa",
     "Tipo utente": "Persona o Azienda",
     "Codice fiscale": "16 caratteri (persona) o partita IVA di 11 cifre (azienda)",
-    "Programma": "Ordinario, GG, RdC, AdR, L.68 (vuoto = Ordinario)",
+    "Programma": None,  # from the catalogue: see _programmes()
     "Codice servizio": "\"A.1\" oppure \"A.1 - nome del servizio\"",
     "Durata (min)": "minuti interi (vuoto = durata standard)",
     "Modalità": "In presenza o A distanza",
 }
 
 
+def _programmes() -> str:
+    """The Programma values, from the bundled catalogue."""
+    cat = load_catalogue()
+    return (f"{', '.join(p.code for p in cat.programmes)} (vuoto = {cat.default_programme.code}; "
+            "per un'azienda vuoto = il programma riservato del servizio, se c'è)")
+
+
 def columns_table() -> str:
     """Rows of the register-columns table (the header lines live in the README)."""
+    values = VALUES | {"Programma": _programmes()}
     return "\n".join(
-        f"| {f.name} | {'sì' if f.required else 'no'} | {VALUES.get(f.name, 'testo')} | "
+        f"| {f.name} | {'sì' if f.required else 'no'} | {values.get(f.name, 'testo')} | "
         f"{', '.join(s for s in f.synonyms if s != f.name)} |"
         for f in FIELDS
     )
 
 
-SECTIONS = {"colonne": columns_table, "regole": readme_table}
+def programmes_table() -> str:
+    """Rows of the programmes table: source, validity, who, reserved services (from the bundled catalogue)."""
+    cat = load_catalogue()
+    lines = []
+    for rec in programme_records(cat):
+        if rec["valido_dal"] and rec["valido_al"]:
+            valid = f"dal {it_date(rec['valido_dal'])} al {it_date(rec['valido_al'])}"
+        elif rec["valido_dal"] or rec["valido_al"]:
+            valid = f"dal {it_date(rec['valido_dal'])}" if rec["valido_dal"] else f"fino al {it_date(rec['valido_al'])}"
+        else:
+            valid = "sempre"
+        name = f"{rec['codice']} – {rec['nome']}" + (" (predefinito: cella vuota)" if rec["predefinito"] else "")
+        source = "tabella regionale" if rec["da_tabella"] else rec["fonte"]
+        who = "persone" if rec["destinatario"] == "persona" else "persone e aziende"
+        lines.append(f"| {name} | {source} | {valid} | {who} | {reserved_runs(cat, rec['codice']) or 'nessuno'} |")
+    return "\n".join(lines)
+
+
+SECTIONS = {"colonne": columns_table, "regole": readme_table, "programmi": programmes_table}
 
 
 def render(text: str) -> str:

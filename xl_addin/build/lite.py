@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from validators.output import atomic_path
+from validators.output import atomic_path, rewrite_zip
 
 MAIN_PY = files("xl_addin").joinpath("data/lite_main.py")
 STORE_ID = "wa200008175"
@@ -61,8 +61,13 @@ def main_py() -> str:
 
 
 def requirements(package: str) -> str:
-    """requirements.txt: the registro package (a wheel URL or a name the office serves)."""
-    return f"{package}\n"
+    """requirements.txt: the registro package (a wheel URL or a name the office serves) and polars.
+
+    In Pyodide the package leaves polars out of its own requirements (see pyproject.toml), so that
+    it installs everywhere; polars is asked for here, unpinned as xlwings Lite advises for the
+    packages Pyodide builds: the one of the Pyodide release is taken, and the buttons check it.
+    """
+    return f"{package}\npolars\n"
 
 
 def _property(name: str, value) -> str:
@@ -111,24 +116,23 @@ def inject(source: str | Path, target: str | Path, package: str, id_name: str | 
     The workbook id is derived from id_name (default: the target's file name), so rebuilds match.
     """
     workbook_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"registro:{id_name or Path(target).name}"))
-    with zipfile.ZipFile(source) as zin, atomic_path(target) as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for item in zin.infolist():
-                if item.filename.startswith("xl/webextensions/"):
-                    continue
-                data = zin.read(item.filename)
-                if item.filename == "[Content_Types].xml":
-                    data = _add_before(data, b"</Types>", (
-                        f'<Override PartName="/{TASKPANES}" ContentType="{CT_TASKPANES}"/>'
-                        f'<Override PartName="/{WEBEXT}" ContentType="{CT_WEBEXT}"/>'))
-                elif item.filename == "_rels/.rels":
-                    data = _add_before(data, b"</Relationships>",
-                                       f'<Relationship Id="rIdRegistroLite" Type="{REL_TASKPANES}" Target="{TASKPANES}"/>')
-                zout.writestr(item, data)
-            stamp = zin.infolist()[0].date_time
-            for name, text in ((WEBEXT, webextension_xml(main_py(), requirements(package), workbook_id)),
-                               (TASKPANES, TASKPANES_XML), (TASKPANES_RELS, TASKPANES_RELS_XML)):
-                zout.writestr(zipfile.ZipInfo(name, date_time=stamp), text.encode("utf-8"), zipfile.ZIP_DEFLATED)
+
+    def edit(name: str, data: bytes) -> bytes | None:
+        if name.startswith("xl/webextensions/"):
+            return None
+        if name == "[Content_Types].xml":
+            return _add_before(data, b"</Types>", (
+                f'<Override PartName="/{TASKPANES}" ContentType="{CT_TASKPANES}"/>'
+                f'<Override PartName="/{WEBEXT}" ContentType="{CT_WEBEXT}"/>'))
+        if name == "_rels/.rels":
+            return _add_before(data, b"</Relationships>",
+                               f'<Relationship Id="rIdRegistroLite" Type="{REL_TASKPANES}" Target="{TASKPANES}"/>')
+        return data
+
+    parts = ((WEBEXT, webextension_xml(main_py(), requirements(package), workbook_id)),
+             (TASKPANES, TASKPANES_XML), (TASKPANES_RELS, TASKPANES_RELS_XML))
+    with atomic_path(target) as tmp:
+        rewrite_zip(source, tmp, edit, add=[(name, text.encode("utf-8")) for name, text in parts])
     return Path(target)
 
 

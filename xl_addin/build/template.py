@@ -11,8 +11,6 @@ zip entry times), so the committed template only changes when its content does.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,7 @@ from openpyxl import Workbook
 
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import UsageError
-from validators.output import atomic_path
+from validators.output import atomic_path, save_workbook
 from xl_addin.build.template_catalogue import write_catalogue, write_lists
 from xl_addin.build.template_guide import write_guide
 from xl_addin.build.template_register import write_register
@@ -31,9 +29,8 @@ DEFAULT_OUTPUT = Path("templates/registro.xlsx")
 DEFAULT_ROWS = 1000
 MAX_ROWS = 50_000
 CONFIG_KEYS = {"sedi": "offices", "operatori": "operators"}
-# Fixed document and zip entry times make the build reproducible.
+# Fixed document time (zip entry times: validators.output.save_workbook) make the build reproducible.
 BUILD_TIME = dt.datetime(2019, 1, 1)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -110,21 +107,6 @@ def build_workbook(cat: Catalogue, rows: int = DEFAULT_ROWS, config: TemplateCon
     return wb
 
 
-def _make_reproducible(path: Path) -> None:
-    """Rewrite the saved zip with fixed entry times and a fixed modification time in docProps/core.xml."""
-    stamp = BUILD_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(path) as zin:
-        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data)
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zout.writestr(info, data)
-
-
 def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str | Path | None = None,
                    rows: int = DEFAULT_ROWS, config: str | Path | Mapping | TemplateConfig | None = None,
                    lite_package: str | None = None) -> Path:
@@ -145,8 +127,7 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"il modello si scrive in un file .xlsx (indicato: '{target}').")
     with atomic_path(target, inputs) as tmp:
-        wb.save(tmp)
-        _make_reproducible(tmp)
+        save_workbook(wb, tmp, document_time=BUILD_TIME, mode=0o644)
         if lite_package:
             from xl_addin.build.lite import inject
 

@@ -27,6 +27,7 @@ YES, NO = "Sì", "No"
 # How a target reads in a Controllo message ("servizio per aziende").
 TARGET_WORDS = {"persona": "persone", "azienda": "aziende", "entrambi": "persone e aziende"}
 BOTH_TARGETS = TARGETS[-1]  # 'entrambi': the service may be registered for either user type
+COMPANY = TARGETS[1]  # 'azienda': Tipo utente of a company row (compared case-insensitively)
 MIN_SLOTS = 20  # free rows offered in Elenchi for offices and operators
 EXTRA_SLOTS = 10
 
@@ -80,6 +81,8 @@ CATALOGUE_COLUMNS: tuple[CatalogueColumn, ...] = (
     CatalogueColumn("Programmi (chiave di ricerca)", 16,
                     lambda c, s: "|" + "|".join(s.programmes) + "|" if s.programmes else "", "Cat_ProgrammiChiave"),
     CatalogueColumn("Fonte dei programmi", 40, lambda c, s: s.programmes_source or ""),
+    CatalogueColumn("Programma implicito per le aziende", 12, lambda c, s: s.implied_programme or "",
+                    "Cat_ProgImplicito"),
     CatalogueColumn("Minuti minimo", 9, _minutes("minimum"), "Cat_Min"),
     CatalogueColumn("Minuti medio", 9, _minutes("average"), "Cat_Medio"),
     CatalogueColumn("Minuti massimo", 9, _minutes("maximum"), "Cat_Max"),
@@ -161,6 +164,9 @@ def write_catalogue(wb: Workbook, cat: Catalogue) -> Lists:
     lists.add("Nome programma", [p.name for p in cat.programmes], None, 30)
     lists.add("Programma valido dal", [p.valid_from for p in cat.programmes], "Prog_Dal", 12, DATE_FORMAT)
     lists.add("Programma valido al", [p.valid_to for p in cat.programmes], "Prog_Al", 12, DATE_FORMAT)
+    lists.add("Programma anche per le aziende", [YES if p.for_companies else NO for p in cat.programmes],
+              "Prog_Aziende", 12)
+    lists.add("Fonte del programma", [p.source or cat.title for p in cat.programmes], None, 40)
     lists.add("Modalità", [m.code for m in cat.modalities], "Elenco_Modalita")
     lists.add("Lettere LEP", [letter for letter, _ in leps], "Elenco_LEP", 8)
     lists.add("Nome LEP", [name for _, name in leps], "Elenco_NomiLEP", 35)

@@ -14,6 +14,15 @@ SHEET = "Istruzioni"
 NOTICE_FONT = Font(name=FONT, size=11, bold=True, color="9C0006")
 
 
+def _implied(cat: Catalogue) -> str:
+    """'S.1, S.2, S.3: L.68' - the company services whose programme a blank Programma implies."""
+    by_programme: dict[str, list[str]] = {}
+    for s in cat.registrable:
+        if s.target in ("azienda", "entrambi") and s.implied_programme:
+            by_programme.setdefault(s.implied_programme, []).append(s.code)
+    return "; ".join(f"{', '.join(codes)}: {p}" for p, codes in by_programme.items()) or "nessuno"
+
+
 def _paragraphs(cat: Catalogue, rows: int) -> list[tuple[str, str]]:
     """(kind, text) lines: kind is title, section, notice or text."""
     period = f"dal {cat.valid_from:%d/%m/%Y}" + (f" al {cat.valid_to:%d/%m/%Y}" if cat.valid_to else "")
@@ -34,6 +43,10 @@ def _paragraphs(cat: Catalogue, rows: int) -> list[tuple[str, str]]:
                  "i servizi di quel LEP."),
         ("text", "Programma vuoto = " + cat.default_programme.code + ". Durata vuota = durata media standard del "
                  "catalogo."),
+        ("text", "Un'azienda non ha un programma proprio: sulle sue righe lasciare vuoto Programma. Se il servizio è "
+                 "riservato a un programma (" + _implied(cat) + ") la riga vale per quel programma; un programma "
+                 "delle persone (" + ", ".join(p.code for p in cat.programmes if not p.for_companies) + ") su una "
+                 "riga di un'azienda è un errore."),
         ("text", f"Colonne calcolate (grigie, non scrivere): {computed}."),
         ("text", f"Il modello ha {rows} righe pronte, con menu e formule. Per più righe rigenerare il modello "
                  "(registro modello --righe N); in Excel si può anche trascinare l'ultima riga verso il basso. "

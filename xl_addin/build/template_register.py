@@ -19,7 +19,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from validators.catalogue import Catalogue
 from validators.read.register import REQUIRED
-from xl_addin.build.template_catalogue import ALL_CODES, BOTH_TARGETS, LEP_NAME_PREFIX, NO, define, user_types
+from xl_addin.build.template_catalogue import ALL_CODES, BOTH_TARGETS, COMPANY, LEP_NAME_PREFIX, NO, define, user_types
 from xl_addin.build.template_style import (
     BOX, COMPUTED_FILL, COMPUTED_FONT, DATE_FORMAT, ERROR_FILL, ERROR_FONT, TEXT_FORMAT, WARNING_FILL,
     WARNING_FONT, WHOLE_FORMAT, header_row, landscape, put_formula,
@@ -59,7 +59,8 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("cf", _CONTRACT["cf"], 19, "Codice fiscale della persona (16 caratteri) oppure partita IVA "
            "dell'azienda (11 cifre).", number_format=TEXT_FORMAT),
     Column("programma", _CONTRACT["programma"], 12, "Programma della persona: {programmi}. Vuoto = {predefinito}. "
-           "Alcuni servizi sono ammessi solo per un programma."),
+           "Alcuni servizi sono ammessi solo per un programma. Per un'azienda lasciare vuoto: vale il programma "
+           "riservato del servizio, se c'è."),
     Column("codice", _CONTRACT["codice"], 46, "Scegliere il servizio dal menu: codice e nome (ad es. "
            "'A.1 - Accoglienza e prima informazione'). Con un LEP nella colonna Filtro LEP il menu mostra "
            "solo i servizi di quel LEP."),
@@ -116,7 +117,11 @@ def _fixed(condition: str, text: str, meaning: str) -> Check:
 
 def checks() -> list[Check]:
     """The Controllo tests in priority order; the first that holds gives the message."""
-    prog = f'IF({_c("programma")}="",Prog_Predefinito,{_c("programma")})'
+    stated = f'IF({_c("programma")}="",Prog_Predefinito,{_c("programma")})'
+    company = f'LOWER({_c("tipo")})="{COMPANY}"'
+    # A company's blank (or default) programme is the one its service implies (validators.normalise).
+    prog = (f'IF(AND({company},{stated}=Prog_Predefinito,{_idx("Cat_ProgImplicito")}<>""),'
+            f'{_idx("Cat_ProgImplicito")},{stated})')
     prog_row = f"MATCH({prog},Elenco_Programmi,0)"
     required = ",".join(_c(k) for k, name in _CONTRACT.items() if name in REQUIRED)
     cf = f'LEN(SUBSTITUTE({_c("cf")}," ",""))'
@@ -145,6 +150,9 @@ def checks() -> list[Check]:
               err + "programma non ammesso (solo ...)",
               "il servizio è riservato ad altri programmi (ad es. un servizio solo GG con Programma vuoto, "
               "cioè Ordinario)"),
+        _fixed(f'AND({company},INDEX(Prog_Aziende,{prog_row})="{NO}")', err + "programma delle persone su un'azienda",
+               "la riga è di un'azienda ma indica un programma delle persone (ad es. GG o ADI): per un'azienda "
+               "lasciare vuoto Programma"),
         _fixed(f'OR(AND(INDEX(Prog_Dal,{prog_row})<>"",{day}<INDEX(Prog_Dal,{prog_row})),'
                f'AND(INDEX(Prog_Al,{prog_row})<>"",{day}>INDEX(Prog_Al,{prog_row})))',
                err + "programma non attivo alla data", "il Programma non era in vigore alla Data (periodi nel catalogo)"),

@@ -9,11 +9,10 @@ xlwings' VBA project is copied byte for byte.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from validators.output import atomic_path
+from validators.output import atomic_path, rewrite_zip
 
 ADDIN_NAME = "xl_addin.xlam"  # the VBA derives the Python module (xl_addin) from this name
 CUSTOM_UI = "customUI/customUI.xml"
@@ -46,9 +45,6 @@ def build_addin(folder: str | Path) -> Path:
     """Write xl_addin.xlam into folder (atomically) and return its path."""
     source = template_path()
     target = Path(folder) / ADDIN_NAME
-    with zipfile.ZipFile(source) as zin, atomic_path(target) as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for item in zin.infolist():
-                data = custom_ui() if item.filename == CUSTOM_UI else zin.read(item.filename)
-                zout.writestr(item, data)
+    with atomic_path(target) as tmp:
+        rewrite_zip(source, tmp, lambda name, data: custom_ui() if name == CUSTOM_UI else data)
     return target

@@ -44,6 +44,24 @@ def _suggestion(cat):
     )
 
 
+def _programme_not_admitted(cat, registrable: pl.Expr, code: pl.Expr) -> RowCheck:
+    """A programme the service is not reserved to, or a person's programme on a company row."""
+    programme = pl.col("_programma")
+    reserved = pl.col("_c_programmi").is_not_null() & ~pl.col("_c_programmi").list.contains(programme).fill_null(False)
+    company_ok = [p.code for p in cat.programmes if p.for_companies]
+    company_service = pl.col("_c_destinatario").is_in(["azienda", "entrambi"])
+    persons_only = (pl.col("_tipo") == "azienda") & company_service & ~programme.is_in(company_ok)
+    return RowCheck(
+        "programma.non_ammesso", "Programma",
+        registrable & programme.is_not_null() & (reserved | persons_only),
+        {"codice": code, "programma": programme,
+         "ammessi": pl.when(reserved).then(pl.col("_c_programmi").list.join(", "))
+         .otherwise(pl.lit(f"{' o '.join(company_ok)} sulle righe di un'azienda")),
+         "motivo": pl.when(reserved).then(pl.lit("Tabella regionale: «") + pl.col("_c_fonte_programmi") + pl.lit("»."))
+         .otherwise(programme + pl.lit(" è un programma delle persone e un'azienda non ha un programma proprio."))},
+    )
+
+
 def row_checks(ctx: Context) -> list[RowCheck]:
     """All single-row checks, in registry order."""
     cat, opt = ctx.catalogue, ctx.options
@@ -82,11 +100,7 @@ def row_checks(ctx: Context) -> list[RowCheck]:
         RowCheck("programma.sconosciuto", "Programma",
                  pl.col("Programma").is_not_null() & pl.col("_programma").is_null(),
                  {"programmi": pl.lit(", ".join(p.code for p in cat.programmes))}),
-        RowCheck("programma.non_ammesso", "Programma",
-                 registrable & pl.col("_programma").is_not_null() & pl.col("_c_programmi").is_not_null()
-                 & ~pl.col("_c_programmi").list.contains(pl.col("_programma")).fill_null(False),
-                 {"codice": code, "programma": pl.col("_programma"),
-                  "ammessi": pl.col("_c_programmi").list.join(", "), "fonte": pl.col("_c_fonte_programmi")}),
+        _programme_not_admitted(cat, registrable, code),
     ]
 
     limited = [p for p in cat.programmes if p.valid_from or p.valid_to]

@@ -1,0 +1,99 @@
+"""Every command of `registro` (subgroups included, walked from the click group) has Italian help with an
+example and a section of the README; the options shared by valida, totali and esporta are declared once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import cli
+from cli import main
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+# Frequent words that tell Italian from English in a help text.
+ITALIAN = {"il", "la", "le", "di", "del", "della", "dei", "delle", "un", "una", "per", "con", "che", "da", "non", "è"}
+ENGLISH = {"the", "and", "of", "with", "this", "to", "for", "is", "file(s)", "show", "write", "writes"}
+
+
+def _walk(command: click.Command, path: tuple[str, ...] = ()):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            yield from _walk(command.commands[name], (*path, name))
+
+
+COMMANDS = {" ".join(("registro", *path)): (path, command) for path, command in _walk(main)}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[\w()']+", text.lower()))
+
+
+def test_la_visita_trova_tutti_i_comandi_anche_nei_sottogruppi():
+    assert {"registro", "registro valida", "registro totali", "registro esporta", "registro addin",
+            "registro addin crea"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_ogni_comando_ha_un_aiuto_in_italiano_con_un_esempio(name):
+    path, command = COMMANDS[name]
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    own = command.help or ""
+    assert _words(own) & ITALIAN and not _words(own) & ENGLISH, own
+    examples = re.search(r"^ *Esemp[io]+:\n((?: +registro.*\n?)+)", result.output, re.M)
+    assert examples, f"{name}: nessun 'Esempi:' seguito da righe 'registro ...' nell'aiuto"
+    assert any(line.strip().startswith(name) for line in examples.group(1).splitlines()), examples.group(1)
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name != "help":
+            assert param.help and not _words(param.help) & ENGLISH, f"{name} {param.opts}: aiuto mancante o in inglese"
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body up to the next heading of the same or a higher level) of every README heading."""
+    lines = text.splitlines()
+    heads = [(i, len(line) - len(line.lstrip("#"))) for i, line in enumerate(lines) if re.match(r"#+ ", line)]
+    out = []
+    for k, (i, level) in enumerate(heads):
+        end = next((j for j, lv in heads[k + 1:] if lv <= level), len(lines))
+        out.append((lines[i], "\n".join(lines[i + 1:end])))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_ogni_comando_ha_una_sezione_nel_readme(name):
+    """A heading names the command, or (subcommands) the section of its group shows it."""
+    sections = _sections(README)
+    if any(name in heading for heading, _ in sections):
+        return
+    parents = [" ".join(name.split()[:n]) for n in range(2, len(name.split()))]
+    shown = [h for h, body in sections if any(p in h for p in parents) and name in body]
+    assert shown, f"nessun titolo del README nomina '{name}' (né la sezione del suo gruppo lo mostra)"
+
+
+def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
+    def opts(command):
+        return {o for p in main.commands[command].params if isinstance(p, click.Option) for o in p.opts}
+
+    shared = {o for option in cli._CHECK_OPTIONS for o in option(lambda: None).__click_params__[0].opts}
+    assert {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"} <= shared
+    for command in ("valida", "totali", "esporta"):
+        assert shared <= opts(command), command
+    assert "--escludi" in opts("valida") and "--escludi" not in opts("totali") | opts("esporta")
+
+
+def test_la_giornata_predefinita_della_riga_di_comando_e_quella_del_motore():
+    from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES
+
+    assert cli.WORKDAY_MINUTES == DEFAULT_WORKDAY_MINUTES
+
+
+def test_ogni_opzione_di_controllo_ha_il_suo_campo_nel_pacchetto_checkoptions():
+    from dataclasses import fields
+
+    names = [cli.option_name(option) for option in (*cli._CHECK_OPTIONS, cli._EXCLUDE_OPTION)]
+    assert sorted(names) == sorted(f.name for f in fields(cli.CheckOptions))
