@@ -16,7 +16,6 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.registri import run_from_root as run
-from tests.support.fixtures import libreoffice  # noqa: F401  (pytest fixture)
 from tests.support.libreoffice import Job
 from validators.api import totals
 from validators.check.rules.registry import BY_ID, RULES, in_excel
@@ -52,7 +51,7 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def printed(outputs, libreoffice):  # noqa: F811
+def printed(outputs, libreoffice):
     """{file: {sheet: pages}} and the totals workbook as saved again by LibreOffice."""
     jobs, where = [], {}
     for name, sheets in PAGES.items():
@@ -263,7 +262,7 @@ def test_il_modello_stampa_le_colonne_compilate_con_area_di_stampa_dinamica():
 
 
 @pytest.mark.libreoffice
-def test_l_area_di_stampa_del_modello_arriva_all_ultima_riga_compilata(libreoffice):  # noqa: F811
+def test_l_area_di_stampa_del_modello_arriva_all_ultima_riga_compilata(libreoffice):
     from xl_addin.build.template_register import print_area
 
     template = ROOT / "templates/registro.xlsx"

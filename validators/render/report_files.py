@@ -114,7 +114,7 @@ def _write_xlsx(report: Report, path: Path) -> None:
 def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
     """'16 errori in 15 righe': problems and the rows they are in, never mixed up."""
     text = f"{count} {singular if count == 1 else plural}"
-    return text + (f" in {rows} {'riga' if rows == 1 else 'righe'}" if count else "")
+    return text + (f" in {rows} {'riga' if rows == 1 else 'righe'}" if rows else "")  # 0: problems of whole files
 
 
 def render_text(console, report: Report, limit: int = 20) -> None:
@@ -132,7 +132,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     )
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
-        console.print(f"[bold red]{title_of(p.rule)}:[/] {escape(p.message)}", soft_wrap=True)
+        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)  # the id, as --escludi takes it
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
