@@ -80,6 +80,7 @@ def main(debug: bool) -> None:
       registro valida registri/ --mese 2026-10 --rapporto rapporto.xlsx
       registro totali registri/ --mese 2026-10 -o riepilogo.xlsx
       registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
+      registro archivio aggiungi registri/ --mese 2026-10 --archivio archivio/
       registro modello                     crea il modello Excel templates/registro.xlsx
       registro addin crea                  crea il componente aggiuntivo xl_addin.xlam
     """
@@ -175,6 +176,19 @@ def _progress_bar():
         yield update
 
 
+ARCHIVIO_OPTION = click.option(
+    "--archivio", "archive", type=click.Path(file_okay=False, path_type=Path), envvar="REGISTRO_ARCHIVIO",
+    help="Cartella dell'archivio dei mesi controllati, usato come storico per le sequenze (anche con la "
+         "variabile d'ambiente REGISTRO_ARCHIVIO).")
+ARCHIVIO_DIR_OPTION = click.option(
+    "--archivio", "archive", type=click.Path(file_okay=False, path_type=Path), envvar="REGISTRO_ARCHIVIO",
+    help="Cartella dell'archivio (anche con la variabile d'ambiente REGISTRO_ARCHIVIO).")
+CHIAVE_OPTION = click.option(
+    "--chiave", "key", type=click.Path(dir_okay=False, path_type=Path), envvar="REGISTRO_CHIAVE",
+    help="File della chiave segreta dell'archivio (predefinito: CARTELLA.chiave accanto all'archivio; anche con "
+         "REGISTRO_CHIAVE).")
+
+
 @dataclass(frozen=True)
 class CheckOptions:
     """The check options shared by valida, totali and esporta, as one bundle (see validation_options)."""
@@ -185,6 +199,8 @@ class CheckOptions:
     workday: int = WORKDAY_MINUTES
     today: dt.datetime | None = None
     catalogue_path: Path | None = None
+    archive: Path | None = None  # an archive folder used as history
+    key: Path | None = None  # its key file
     exclude: tuple[str, ...] = ()
 
 
@@ -198,6 +214,8 @@ _CHECK_OPTIONS = [
     click.option("--oggi", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
                  help="Data di riferimento al posto di oggi (per ricontrollare un mese passato)."),
     CATALOGO_OPTION,
+    ARCHIVIO_OPTION,
+    CHIAVE_OPTION,
 ]
 # Only for valida: in totali and esporta, excluding a rule could only matter for an errore rule, and
 # would let rows the tool cannot use (unknown code, invalid codice fiscale ...) into the totals and JA.
@@ -232,14 +250,16 @@ def validation_options(func=None, *, exclude: bool = False):
     return decorate(func) if func is not None else decorate
 
 
-def _check(paths, options: CheckOptions):
-    """Read and check the registers with the shared options (progress bar when interactive)."""
+def _check(paths, options: CheckOptions, archive=None):
+    """Read and check the registers with the shared options (progress bar when interactive);
+    `archive` an already opened archive in place of options.archive."""
     from validators.api import check
 
     with _progress_bar() as progress:
         return check(list(paths), history=list(options.history), month=options.month, sheet=options.sheet,
                      catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
-                     workday_minutes=options.workday, exclude=options.exclude, progress=progress)
+                     workday_minutes=options.workday, exclude=options.exclude, progress=progress,
+                     archive=archive or options.archive, key=options.key)
 
 
 @main.command("valida")
@@ -263,6 +283,7 @@ def valida_cmd(paths, check, report_path, annotate_path, limit):
       registro valida registro_ottobre.xlsx
       registro valida registri/ --mese 2026-10 --storico settembre/ --rapporto rapporto.xlsx
       registro valida registro.xlsx --annota registro_annotato.xlsx
+      registro valida registri_ottobre/ --mese 2026-10 --archivio archivio/
     """
     from validators.render.report_files import render_text, write_report
 
@@ -356,8 +377,10 @@ def regole_cmd(formato):
 
 
 @main.command("totali")
-@PATHS
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @validation_options
+@click.option("--dal", "since", metavar="AAAA-MM", help="Senza registri: primo mese dell'archivio da totalizzare.")
+@click.option("--al", "until", metavar="AAAA-MM", help="Senza registri: ultimo mese dell'archivio da totalizzare.")
 @click.option("-o", "--uscita", "outputs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Scrive i totali: .xlsx (un foglio per raggruppamento, con grafici), .csv o .json "
                    "(tabella di dettaglio). Ripetibile.")
@@ -366,11 +389,14 @@ def regole_cmd(formato):
 @click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
               help="Modello compilato con il foglio Carichi: confronta ore previste ed effettive.")
 @handles_domain_errors
-def totali_cmd(paths, check, outputs, fte_hours, carichi):
+def totali_cmd(paths, check, since, until, outputs, fte_hours, carichi):
     """Calcola servizi, minuti, ore e FTE per mese, sede, operatore, LEP e codice.
 
     Conta solo le righe senza errori (quelle con errori sono escluse e contate); le righe con
     soli avvisi sono conteggiate. Nessun codice fiscale compare nei totali.
+
+    Senza registri, con --archivio, totalizza i mesi dell'archivio (--dal, --al) e aggiunge
+    l'andamento mese per mese per sede e per LEP, con grafici.
 
     Uscita: 0 totali calcolati (anche se alcune righe hanno errori), 2 file inutilizzabile.
 
@@ -379,10 +405,25 @@ def totali_cmd(paths, check, outputs, fte_hours, carichi):
       registro totali registri_ottobre/ --mese 2026-10
       registro totali registri_ottobre/ -o riepilogo.xlsx -o dettaglio.csv
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
+      registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
     """
-    from validators.api import totals_of
+    from validators.api import archive_totals, totals_of
     from validators.render.totals_workbook import render_totals, write_totals
 
+    if not paths:
+        if check.archive is None:
+            raise click.UsageError("indicare i registri da totalizzare, oppure --archivio per i mesi archiviati.")
+        if check.history or check.month or carichi:
+            raise click.UsageError("senza registri si usano solo --archivio, --dal, --al, --catalogo e --ore-fte.")
+        result = archive_totals(check.archive, since=since, until=until, catalogue=check.catalogue_path,
+                                fte_hours=fte_hours)
+        render_totals(_console(), result)
+        for target in outputs:
+            write_totals(result, target, [])
+            click.echo(f"Totali scritti in {target}")
+        return
+    if since or until:
+        raise click.UsageError("--dal e --al valgono solo senza registri (totali dell'archivio).")
     checked = _check(paths, check)
     result = totals_of(checked, fte_hours=fte_hours, carichi=carichi)
     render_totals(_console(), result)
@@ -438,6 +479,189 @@ def esporta_cmd(paths, check, target, rejects, profile):
     if not result.balanced:  # export_of refuses to write an unbalanced export: this is a second guard
         console.print("[bold red]I conti non tornano.[/]")
         click.get_current_context().exit(EXIT_UNUSABLE)
+
+
+# ---------------------------------------------------------------------------------------------
+# registro archivio
+
+
+def _archive_folder(archive):
+    if archive is None:
+        raise click.UsageError("indicare la cartella dell'archivio con --archivio DIR (o REGISTRO_ARCHIVIO).")
+    return archive
+
+
+def _month_option(name, help_text):
+    return click.option(name, metavar="AAAA-MM", help=help_text)
+
+
+def _partition_line(p) -> str:
+    from rich.markup import escape
+
+    return f"{escape(p.office_name)} {p.month}: {p.rows} righe, {p.persons} persone"
+
+
+@main.group("archivio")
+def archivio_group():
+    """Archivio dei mesi controllati: storico per le sequenze e totali dell'anno, senza codici fiscali.
+
+    Le persone sono conservate con uno pseudonimo calcolato con una chiave segreta che sta fuori
+    dall'archivio (predefinita: CARTELLA.chiave accanto alla cartella dell'archivio).
+
+    \b
+    Esempi:
+      registro archivio aggiungi registri_ottobre/ --mese 2026-10 --archivio archivio/
+      registro archivio stato --archivio archivio/
+      registro valida registri_novembre/ --mese 2026-11 --archivio archivio/
+      registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
+    """
+
+
+@archivio_group.command("aggiungi")
+@PATHS
+@validation_options(exclude=True)
+@click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Quanti problemi mostrare a terminale.")
+@handles_domain_errors
+def archivio_aggiungi_cmd(paths, check, limit):
+    """Controlla i registri come 'registro valida' e archivia le righe senza errori.
+
+    Ogni registro copre coppie (sede, mese): l'importazione sostituisce tutte le righe già
+    archiviate di quelle coppie (reimportare il mese corretto lo sostituisce). Conviene importare
+    insieme tutti i registri di un mese di una sede, con --mese. Se l'archivio non esiste viene
+    creato, con la sua chiave.
+
+    Uscita: 0 righe archiviate (anche se alcune sono scartate per errori), 2 file inutilizzabile
+    o archivio non utilizzabile.
+
+    \b
+    Esempi:
+      registro archivio aggiungi registri_ottobre/ --mese 2026-10 --archivio archivio/
+      registro archivio aggiungi registro_ancona_corretto.xlsx --mese 2026-10 --archivio archivio/
+    """
+    from rich.markup import escape
+
+    from validators.api import archive_of, open_archive
+    from validators.report import render_text
+
+    target = open_archive(_archive_folder(check.archive), check.key, create=True)
+    checked = _check(paths, check, archive=target)
+    console = _console()
+    render_text(console, checked.report, limit)
+    result = archive_of(checked, target)
+    console.print(result.balance_line)
+    replaced = {p.key: p for p in result.replaced}
+    for p in result.written:
+        old = replaced.get(p.key)
+        if old:
+            console.print(f"Sostituito {_partition_line(p)} (prima {old.rows} righe, importate il "
+                          f"{old.imported[:10]}).")
+        else:
+            console.print(f"Archiviato {_partition_line(p)}.")
+    written = {p.key for p in result.written}
+    for old in result.replaced:
+        if old.key not in written:
+            console.print(f"[bold yellow]Svuotato {_partition_line(old)}[/]: i registri importati coprono quel mese "
+                          "ma non hanno righe senza errori.")
+    if result.rejected:
+        console.print(f"[bold yellow]{result.rejected} righe con errori non archiviate[/]: correggerle e "
+                      "importare di nuovo il registro (sostituisce il mese).")
+    console.print(f"Archivio: {escape(str(target.folder))}")
+    if target.new_key:
+        console.print(f"[bold]Creata la chiave dell'archivio {escape(str(target.key.path))}[/]: conservarne una "
+                      "copia in un luogo sicuro, fuori dall'archivio. Senza la chiave i mesi archiviati non "
+                      "servono più come storico.")
+
+
+@archivio_group.command("stato")
+@ARCHIVIO_DIR_OPTION
+@handles_domain_errors
+def archivio_stato_cmd(archive):
+    """Mostra i mesi e le sedi archiviati: righe, persone, data di importazione, catalogo.
+
+    \b
+    Esempio:
+      registro archivio stato --archivio archivio/
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from validators.archive.meta import status  # the metadata alone: no polars to load, answers at once
+
+    folder = _archive_folder(archive)
+    parts = status(folder)
+    console = _console()
+    if not parts:
+        console.print(f"L'archivio {escape(str(folder))} è vuoto.")
+        return
+    table = Table(title=f"Archivio {escape(str(folder))}", title_justify="left", header_style="bold")
+    for name, justify in (("Mese", "left"), ("Sede", "left"), ("Righe", "right"), ("Persone", "right"),
+                          ("Importato", "left"), ("Catalogo", "left")):
+        table.add_column(name, justify=justify)
+    for p in parts:
+        table.add_row(p.month, escape(p.office_name), f"{p.rows:,}".replace(",", "."), f"{p.persons:,}".replace(",", "."),
+                      p.imported[:16].replace("T", " "), escape(p.catalogue))
+    console.print(table)
+    months = sorted({p.month for p in parts})
+    rows = f"{sum(p.rows for p in parts):,}".replace(",", ".")
+    console.print(f"{len(parts)} partizioni, {len(months)} mesi ({months[0]} – {months[-1]}), {rows} righe.")
+
+
+@archivio_group.command("rimuovi")
+@ARCHIVIO_DIR_OPTION
+@click.option("--sede", "office", help="Sede da togliere (con --mese o --prima-del; senza, tutte le sedi).")
+@_month_option("--mese", "Mese da togliere.")
+@_month_option("--prima-del", "Togli tutti i mesi prima di questo (conservazione dei dati).")
+@handles_domain_errors
+def archivio_rimuovi_cmd(archive, office, mese, prima_del):
+    """Toglie dall'archivio un mese (di una sede o di tutte) o tutti i mesi prima di una data.
+
+    \b
+    Esempi:
+      registro archivio rimuovi --sede Ancona --mese 2026-10 --archivio archivio/
+      registro archivio rimuovi --prima-del 2021-01 --archivio archivio/
+    """
+    from validators.api import open_archive, parse_month
+
+    if bool(mese) == bool(prima_del):
+        raise click.UsageError("indicare --mese AAAA-MM oppure --prima-del AAAA-MM (uno dei due).")
+    month, before = (f"{m[0]:%Y-%m}" if (m := parse_month(text)) else None for text in (mese, prima_del))
+    target = open_archive(_archive_folder(archive), need_key=False)
+    gone = target.remove(office=office, month=month, before=before)
+    if not gone:
+        click.echo("Nessuna partizione corrisponde: archivio invariato.")
+        return
+    console = _console()
+    for p in gone:
+        console.print(f"Tolto {_partition_line(p)}.")
+    console.print(f"{len(gone)} partizioni tolte, {sum(p.rows for p in gone)} righe.")
+
+
+@archivio_group.command("verifica")
+@ARCHIVIO_DIR_OPTION
+@CHIAVE_OPTION
+@handles_domain_errors
+def archivio_verifica_cmd(archive, key):
+    """Verifica l'archivio: la versione dello schema, la chiave, i file e le righe rispetto ai metadati.
+
+    Uscita: 0 archivio integro, 2 archivio danneggiato o chiave errata (il messaggio dice dove).
+
+    \b
+    Esempio:
+      registro archivio verifica --archivio archivio/ --chiave archivio.chiave
+    """
+    from rich.markup import escape
+
+    from validators.api import open_archive
+    from validators.archive.store import SCHEMA_VERSION
+
+    target = open_archive(_archive_folder(archive), key)
+    result = target.verify()
+    console = _console()
+    for path in result.removed_leftovers:
+        console.print(f"Tolto il file di un'importazione interrotta: {escape(path)}")
+    console.print(f"Archivio integro: schema {SCHEMA_VERSION}, chiave corretta ({escape(str(target.key.path))}), "
+                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati.")
 
 
 # ---------------------------------------------------------------------------------------------

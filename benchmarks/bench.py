@@ -11,8 +11,11 @@ own peak RSS (os.wait4):
     CSV        registro valida FILE.csv  vs  frictionless validate with equivalent column
                constraints (in its own throwaway venv, benchmarks/.venv-frictionless)
 
-then the largest size again with 1% and 30% of rows carrying a mistake, an office's month
-(5,000 rows) and `registro --help`. Run it with `bash benchmarks/run.sh` (README, "Prestazioni").
+then the largest size again with 1% and 30% of rows carrying a mistake, the archive (importing
+the largest size with `registro archivio aggiungi` against validating it; a month validated
+alone and against an archive of the months before it, `--archivio 83000x60` = five years of
+about 5,000,000 rows; `registro archivio stato` on that archive), an office's month (5,000 rows)
+and `registro --help`. Run it with `bash benchmarks/run.sh` (README, "Prestazioni").
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class Run:
     rss_mb: float
     rc: int
     out: str
+    cpu: float = 0.0  # user + system seconds of the process (steadier than wall time on a busy machine)
 
 
 def measure(cmd: list, cwd: Path = ROOT) -> Run:
@@ -73,7 +77,8 @@ def measure(cmd: list, cwd: Path = ROOT) -> Run:
         if proc.returncode not in (0, 1):
             tail = err.read().decode(errors="replace")[-800:]
             raise RuntimeError(f"{' '.join(map(str, cmd))} -> exit {proc.returncode}\n{tail}")
-        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(errors="replace"))
+        return Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode(errors="replace"),
+                   usage.ru_utime + usage.ru_stime)
 
 
 def best(cmd: list, repeat: int) -> Run:
@@ -254,6 +259,76 @@ def office_month(repeat: int) -> tuple[list[str], dict]:
     return [text], {"ufficio_valida_s": run.wall, "ufficio_rss_mb": run.rss_mb, "help_s": help_run.wall}
 
 
+ARCHIVE_MONTH = "2025-12"  # the month checked against an archive of the months before it
+
+
+def archive_import(rows: int, args, results: dict) -> list[str]:
+    """Importing the largest register into an archive against validating it (same file, same rounds)."""
+    xlsx = generated(f"registro_{rows}.xlsx", rows, False, "--mese", YEAR, "--csv", OUT / f"registro_{rows}.csv")
+    print(f"  misuro l'importazione di {rows:,} righe nell'archivio...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "archivio"  # the first round creates it, the others replace every partition
+        runs = rounds({"valida": fill(COMMANDS["valida"], file=xlsx, oggi=TODAY),
+                       "aggiungi": [REGISTRO, "archivio", "aggiungi", xlsx, "--oggi", TODAY, "--archivio", folder]},
+                      args.ripetizioni)
+    ratio = runs["aggiungi"].wall / runs["valida"].wall
+    cpu = runs["aggiungi"].cpu / runs["valida"].cpu
+    results.update(righe=rows, valida_s=runs["valida"].wall, aggiungi_s=runs["aggiungi"].wall,
+                   aggiungi_rss_mb=runs["aggiungi"].rss_mb, aggiungi_su_valida=ratio, valida_cpu_s=runs["valida"].cpu,
+                   aggiungi_cpu_s=runs["aggiungi"].cpu, aggiungi_su_valida_cpu=cpu)
+    return ["| righe | valida s (CPU s) | archivio aggiungi s (CPU s) | RSS aggiungi MB | aggiungi / valida (CPU) |",
+            "|---:|---:|---:|---:|---:|",
+            f"| {rows:,} | {runs['valida'].wall:.2f} ({runs['valida'].cpu:.2f}) | {runs['aggiungi'].wall:.2f} "
+            f"({runs['aggiungi'].cpu:.2f}) | {runs['aggiungi'].rss_mb:.0f} | {ratio:.2f} ({cpu:.2f}) |"]
+
+
+def archive_month(spec: str, args, results: dict) -> list[str]:
+    """A month validated alone and against an archive of the months before it (spec: ROWSxMONTHS), and `stato`."""
+    per_month, months = (int(x) for x in spec.lower().split("x"))
+    base = OUT / f"archivio_{per_month}x{months}"
+    current, history = base / f"mese_{ARCHIVE_MONTH}.xlsx", base / "storico" / "storico.csv"
+    folder = base / "archivio"
+    if args.rigenera or not current.exists():
+        print(f"  genero {months} mesi di storico e il mese {ARCHIVE_MONTH} ({per_month:,} righe al mese)...", flush=True)
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+        history.parent.mkdir(parents=True)
+        subprocess.run([PYTHON, "-m", "benchmarks.generator", current, "--righe", str(per_month), "--seme", "61",
+                        "--mese", ARCHIVE_MONTH, "--oggi", TODAY, "--storico", history, "--mesi-storico", str(months)],
+                       cwd=ROOT, check=True)
+    if not (folder / "archivio.json").exists():
+        files = sorted(history.parent.glob("storico_*.csv"))
+        years = sorted({f.stem.split("_")[1][:4] for f in files})
+        start = time.perf_counter()
+        for year in years:  # one import per year: a coordinator's archive grows month by month
+            print(f"  archivio l'anno {year}...", flush=True)
+            measure([REGISTRO, "archivio", "aggiungi", *[f for f in files if f"_{year}-" in f.name], "--oggi", TODAY,
+                     "--archivio", folder])
+        print(f"  archivio pronto in {time.perf_counter() - start:.0f} s", flush=True)
+    meta = json.loads((folder / "archivio.json").read_text(encoding="utf-8"))
+    archived = sum(p["righe"] for p in meta["partizioni"])
+    print(f"  misuro il mese contro l'archivio di {archived:,} righe...", flush=True)
+    alone = [REGISTRO, "valida", current, "--mese", ARCHIVE_MONTH, "--oggi", TODAY]
+    runs = rounds({"solo": alone, "archivio": [*alone, "--archivio", folder],
+                   "stato": [REGISTRO, "archivio", "stato", "--archivio", folder]}, args.ripetizioni)
+    found = {k: SUMMARY.search(runs[k].out) for k in ("solo", "archivio")}
+    rows = int(found["solo"].group(1)) if found["solo"] else 0
+    warnings = {k: int(m.group(3)) if m else -1 for k, m in found.items()}
+    ratio = runs["archivio"].wall / runs["solo"].wall
+    cpu = runs["archivio"].cpu / runs["solo"].cpu
+    results.update(valida_cpu_s=runs["solo"].cpu, valida_archivio_cpu_s=runs["archivio"].cpu, rapporto_cpu=cpu,
+                   righe_archivio=archived, partizioni=len(meta["partizioni"]), righe_mese=rows,
+                   valida_s=runs["solo"].wall, valida_archivio_s=runs["archivio"].wall, rapporto=ratio,
+                   valida_archivio_rss_mb=runs["archivio"].rss_mb, stato_s=runs["stato"].wall,
+                   avvisi_solo=warnings["solo"], avvisi_archivio=warnings["archivio"])
+    return ["| righe archiviate | partizioni | righe del mese | valida s (avvisi) | valida --archivio s (avvisi) | "
+            "con archivio / da solo (CPU) | archivio stato s |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {archived:,} | {len(meta['partizioni'])} | {rows:,} | {runs['solo'].wall:.2f} ({warnings['solo']:,}) | "
+            f"{runs['archivio'].wall:.2f} ({warnings['archivio']:,}) | {ratio:.2f} ({cpu:.2f}) | {runs['stato'].wall:.2f} |"]
+
+
 def main(argv=None) -> None:
     """Command line: python -m benchmarks.bench [--righe 10000,100000,1000000]."""
     parser = argparse.ArgumentParser(description="Benchmark di registro: lettura, validazione, totali, export.")
@@ -262,6 +337,9 @@ def main(argv=None) -> None:
                         help="quote di righe con un errore, misurate sulla dimensione più grande ('' per saltarle)")
     parser.add_argument("--ripetizioni", type=int, default=3, help="giri di misure (per ogni comando si tiene il migliore)")
     parser.add_argument("--rigenera", action="store_true", help="rigenera i registri anche se già presenti")
+    parser.add_argument("--archivio", default="83000x60",
+                        help="archivio: righe al mese x mesi archiviati, per il mese controllato contro l'archivio "
+                             "('' per saltarlo); misura anche l'importazione della dimensione più grande")
     parser.add_argument("--prepara-frictionless", action="store_true",
                         help="crea benchmarks/.venv-frictionless con frictionless per il confronto CSV")
     args = parser.parse_args(argv)
@@ -278,6 +356,10 @@ def main(argv=None) -> None:
     lines += sizes_table(sizes, args, present, friction, results["dimensioni"])
     if args.errori:
         lines += ["", *mistakes_table(max(sizes), [float(x) for x in args.errori.split(",")], args, results["errori"])]
+    if args.archivio:
+        results["archivio_importazione"], results["archivio_mese"] = {}, {}
+        lines += ["", *archive_import(max(sizes), args, results["archivio_importazione"])]
+        lines += ["", *archive_month(args.archivio, args, results["archivio_mese"])]
     office, results["ufficio"] = office_month(args.ripetizioni)
     lines += ["", *office]
     if friction is None:

@@ -291,13 +291,29 @@ def main(argv=None) -> None:
     parser.add_argument("--uffici", help="sedi separate da virgole (predefinite: tutte)")
     parser.add_argument("--csv", type=Path, help="scrive le stesse righe anche in questo file .csv")
     parser.add_argument("--storico", type=Path, help="scrive anche il mese precedente in questo file")
+    parser.add_argument("--mesi-storico", type=int, default=1,
+                        help="con --storico: quanti mesi prima; con più di un mese, un file per trimestre "
+                             "(NOME_AAAA-T1.csv ...) accanto al file indicato")
     args = parser.parse_args(argv)
     offices = args.uffici.split(",") if args.uffici else None
     register = generate(args.righe, args.mese, args.seme, offices, error_rate=args.errori, today=args.oggi,
-                        history_months=1 if args.storico else 0)
-    for path, rows in ((args.file, register.rows), (args.csv, register.rows), (args.storico, register.history)):
+                        history_months=args.mesi_storico if args.storico else 0)
+    history = [(args.storico, register.history)]
+    if args.storico and args.mesi_storico > 1:
+        history = [(args.storico.with_name(f"{args.storico.stem}_{quarter}{args.storico.suffix}"), rows)
+                   for quarter, rows in by_quarter(register.history).items()]
+        register.history = []
+    for path, rows in ((args.file, register.rows), (args.csv, register.rows), *history):
         if path:
             (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(path, rows)
+
+
+def by_quarter(rows: list[list]) -> dict[str, list[list]]:
+    """Rows grouped by quarter of their date ('2025-T1' ...), in date order (files stay under Excel's row limit)."""
+    out: dict[str, list[list]] = {}
+    for row in rows:
+        out.setdefault(f"{row[0].year}-T{(row[0].month - 1) // 3 + 1}", []).append(row)
+    return out
 
 
 if __name__ == "__main__":

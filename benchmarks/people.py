@@ -128,10 +128,12 @@ class Registry:
         day = born.day + (40 if female else 0)
         body = f"{surname}{name}{born.year % 100:02d}{_MONTHS[born.month - 1]}{day:02d}{place}"
         code = body + codicefiscale.calc_check_digit(body)
-        level = 0
+        level, base = 0, code
         while code in self.codes:  # a namesake born the same day in the same place
             level += 1
-            code = omocodia(code, level)
+            if level > len(_OMOCODIA_POSITIONS):  # every variant taken (only in huge registers): someone else
+                return self.person(today, ages)
+            code = omocodia(base, level)
         self.codes.add(code)
         return code
 

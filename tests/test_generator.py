@@ -123,3 +123,17 @@ def test_ogni_errore_iniettato_e_segnalato_sulla_sua_riga(tmp_path):
     found = {(p.row, p.rule) for p in report.problems}
     missing = [(i + 2, rule) for i, rule in register.injected if (i + 2, rule) not in found]
     assert missing == []
+
+
+def test_gli_omonimi_nati_lo_stesso_giorno_nello_stesso_luogo_hanno_codici_distinti_e_validi():
+    import random
+
+    from benchmarks.people import Registry
+
+    class Fixed(random.Random):  # every person the same: each new one is a namesake of the others
+        def random(self):
+            return 0.5
+
+    people = Registry(Fixed(1))
+    codes = [people.person(dt.date(2026, 1, 1), (30, 30)) for _ in range(5)]
+    assert len(set(codes)) == 5 and all(codicefiscale.is_valid(c) for c in codes)

@@ -175,6 +175,7 @@ def _no_reading(monkeypatch):
     monkeypatch.setattr(fastexcel, "read_excel", forbidden)
 
 
+@pytest.mark.lento  # builds a 200 MB part
 def test_bomba_zip_oltre_100_a_1_e_64_mb_rifiutata_dalle_dimensioni_dichiarate(tmp_path, monkeypatch):
     path = _bomb(tmp_path / "registro_ottobre.xlsx", 200, noise=4000)
     with zipfile.ZipFile(path) as z:
@@ -188,6 +189,7 @@ def test_bomba_zip_oltre_100_a_1_e_64_mb_rifiutata_dalle_dimensioni_dichiarate(t
     assert "salvarlo di nuovo" in line and "non aprirlo" in line
 
 
+@pytest.mark.lento  # a 300 MB bomb, measured in two child processes
 def test_bomba_zip_non_consuma_memoria(tmp_path):
     """In a separate process: refusing a 300 MB bomb costs no more memory than a tiny register
     (calamine reading that part would take about 1 GB)."""

@@ -24,7 +24,7 @@ COMMITTED = Path(__file__).parents[1] / "templates" / "registro.xlsx"
 ALLOWED_FUNCTIONS = {
     "IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "ISERROR", "IFERROR", "INDEX", "MATCH", "COUNTA", "COUNTIFS",
     "SUMIFS", "SUM", "N", "LEN", "SUBSTITUTE", "TRIM", "LEFT", "FIND", "SEARCH", "UPPER", "LOWER", "INT", "TODAY",
-    "DATE", "MIN", "MAX", "INDIRECT", "OFFSET",
+    "DATE", "MIN", "MAX", "INDIRECT", "OFFSET", "SUMPRODUCT",
 }
 CELL_LIKE = re.compile(r"^(?:[A-Z]{1,3}[0-9]+|R[0-9]*C[0-9]*|R|C)$", re.I)
 
@@ -78,13 +78,13 @@ def test_tabella_intestazione_esplicita_righe_prestabilite_e_date(wb):
     ws = wb["Registro"]
     last = DEFAULT_ROWS + 1
     (table,) = ws.tables.values()
-    assert table.ref == f"A1:S{last}" and table.tableStyleInfo.name
+    assert table.ref == f"A1:U{last}" and table.tableStyleInfo.name
     assert ws.freeze_panes == "A2"
     header = ws["A1"]
     assert header.font.bold and header.fill.fgColor.rgb.endswith("1F4E78")
     assert ws["A2"].number_format == ws[f"A{last}"].number_format == "dd/mm/yyyy"
     assert ws["E2"].number_format == "@"  # codici fiscali and partite IVA stay text (leading zeros)
-    assert ws.column_dimensions["S"].hidden
+    assert all(ws.column_dimensions[c].hidden for c in "STU")  # catalogue row, the codice fiscale's length and digits
     for column in REGISTER_COLUMNS:
         assert ws.column_dimensions[ws.cell(row=1, column=REGISTER_COLUMNS.index(column) + 1).column_letter].width
 
@@ -107,11 +107,14 @@ def _validations(ws) -> dict[str, object]:
 def test_menu_a_tendina_e_convalide_coprono_tutte_le_righe(wb):
     by_range = _validations(wb["Registro"])
     last = DEFAULT_ROWS + 1
-    expected = {"A": "date", "B": "list", "C": "list", "D": "list", "E": "textLength", "F": "list", "G": "list",
+    expected = {"A": "date", "B": "list", "C": "list", "D": "list", "F": "list", "G": "list",
                 "H": "whole", "I": "list", "K": "list"}
     for letter, kind in expected.items():
         dv = by_range[f"{letter}2:{letter}{last}"]
         assert dv.type == kind and dv.showErrorMessage and dv.error and dv.prompt
+    # The codice fiscale only gets its input message: a length limit would refuse 'IT 00743110157'.
+    cf = by_range[f"E2:E{last}"]
+    assert cf.type is None and not cf.showErrorMessage and cf.prompt
     assert by_range[f"G2:G{last}"].formula1 == 'INDIRECT(IF($K2="","Elenco_Codici","LEP_"&$K2))'
     assert by_range[f"B2:B{last}"].errorStyle == "warning"  # a new office can still be typed, after a warning
     assert by_range[f"G2:G{last}"].errorStyle == "stop"
@@ -173,7 +176,7 @@ def test_formattazione_condizionale_rossa_per_errori_gialla_per_avvisi(wb):
     rules = [(str(rng.sqref), rule) for rng in wb["Registro"].conditional_formatting for rule in rng.rules]
     formulas = {rule.formula[0]: rule.dxf.fill.fgColor.rgb for _, rule in rules}
     assert formulas == {f'LEFT($R2,6)="{ERROR_PREFIX}"': "00FFC7CE", f'LEFT($R2,6)="{WARNING_PREFIX}"': "00FFEB9C"}
-    assert {r for r, _ in rules} == {f"A2:S{DEFAULT_ROWS + 1}"}
+    assert {r for r, _ in rules} == {f"A2:U{DEFAULT_ROWS + 1}"}
 
 
 def test_i_messaggi_di_controllo_sono_errori_o_avvisi():
@@ -240,7 +243,7 @@ def test_sedi_e_operatori_dalla_configurazione(tmp_path):
     assert [ws["B2"].value, ws["B3"].value] == ["Maria Rossi", "Luca Bianchi"]
     assert wb["Carichi"]["B5"].value == 2  # persons available default to the operators listed
     assert wb.defined_names["Elenco_Sedi"].attr_text.startswith("OFFSET(Elenchi!$A$2,")
-    assert wb["Registro"].tables["TabRegistro"].ref == "A1:S6"
+    assert wb["Registro"].tables["TabRegistro"].ref == "A1:U6"
 
 
 def test_configurazione_errata_e_un_errore_d_uso(tmp_path):
@@ -300,7 +303,7 @@ def test_comando_modello_scrive_il_file(tmp_path):
     result = CliRunner().invoke(main, ["modello", "-o", str(out), "--righe", "7"])
     assert result.exit_code == 0, result.output
     assert "Modello scritto" in result.output and "7 righe" in result.output
-    assert load_workbook(out)["Registro"].tables["TabRegistro"].ref == "A1:S8"
+    assert load_workbook(out)["Registro"].tables["TabRegistro"].ref == "A1:U8"
 
 
 def test_comando_modello_configurazione_errata_esce_con_2(tmp_path):
@@ -316,3 +319,19 @@ def test_le_opzioni_del_comando_seguono_le_costanti_dell_api():
     params = {p.name: p for p in command.params}
     assert params["rows"].default == DEFAULT_ROWS and params["rows"].type.max == MAX_ROWS
     assert Path(params["output"].default) == template.DEFAULT_OUTPUT
+
+
+def test_il_catalogo_elenca_i_caratteri_che_il_validatore_toglie_dal_codice_fiscale(wb):
+    from validators.check import fiscal
+    from xl_addin.build.template_catalogue import CF_DIGITS, CF_SEPARATORS
+
+    def listed(name):
+        (sheet, ref), = wb.defined_names[name].destinations
+        return "".join(c.value for (c,) in wb[sheet][ref.replace("$", "")])
+
+    separators = listed(CF_SEPARATORS)
+    assert {" ", "-", ":", ".", "/", "\u00a0", "\u200b", "\ufeff", "\u2013", "\u2014", "\u2212"} <= set(separators)
+    # Only characters a cell can hold are missing (C0 controls, and CR, which XML reads as a line feed).
+    assert {ord(c) for c in set(fiscal.removed_characters()) - set(separators)} == {0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F}
+    assert all(fiscal.clean(f"0{c}0") == "00" for c in separators)
+    assert listed(CF_DIGITS) == fiscal.digit_characters() and "\uff10" in listed(CF_DIGITS)

@@ -28,7 +28,7 @@ from xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
 
 pytestmark = pytest.mark.libreoffice
 
-ROWS = 300
+ROWS = 360
 CAT = load_catalogue()
 LEPS = [(x.letter, x.name) for x in CAT.leps if any(s.lep == x.letter for s in CAT.registrable)]
 LOOKUP_FIRST = 2  # one row per registrable code from here
@@ -87,9 +87,36 @@ def _agreement_cases() -> dict[str, dict]:
     return rows
 
 
-CASES = _cases() | _agreement_cases()
+# A codice fiscale or partita IVA as people type or paste it: each form must get the validator's verdict.
+_PERSON, _VAT = PERSONS[0], COMPANY
+FISCAL_FORMS = {
+    "iva_prefisso_spazio": f"IT {_VAT}", "iva_prefisso_trattino": f"IT-{_VAT}", "iva_prefisso_due_punti": f"IT:{_VAT}",
+    "iva_prefisso_minuscolo": f"it{_VAT}", "iva_prefisso_largo": "\uff29\uff34" + _VAT,
+    "iva_cifre_larghe": "".join(chr(0xFF10 + int(d)) for d in _VAT),
+    "iva_spazio_non_separabile": f"{_VAT[:5]}\u00a0{_VAT[5:]}", "iva_spazio_zero": f"{_VAT[:3]}\u200b{_VAT[3:]}",
+    "iva_bom": f"\ufeff{_VAT}", "iva_lineette": f"{_VAT[:3]}\u2013{_VAT[3:7]}\u2014{_VAT[7:]}",
+    "iva_prefisso_e_10_cifre": f"IT {_VAT[:10]}", "iva_12_cifre": _VAT + "1", "iva_lettere": "AB" + _VAT[2:],
+    "cf_trattini": f"{_PERSON[:3]}-{_PERSON[3:6]}-{_PERSON[6:11]}-{_PERSON[11:]}",
+    "cf_due_punti_e_punti": f"{_PERSON[:3]}:{_PERSON[3:6]}.{_PERSON[6:11]}/{_PERSON[11:]}",
+    "cf_spazio_stretto": f"{_PERSON[:8]}\u202f{_PERSON[8:]}", "cf_zero_width_joiner": f"{_PERSON[:4]}\u200d{_PERSON[4:]}",
+    "cf_word_joiner_e_soft_hyphen": f"{_PERSON[:2]}\u2060{_PERSON[2:9]}\u00ad{_PERSON[9:]}",
+    "cf_meno": f"{_PERSON[:6]}\u2212{_PERSON[6:]}", "cf_a_capo": f"{_PERSON[:8]}\n{_PERSON[8:]}",
+    "cf_largo": "".join(chr(ord(c) + 0xFEE0) for c in _PERSON), "cf_minuscolo": f" {_PERSON.lower()} ",
+    "cf_15_con_spazio_zero": f"{_PERSON[:4]}\u200b{_PERSON[4:15]}", "cf_11_lettere": _PERSON[:11],
+}
+
+
+def _fiscal_cases() -> dict[str, dict]:
+    """Valid rows whose Codice fiscale is written in one of FISCAL_FORMS (partite IVA on a company service)."""
+    company = _first(lambda s: s.target == "azienda" and not s.programmes and not s.prerequisites)
+    person = _first(lambda s: s.target == "persona" and not s.programmes and not s.prerequisites)
+    return {f"forma_{name}": row_for(CAT, company if name.startswith("iva") else person, i) | {"Codice fiscale": code}
+            for i, (name, code) in enumerate(FISCAL_FORMS.items())}
+
+
+CASES = _cases() | _agreement_cases() | _fiscal_cases()
 GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
-AGREEMENT = list(_agreement_cases())
+AGREEMENT = list(_agreement_cases()) + list(_fiscal_cases())
 
 
 class Ops:

@@ -20,7 +20,7 @@ from pathlib import Path
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
 from validators.export.plan import ExportResult
-from validators.check.checked import Checked, Progress, check_registers
+from validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from validators.read.register import RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
 from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Options
@@ -97,13 +97,18 @@ def _import_engine_in_background() -> None:
 
 
 def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=None,
-          workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=(), progress: Progress | None = None) -> Checked:
-    """Read and check registers (files or folders) with optional history files."""
+          workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=(), progress: Progress | None = None,
+          archive=None, key=None) -> Checked:
+    """Read and check registers (files or folders) with optional history files and an archive
+    (`archive` a folder, `key` its key file, default beside it) used as history."""
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     options = make_options(month, today, workday_minutes, exclude)
     files = find_registers(list(paths))
     if not files:
         raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
+    archived = _archive_history(archive, key)
+    if archived is not None:
+        archived.prefetch(prerequisite_codes(cat))  # reads the archive while the registers are read
     past = find_registers(list(history))
     _import_engine_in_background()
     total = len(files) + len(past) + 1
@@ -111,7 +116,18 @@ def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=No
     old, old_problems = _read_all(past, sheet, (lambda stage, i, n: progress(stage, len(files) + i, n)) if progress else None, total)
     return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=cat,
                            options=options, names=[str(f) for f in files], history_names=[str(f) for f in past],
-                           inputs=files + past, progress=progress)
+                           inputs=files + past, progress=progress, archived=archived)
+
+
+def _archive_history(archive, key):
+    """The archive as a history source (None without an archive); opened before any reading, so a
+    missing archive or a wrong key stops the run at once."""
+    if archive is None:
+        return None
+    from validators.archive.history import ArchiveHistory
+    from validators.archive.store import Archive
+
+    return ArchiveHistory(archive if isinstance(archive, Archive) else Archive.open(archive, key))
 
 
 def validate(paths, **kwargs) -> Report:
@@ -197,3 +213,43 @@ def export_tables_of(checked: Checked, *, profile=None) -> tuple[list[list], lis
 def export(paths, target, *, rejects=None, profile=None, **check_options) -> ExportResult:
     """Check registers and write the clean JA file plus the rejects (see `check` for the options)."""
     return export_of(check(paths, **check_options), target, rejects=rejects, profile=profile)
+
+
+# ---------------------------------------------------------------------------------------------
+# Archive: the checked months kept with pseudonyms (validators.archive)
+
+
+def open_archive(folder, key=None, *, create: bool = False, need_key: bool = True):
+    """The archive in `folder` (validators.archive.store.Archive); key = its key file (default beside it)."""
+    from validators.archive.store import Archive
+
+    return Archive.open(folder, key, create=create, need_key=need_key)
+
+
+def archive_of(checked: Checked, archive, key=None):
+    """Store the rows without errori of already-checked registers (AddResult); creates the archive if new."""
+    from validators.archive.store import Archive
+
+    require_usable(checked)
+    target = archive if isinstance(archive, Archive) else open_archive(archive, key, create=True)
+    return target.add(checked)
+
+
+def archive_add(paths, archive, *, key=None, **check_options):
+    """Check registers against the archive's history and store their rows without errori (AddResult)."""
+    target = open_archive(archive, key, create=True)
+    return archive_of(check(paths, archive=target, **check_options), target)
+
+
+def archive_totals(archive, *, since=None, until=None, catalogue=None, fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
+    """Totals of the archived months since..until ('AAAA-MM'), from the archive alone (no key needed)."""
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    since, until = (f"{m[0]:%Y-%m}" if (m := parse_month(text)) else None for text in (since, until))
+    if since and until and since > until:
+        raise UsageError(f"--dal {since} viene dopo --al {until}.")
+    target = open_archive(archive, need_key=False)
+    rows = target.table(since, until)
+    if rows.is_empty():
+        raise UsageError(f"nessuna riga nell'archivio '{target.folder}' per il periodo indicato.")
+    sources = [f"archivio {target.folder}"]
+    return compute_totals(rows, cat, files=sources, rows_read=rows.height, fte_hours=fte_hours)

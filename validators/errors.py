@@ -48,3 +48,7 @@ class ProfileError(RegistroError):
 
 class BalanceError(RegistroError):
     """Rows read != rows exported + rows rejected: nothing is written."""
+
+
+class ArchiveError(RegistroError):
+    """The archive cannot be used: missing, damaged, foreign files, newer schema, wrong or missing key."""

@@ -38,6 +38,7 @@ class Report:
     problems: list[Problem]
     history: list[str] = field(default_factory=list)
     catalogue_version: str = ""
+    archive: str = ""  # the archive used as history, if any ("archivio DIR")
 
     @property
     def errors(self) -> int:
@@ -80,6 +81,7 @@ class Report:
             "catalogo": self.catalogue_version,
             "file": self.files,
             "storico": self.history,
+            **({"archivio": self.archive} if self.archive else {}),
             "righe": self.rows,
             "errori": self.errors,
             "avvisi": self.warnings,

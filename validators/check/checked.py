@@ -7,9 +7,9 @@ plain table with public names (frame.TABLE), never the engine's internal columns
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 import polars as pl
 
@@ -23,6 +23,16 @@ from validators.report import Problem, Report
 Progress = Callable[[str, int, int], None]  # (stage, steps done, total steps)
 
 
+class HistorySource(Protocol):
+    """Rows already checked in earlier runs (validators.archive.history.ArchiveHistory), in public names."""
+
+    description: str
+
+    def firsts(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
+        """codice_fiscale, codice_servizio, data: the first date of each (person, code) among `codes`,
+        for the given normalised codici fiscali, leaving out the (sede, 'AAAA-MM') pairs in exclude."""
+
+
 @dataclass
 class Checked:
     """The checked rows of the current registers (history left out), their report and the catalogue used."""
@@ -31,6 +41,7 @@ class Checked:
     report: Report
     catalogue: Catalogue
     inputs: list[Path]
+    covered: list[tuple[str, str]] = field(default_factory=list)  # (sede, 'AAAA-MM') pairs of the registers
 
     @property
     def rows_read(self) -> int:
@@ -83,8 +94,13 @@ def _stack(registers: list[RawRegister], history: bool) -> pl.DataFrame:
 
 def check_registers(current: list[RawRegister], *, history: list[RawRegister], file_problems: list[Problem],
                     catalogue: Catalogue, options: Options, names: list[str], history_names: list[str],
-                    inputs: list[Path], progress: Progress | None = None) -> Checked:
-    """Normalise, check and report the rows of already-read registers (history rows feed the cross-row rules)."""
+                    inputs: list[Path], progress: Progress | None = None,
+                    archived: HistorySource | None = None) -> Checked:
+    """Normalise, check and report the rows of already-read registers (history rows feed the cross-row rules).
+
+    `archived` adds the history of an archive: the first dates of the prerequisite services of
+    the persons being checked, outside the (sede, mese) pairs of the current registers.
+    """
     from validators.check import engine
 
     ctx = Context(catalogue, options)
@@ -94,17 +110,51 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
         if progress:
             steps = len(names) + len(history_names)
             progress(f"Controllo di {frame.height} righe", steps, steps + 1)
-        frame = engine.prepare(normalise(frame, catalogue), ctx)
+        frame = normalise(frame, catalogue)
+        covered = _covered(frame, options)
+        if archived is not None:
+            frame = _with_archived(frame, archived, catalogue, covered)
+        frame = engine.prepare(frame, ctx)
         checks = engine.all_checks(ctx)
         problems = engine.problems(frame, checks, engine.failures(frame, checks), names)
         frame = frame.filter(~pl.col(HISTORY))
     else:
-        frame, problems = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), []
+        frame, problems, covered = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), [], []
     if file_problems:  # the engine's problems come sorted already
         problems = sorted(file_problems + problems, key=engine.sort_key(names))
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
-                    catalogue_version=catalogue.version)
-    return Checked(_with_counts(frame, problems), report, catalogue, inputs)
+                    catalogue_version=catalogue.version, archive=archived.description if archived else "")
+    return Checked(_with_counts(frame, problems), report, catalogue, inputs, covered)
+
+
+def _covered(frame: pl.DataFrame, options: Options) -> list[tuple[str, str]]:
+    """The (sede, 'AAAA-MM') pairs the current registers cover: their rows with an office and a
+    date (inside --mese when given: a date typed in the wrong month covers nothing)."""
+    dated = ~pl.col(HISTORY) & pl.col("_sede").is_not_null() & pl.col("_data").is_not_null()
+    if options.month:
+        dated = dated & pl.col("_data").is_between(*options.month)
+    pairs = frame.filter(dated).select("_sede", pl.col("_data").dt.strftime("%Y-%m")).unique()
+    return sorted(pairs.rows())
+
+
+def prerequisite_codes(catalogue: Catalogue) -> list[str]:
+    """The codes that are some service's prerequisite: the only history the cross-row rules read."""
+    return sorted({p.code for s in catalogue.registrable for p in s.prerequisites})
+
+
+def _with_archived(frame: pl.DataFrame, archived: HistorySource, catalogue: Catalogue,
+                   covered: list[tuple[str, str]]) -> pl.DataFrame:
+    """Append the archive's history as history rows holding only what the sequencing reads."""
+    current = frame.filter(~pl.col(HISTORY))
+    found = archived.firsts(current["_cf"], prerequisite_codes(catalogue), set(covered))
+    if found.is_empty():
+        return frame
+    rows = found.select(
+        (pl.int_range(pl.len()) + frame.height).cast(pl.UInt32).alias(IDX),
+        pl.col("codice_fiscale").alias("_cf"), pl.col("codice_servizio").alias("_codice"),
+        pl.col("data").alias("_data"), pl.lit(True).alias(HISTORY),
+    )
+    return pl.concat([frame, rows], how="diagonal")
 
 
 def _with_counts(frame: pl.DataFrame, problems: list[Problem]) -> pl.DataFrame:

@@ -14,6 +14,7 @@ birthplace letter, birth day, birth date; VAT office and Luhn digit), anything e
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,6 +42,24 @@ def clean(value: str) -> str:
     Any other character stays, so that the verdict can name it.
     """
     return _VAT_PREFIX.sub(r"\1", _NOISE.sub("", unicodedata.normalize("NFKC", value)).upper())
+
+
+def _basic_plane() -> list[str]:
+    return [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000]
+
+
+@functools.cache
+def removed_characters() -> str:
+    """Every character of the Basic Multilingual Plane that `clean` removes from inside a code.
+
+    The template's Controllo removes the same list (a hidden column of its Catalogo sheet)."""
+    return "".join(c for c in _basic_plane() if clean(f"0{c}0") == "00")
+
+
+@functools.cache
+def digit_characters() -> str:
+    """Every character of the Basic Multilingual Plane that `clean` reads as one digit (0, ０, ², ① ...)."""
+    return "".join(c for c in _basic_plane() if len(clean(c)) == 1 and clean(c) in "0123456789")
 
 
 def clean_column(codes: pl.Series) -> pl.Series:

@@ -126,6 +126,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     console.print(
         f"Controllate {report.rows} righe in {files} file"
         + (f" (storico: {len(report.history)} file)" if report.history else "")
+        + (f" (storico: {report.archive})" if report.archive else "")
         + f" con il catalogo {report.catalogue_version}: "
         + f"[bold red]{_in_rows(report.errors, 'errori', 'errore', rows_with(report, 'errore'))}[/], "
         + f"[bold yellow]{_in_rows(report.warnings, 'avvisi', 'avviso', rows_with(report, 'avviso'))}[/]."

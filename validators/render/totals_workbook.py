@@ -301,6 +301,8 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
         if chart:
             _chart_block(ws, chart, keys[0], records)
     _table_sheet(wb, "Dettaglio", totals.detail, (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore"))
+    if len(totals.months) > 1:
+        trend_sheet(wb, totals)
     if totals.plan is not None:
         keys = ("codice", "nome", "volume_mensile_previsto", "servizi_previsti", "servizi_effettivi",
                 "ore_previste", "ore_effettive", "differenza_ore")
@@ -315,6 +317,71 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
             ws.append(["Nota", note])
             ws.cell(ws.max_row, 1).font, ws.cell(ws.max_row, 2).font = font(bold=True), font()
     save_workbook(wb, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Trend: hours month by month, per office and per LEP (several months, e.g. a year of the archive)
+
+
+def trend_tables(totals: Totals) -> list[tuple[str, list[str], list[list]]]:
+    """(title, column names, rows): hours per month (rows) and office or LEP (columns), with totals."""
+    tables = []
+    for key, title in (("sede", "Ore per mese e sede"), ("lep", "Ore per mese e LEP")):
+        minutes: dict[tuple[str, str], int] = {}
+        for rec in totals.detail:
+            cell = (rec["mese"], rec[key])
+            minutes[cell] = minutes.get(cell, 0) + (rec["minuti_lavoro"] or 0)
+        names = sorted({k for _, k in minutes}, key=lambda n: (str(n).casefold()))
+        if key == "lep":
+            names = [r["lep"] for r in totals.by_lep if r["lep"] in names]
+        rows = []
+        for month in totals.months:
+            values = [round(minutes.get((month, n), 0) / 60, 2) for n in names]
+            rows.append([month, *values, round(sum(minutes.get((month, n), 0) for n in names) / 60, 2)])
+        tables.append((title, ["Mese", *names, "Totale"], rows))
+    return tables
+
+
+def trend_sheet(wb, totals: Totals):
+    """The 'Andamento' sheet: the trend tables, each with a native line chart of its hours by month."""
+    from openpyxl.chart import LineChart, Reference
+    from openpyxl.styles import Font, PatternFill
+
+    ws = wb.create_sheet("Andamento")
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    from openpyxl.utils import get_column_letter
+
+    ws.column_dimensions["A"].width = 10
+    widest = max(len(header) for _, header, _ in trend_tables(totals))
+    for j in range(2, widest + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 12
+    top = 1
+    for title, header, rows in trend_tables(totals):
+        ws.cell(top, 1, title).font = Font(bold=True, size=12)
+        for j, name in enumerate(header, start=1):
+            cell = ws.cell(top + 1, j, defuse(name))
+            cell.font, cell.fill = bold, fill
+        for i, row in enumerate(rows, start=top + 2):
+            for j, value in enumerate(row, start=1):
+                cell = ws.cell(i, j, value)
+                if j > 1:
+                    cell.number_format = "0.00"
+        chart = LineChart()
+        chart.title = title
+        chart.y_axis.title = "Ore"
+        chart.x_axis.title = "Mese"
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.add_data(Reference(ws, min_col=2, max_col=len(header) - 1, min_row=top + 1, max_row=top + 1 + len(rows)),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=top + 2, max_row=top + 1 + len(rows)))
+        for series in chart.series:
+            series.smooth = False  # hours of distinct months: straight segments, no invented curve
+        chart.width, chart.height = 24, 9
+        anchor_row = top + 3 + len(rows)
+        ws.add_chart(chart, f"A{anchor_row}")
+        top = anchor_row + 20  # below the chart (9 cm ~ 18 rows)
+    return ws
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,14 +7,17 @@ characters) and formulas never hold catalogue facts. Nothing here knows a specif
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from validators.catalogue import TARGETS, Catalogue, Service
 from validators.catalogue.view import duration_label
+from validators.check import fiscal
 from xl_addin.build.template_style import (
     BOLD, DATE_FORMAT, INPUT_FILL, SECTION_FONT, TEXT_FORMAT, WRAP_TOP, absolute, header_row, landscape, put, set_widths,
 )
@@ -26,6 +29,11 @@ ALL_CODES = "Elenco_Codici"
 YES, NO = "Sì", "No"
 # How a target reads in a Controllo message ("servizio per aziende").
 TARGET_WORDS = {"persona": "persone", "azienda": "aziende", "entrambi": "persone e aziende"}
+# The characters the validator removes from a codice fiscale and those it reads as digits, listed on
+# the Catalogo sheet for the Controllo (validators.check.fiscal.clean). Control characters a cell
+# cannot hold (XML 1.0) are left out, and so is the carriage return (XML reads it as a line feed,
+# which would then count twice).
+CF_SEPARATORS, CF_DIGITS = "Cat_SeparatoriCF", "Cat_CifreCF"
 BOTH_TARGETS = TARGETS[-1]  # 'entrambi': the service may be registered for either user type
 COMPANY = TARGETS[1]  # 'azienda': Tipo utente of a company row (compared case-insensitively)
 MIN_SLOTS = 20  # free rows offered in Elenchi for offices and operators
@@ -140,6 +148,11 @@ class _ColumnWriter:
         self.column += 1
 
 
+def _character_name(char: str) -> str:
+    """'U+00A0 NO-BREAK SPACE': how the Catalogo sheet names a character one cannot see."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'CONTROL')}"
+
+
 def write_catalogue(wb: Workbook, cat: Catalogue) -> Lists:
     """The hidden, protected Catalogo sheet with the whole catalogue and the dropdown lists."""
     ws = wb.create_sheet(CATALOGUE_SHEET)
@@ -168,6 +181,10 @@ def write_catalogue(wb: Workbook, cat: Catalogue) -> Lists:
               "Prog_Aziende", 12)
     lists.add("Fonte del programma", [p.source or cat.title for p in cat.programmes], None, 40)
     lists.add("Modalità", [m.code for m in cat.modalities], "Elenco_Modalita")
+    separators = [c for c in fiscal.removed_characters() if not ILLEGAL_CHARACTERS_RE.search(c) and c != "\r"]
+    lists.add("Caratteri ignorati nel codice fiscale", separators, CF_SEPARATORS, 10)
+    lists.add("Nome del carattere", [_character_name(c) for c in separators], None, 30)
+    lists.add("Cifre nel codice fiscale", list(fiscal.digit_characters()), CF_DIGITS, 10)
     lists.add("Lettere LEP", [letter for letter, _ in leps], "Elenco_LEP", 8)
     lists.add("Nome LEP", [name for _, name in leps], "Elenco_NomiLEP", 35)
     lists.skip()

@@ -19,7 +19,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from validators.catalogue import Catalogue
 from validators.read.register import REQUIRED
-from xl_addin.build.template_catalogue import ALL_CODES, BOTH_TARGETS, COMPANY, LEP_NAME_PREFIX, NO, define, user_types
+from xl_addin.build.template_catalogue import (
+    ALL_CODES, BOTH_TARGETS, CF_DIGITS, CF_SEPARATORS, COMPANY, LEP_NAME_PREFIX, NO, define, user_types,
+)
 from xl_addin.build.template_style import (
     BOX, COMPUTED_FILL, COMPUTED_FONT, DATE_FORMAT, ERROR_FILL, ERROR_FONT, TEXT_FORMAT, WARNING_FILL,
     WARNING_FONT, WHOLE_FORMAT, header_row, landscape, put_formula,
@@ -83,6 +85,10 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
            "completo (codice fiscale, sequenze, doppioni) si fa con registro valida.", computed=True),
     Column("pos", "Riga catalogo", 6, "Calcolato: posizione del codice nel foglio Catalogo (0 = sconosciuto).",
            computed=True, hidden=True),
+    Column("cf_caratteri", "Caratteri del codice fiscale", 6, "Calcolato: caratteri del Codice fiscale senza spazi, "
+           "trattini, due punti e caratteri invisibili (come li toglie registro valida).", computed=True, hidden=True),
+    Column("cf_cifre", "Cifre del codice fiscale", 6, "Calcolato: cifre del Codice fiscale.", computed=True,
+           hidden=True),
 )
 LETTER = {c.key: get_column_letter(i) for i, c in enumerate(REGISTER_COLUMNS, start=1)}
 # Defined names over the register columns, read by Riepilogo and Carichi.
@@ -124,7 +130,11 @@ def checks() -> list[Check]:
             f'{_idx("Cat_ProgImplicito")},{stated})')
     prog_row = f"MATCH({prog},Elenco_Programmi,0)"
     required = ",".join(_c(k) for k, name in _CONTRACT.items() if name in REQUIRED)
-    cf = f'LEN(SUBSTITUTE({_c("cf")}," ",""))'
+    length, digits = _c("cf_caratteri"), _c("cf_cifre")
+    prefix = f'UPPER(LEFT(TRIM({_c("cf")}),2))'
+    # 16 characters, 11 digits, or a partita IVA with its IT prefix (also full-width), as the validator reads it.
+    cf_shape = (f'OR({length}=16,AND({digits}=11,OR({length}=11,'
+                f'AND({length}=13,OR({prefix}="IT",{prefix}="\uff29\uff34")))))')
     minutes, day = _c("durata"), _c("data")
     err, warn = f"{ERROR_PREFIX}: ", f"{WARNING_PREFIX}: "
     return [
@@ -156,8 +166,9 @@ def checks() -> list[Check]:
         _fixed(f'OR(AND(INDEX(Prog_Dal,{prog_row})<>"",{day}<INDEX(Prog_Dal,{prog_row})),'
                f'AND(INDEX(Prog_Al,{prog_row})<>"",{day}>INDEX(Prog_Al,{prog_row})))',
                err + "programma non attivo alla data", "il Programma non era in vigore alla Data (periodi nel catalogo)"),
-        _fixed(f"AND({cf}<>16,{cf}<>11)", err + "codice fiscale di lunghezza errata",
-               "il Codice fiscale non ha 16 caratteri né 11 cifre"),
+        _fixed(f"NOT({cf_shape})", err + "codice fiscale di lunghezza errata",
+               "il Codice fiscale non ha 16 caratteri né 11 cifre (una partita IVA può avere davanti IT); "
+               "spazi, trattini, punti, barre, due punti e caratteri invisibili non contano, come in registro valida"),
         _fixed(f'ISNA(MATCH({_c("modalita")},Elenco_Modalita,0))', err + "modalità non valida",
                "Modalità non è In presenza né A distanza"),
         _fixed(f'IF(ISNUMBER({minutes}),OR({minutes}<=0,{minutes}<>INT({minutes})),{minutes}<>"")',
@@ -185,7 +196,7 @@ def _control_formula() -> str:
 
 def formulas() -> dict[str, str]:
     """The formula template ({r} = row number) of every computed column."""
-    code, pos = _c("codice"), _c("pos")
+    code, pos, cf = _c("codice"), _c("pos"), _c("cf")
     known = f"N({pos})=0"
     return {
         "estratto": f'=IF(TRIM({code})="","",UPPER(SUBSTITUTE(TRIM(LEFT({code},FIND("-",{code}&"-")-1))," ","")))',
@@ -198,6 +209,10 @@ def formulas() -> dict[str, str]:
         "minuti": f'=IF(TRIM({code})="","",IF(ISNUMBER({_c("durata")}),{_c("durata")},'
                   f'IF({known},0,N({_idx("Cat_Medio")}))))',
         "controllo": _control_formula(),
+        # The cleaned code's length and digits, counted without building it: SUMPRODUCT over the
+        # characters listed on the Catalogo sheet (no LET/LAMBDA in Excel 2013 and LibreOffice 7.4).
+        "cf_caratteri": f'=LEN({cf})-SUMPRODUCT(LEN({cf})-LEN(SUBSTITUTE({cf},{CF_SEPARATORS},"")))',
+        "cf_cifre": f'=SUMPRODUCT(LEN({cf})-LEN(SUBSTITUTE({cf},{CF_DIGITS},"")))',
     }
 
 
@@ -260,9 +275,9 @@ def _validations(cat: Catalogue, last_row: int) -> list[DataValidation]:
                     "Elenchi.", formula1="Elenco_Operatori", style="warning"),
         _validation(cells("tipo"), "list", "Tipo utente", prompt["tipo"],
                     f"Tipo utente non valido: scegliere {facts['tipi']}.", formula1="Elenco_Tipi"),
-        _validation(cells("cf"), "textLength", "Codice fiscale", prompt["cf"],
-                    "Il codice fiscale ha 16 caratteri, la partita IVA 11 cifre (senza spazi).",
-                    formula1="11", formula2="16", operator="between"),
+        # Only the input message: a length limit would refuse codes the validator accepts ('RSS MRA 80A01
+        # H501U', 'IT 00743110157'); the Controllo column judges the code as registro valida cleans it.
+        _validation(cells("cf"), None, "Codice fiscale", prompt["cf"]),
         _validation(cells("programma"), "list", "Programma", prompt["programma"],
                     f"Programma non valido: sceglierlo dal menu ({facts['programmi']}) o lasciare vuoto per "
                     f"{facts['predefinito']}.", formula1="Elenco_Programmi"),

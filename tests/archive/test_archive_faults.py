@@ -1,0 +1,223 @@
+"""Faults, bad input and privacy of the archive: killed imports, concurrent imports, damaged or
+foreign files, newer schema, wrong or missing key; no codice fiscale in any archive file."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from tests.archive.months import MONTHS, TODAY
+from validators import api
+from validators.archive.store import Archive
+from validators.errors import ArchiveError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file of the archive folder (the lock file aside) and its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".registro.lock"}
+
+
+# A child process that imports a month and stops (sleeps) at a chosen point of the write, so
+# that the test can kill it there: after the first partition file, or before the metadata rename.
+CHILD = """
+import sys, time, datetime as dt
+from pathlib import Path
+from validators.archive import store
+from validators import api
+
+marker, point, folder, month, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+calls = {"n": 0}
+
+def pause():
+    Path(marker).write_text("pronto")
+    time.sleep(120)
+
+real_parquet, real_json = store._write_parquet, store._write_json
+
+def parquet(frame, path):
+    real_parquet(frame, path)
+    calls["n"] += 1
+    if point == "partizione" and calls["n"] == 1:
+        pause()
+
+def metadata(path, doc):
+    if point == "metadati":
+        pause()
+    real_json(path, doc)
+
+store._write_parquet, store._write_json = parquet, metadata
+if point == "lento":
+    def slow(frame, path):
+        Path(marker).write_text("pronto")
+        time.sleep(3)
+        real_parquet(frame, path)
+    store._write_parquet = slow
+api.archive_add(files, folder, month=month, today=dt.date(2026, 7, 1))
+"""
+
+
+def _child(tmp_path, point, folder, month, files, name="marker"):
+    marker = tmp_path / name
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(marker), point, str(folder), month, *map(str, files)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        if proc.poll() is not None:
+            raise AssertionError(proc.stderr.read().decode())
+        assert time.monotonic() < deadline, "the child never reached the pause"
+        time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.parametrize("point", ["partizione", "metadati"])
+def test_un_importazione_interrotta_lascia_l_archivio_come_era(tmp_path, months, archive_copy, point):
+    before = _snapshot(archive_copy)
+    table = Archive.open(archive_copy, need_key=False).table().sort("data", "file", "riga")
+    # re-import of March: every partition it touches already exists and would be replaced
+    proc = _child(tmp_path, point, archive_copy, MONTHS[2], months.files[MONTHS[2]])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL
+    after = _snapshot(archive_copy)
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing of the archive changed
+    leftovers = set(after) - set(before)
+    assert leftovers and all(Path(k).name.startswith("part-") for k in leftovers)
+    assert Archive.open(archive_copy, need_key=False).table().sort("data", "file", "riga").equals(table)
+    result = Archive.open(archive_copy).verify()
+    assert sorted(Path(p).relative_to(archive_copy).as_posix() for p in result.removed_leftovers) == sorted(leftovers)
+    assert _snapshot(archive_copy) == before
+
+
+def test_due_importazioni_insieme_non_rovinano_l_archivio(tmp_path, months, archive_copy):
+    slow = _child(tmp_path, "lento", archive_copy, MONTHS[5], months.files[MONTHS[5]])
+    other = subprocess.run([sys.executable, "-c", CHILD, str(tmp_path / "m2"), "nessuna", str(archive_copy),
+                            MONTHS[0], *map(str, months.files[MONTHS[0]][:1])], cwd=ROOT, capture_output=True)
+    assert other.returncode == 0, other.stderr.decode()
+    assert slow.wait(120) == 0, slow.stderr.read().decode()
+    archive = Archive.open(archive_copy)
+    keys = {p.key for p in archive.partitions}
+    assert {(MONTHS[5], o) for o in ("ancona", "jesi", "fabriano")} <= keys and len(keys) == 18
+    assert archive.verify().rows == sum(p.rows for p in archive.partitions)
+
+
+def _cli(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def _one_error_line(result, *words):
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())  # one message, however the terminal wraps it
+    assert text.startswith("Errore:") and text.count("Errore:") == 1 and "Traceback" not in text, result.output
+    for w in words:
+        assert w in text, result.output
+
+
+def test_un_file_estraneo_nell_archivio_e_un_errore_chiaro(archive_copy, months):
+    (archive_copy / "appunti.txt").write_text("note")
+    _one_error_line(_cli("archivio", "stato", "--archivio", archive_copy), "file estraneo", "appunti.txt")
+    _one_error_line(_cli("valida", months.files[MONTHS[5]][0], "--archivio", archive_copy), "file estraneo")
+
+
+def test_un_file_di_partizione_danneggiato_e_un_errore_chiaro(archive_copy, months):
+    part = next(archive_copy.rglob("part-*.parquet"))
+    part.write_bytes(part.read_bytes()[:200])
+    _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "danneggiato", part.name)
+    _one_error_line(_cli("valida", *months.files[MONTHS[5]], "--archivio", archive_copy), "danneggiato",
+                    "registro archivio verifica")
+
+
+def test_un_parquet_estraneo_o_alterato_e_un_errore_chiaro(archive_copy):
+    part = next(archive_copy.rglob("part-*.parquet"))
+    pl.DataFrame({"x": [1, 2]}).write_parquet(part)
+    _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "estraneo", part.name)
+    other = next(p for p in archive_copy.rglob("part-*.parquet") if p != part)
+    frame = pl.read_parquet(other)
+    frame.head(3).write_parquet(other)
+    _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "alterato", "ha 3 righe")
+    frame.write_parquet(other)
+    part.unlink()
+    _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "mancante", "rimuovi")
+
+
+def test_un_archivio_di_una_versione_piu_recente_e_un_errore_chiaro(archive_copy):
+    meta = json.loads((archive_copy / "archivio.json").read_text())
+    meta["versione_schema"] = 99
+    (archive_copy / "archivio.json").write_text(json.dumps(meta))
+    _one_error_line(_cli("archivio", "stato", "--archivio", archive_copy), "versione più recente", "schema 99",
+                    "aggiornare registro")
+
+
+def test_metadati_danneggiati_o_di_altro_programma(archive_copy):
+    (archive_copy / "archivio.json").write_text("{tronco")
+    _one_error_line(_cli("archivio", "stato", "--archivio", archive_copy), "danneggiato")
+    (archive_copy / "archivio.json").write_text('{"formato": "altro"}')
+    _one_error_line(_cli("archivio", "stato", "--archivio", archive_copy), "non è il file di un archivio")
+
+
+def test_chiave_sbagliata_o_mancante_e_un_errore_mai_un_confronto_silenzioso(tmp_path, archive_copy, months):
+    wrong = tmp_path / "altra.chiave"
+    wrong.write_text(os.urandom(32).hex())
+    june = months.files[MONTHS[5]]
+    _one_error_line(_cli("valida", *june, "--archivio", archive_copy, "--chiave", wrong), "non è quella dell'archivio")
+    _one_error_line(_cli("archivio", "aggiungi", *june, "--archivio", archive_copy, "--chiave", wrong),
+                    "non è quella")
+    _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy, "--chiave", wrong), "non è quella")
+    (tmp_path / "archivio.chiave").rename(tmp_path / "spostata.chiave")
+    _one_error_line(_cli("valida", *june, "--archivio", archive_copy), "chiave dell'archivio non trovata")
+    (tmp_path / "rotta.chiave").write_text("non una chiave")
+    _one_error_line(_cli("valida", *june, "--archivio", archive_copy, "--chiave", tmp_path / "rotta.chiave"),
+                    "non è una chiave")
+    ok = _cli("valida", *june, "--archivio", archive_copy, "--chiave", tmp_path / "spostata.chiave")
+    assert ok.exit_code == 0, ok.output
+
+
+def test_archivio_mancante_o_cartella_non_vuota(tmp_path, months):
+    june = months.files[MONTHS[5]]
+    _one_error_line(_cli("valida", *june, "--archivio", tmp_path / "nessuno"), "archivio non trovato",
+                    "registro archivio aggiungi")
+    full = tmp_path / "piena"
+    full.mkdir()
+    (full / "foto.jpg").write_bytes(b"x")
+    _one_error_line(_cli("archivio", "aggiungi", *june, "--archivio", full), "non è vuota")
+
+
+def test_la_chiave_nasce_con_l_archivio_fuori_dalla_cartella_leggibile_solo_dal_proprietario(tmp_path, months):
+    folder = tmp_path / "nuovo"
+    api.archive_add(months.files[MONTHS[0]][:1], folder, month=MONTHS[0], today=TODAY)
+    key = tmp_path / "nuovo.chiave"
+    assert key.exists() and not list(folder.rglob("*.chiave"))
+    if os.name == "posix":
+        assert key.stat().st_mode & 0o777 == 0o600
+    meta = json.loads((folder / "archivio.json").read_text())
+    assert key.read_text().strip() not in json.dumps(meta)
+    assert meta["chiave"] == Archive.open(folder).key.fingerprint
+    with pytest.raises(ArchiveError, match="dentro l'archivio"):
+        Archive.open(tmp_path / "altro", tmp_path / "altro" / "k.chiave", create=True)
+
+
+def test_nessun_codice_fiscale_in_alcun_file_dell_archivio(months, five_months_archive):
+    codes = {c for m in MONTHS[:5] for p in months.files[m] for c in (r[4] for r in months.rows[p])}
+    assert len(codes) > 1000
+    files = [p for p in five_months_archive.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".parquet" for p in files) and any(p.name == "archivio.json" for p in files)
+    needles = [c.encode() for c in codes] + [c.lower().encode() for c in codes]
+    for path in files:
+        raw = path.read_bytes()
+        assert not [n for n in needles if n in raw], path
+        if path.suffix == ".parquet":
+            frame = pl.read_parquet(path)
+            text = frame.select(pl.all().cast(pl.String)).unpivot()["value"].drop_nulls()
+            assert not text.str.to_uppercase().is_in(list(codes)).any(), path
+            assert not text.str.contains("|".join(sorted(codes)[:500])).any(), path
+            assert "note" not in [c.lower() for c in frame.columns] and "codice_fiscale" not in frame.columns

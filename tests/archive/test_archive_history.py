@@ -1,0 +1,104 @@
+"""The archive as history: a month checked against the archived months, as with --storico of their files."""
+
+import polars as pl
+
+from tests.archive.months import MONTHS, TODAY
+from validators import api
+from validators.archive.store import Archive
+from validators.catalogue import load_catalogue
+from validators.text import service_code_part
+
+JUNE = MONTHS[-1]
+
+
+def _verdicts(report):
+    return [(p.file, p.row, p.rule, p.severity, p.message) for p in report.problems]
+
+
+def test_il_sesto_mese_con_l_archivio_dei_cinque_precedenti_non_ha_avvisi(months, five_months_archive):
+    report = api.validate(months.files[JUNE], archive=five_months_archive, month=JUNE, today=TODAY)
+    assert report.rows > 1000
+    assert report.problems == []
+    assert report.archive == f"archivio {five_months_archive}"
+
+
+def test_con_l_archivio_gli_esiti_sono_quelli_dello_storico_dei_cinque_mesi(months, five_months_archive):
+    current = months.files[JUNE] + months.files[MONTHS[1]]  # a month already archived, checked again too
+    with_archive = api.validate(current, archive=five_months_archive, today=TODAY)
+    with_files = api.validate(current, history=months.before(JUNE), today=TODAY)
+    assert _verdicts(with_archive) == _verdicts(with_files)
+
+
+def test_senza_storico_sono_segnalate_esattamente_le_righe_con_prerequisito_in_un_mese_prima(months):
+    cat = load_catalogue()
+    expected = set()
+    june_codes = {(r[4], service_code_part(r[6])) for path in months.files[JUNE] for r in months.rows[path]}
+    for path in months.files[JUNE]:
+        for i, r in enumerate(months.rows[path]):
+            prerequisites = [p.code for p in cat.services[service_code_part(r[6])].prerequisites]
+            if any((r[4], p) not in june_codes for p in prerequisites):
+                expected.add((str(path), i + 2))
+    report = api.validate(months.files[JUNE], month=JUNE, today=TODAY)
+    assert expected, "the generated months must have journeys spanning months"
+    assert {p.rule for p in report.problems} == {"sequenza.prerequisito_assente"}
+    assert {(p.file, p.row) for p in report.problems} == expected
+
+
+def test_le_coppie_sede_mese_dei_registri_controllati_non_vengono_dall_archivio(months, five_months_archive):
+    # May checked again: May's own archived rows must not stand in for it (they are being replaced)
+    may = MONTHS[4]
+    with_archive = api.validate(months.files[may], archive=five_months_archive, month=may, today=TODAY)
+    with_files = api.validate(months.files[may], history=months.before(may), month=may, today=TODAY)
+    assert _verdicts(with_archive) == _verdicts(with_files)
+    alone = api.validate(months.files[may], month=may, today=TODAY)
+    assert len(alone.problems) > len(with_archive.problems)
+
+
+def test_reimportare_un_mese_non_cambia_nulla(months, archive_copy):
+    def content():
+        return (Archive.open(archive_copy, need_key=False).table()
+                .drop("importato").sort("data", "file", "riga"))
+
+    before, status = content(), [(p.key, p.rows, p.persons) for p in Archive.open(archive_copy, need_key=False).partitions]
+    result = api.archive_add(months.files[MONTHS[2]], archive_copy, month=MONTHS[2], today=TODAY)
+    assert {p.key for p in result.replaced} == {p.key for p in result.written} and len(result.written) == 3
+    assert [(p.rows, p.persons) for p in result.replaced] == [(p.rows, p.persons) for p in result.written]
+    assert content().equals(before)
+    assert [(p.key, p.rows, p.persons) for p in Archive.open(archive_copy, need_key=False).partitions] == status
+
+
+def test_reimportare_il_mese_corretto_di_una_sede_sostituisce_solo_quella_sede(months, archive_copy):
+    ancona = [p for p in months.files[MONTHS[3]] if "ancona" in p.name]
+    rows = months.rows[ancona[0]][:10]
+    fixed = ancona[0].parent.parent / "ancona_corretto.csv"
+    from benchmarks.generator import write_csv
+
+    write_csv(fixed, rows)
+    result = api.archive_add([fixed], archive_copy, month=MONTHS[3], today=TODAY)
+    assert [(p.month, p.office, p.rows) for p in result.written] == [(MONTHS[3], "ancona", 10)]
+    assert [(p.month, p.office) for p in result.replaced] == [(MONTHS[3], "ancona")]
+    table = Archive.open(archive_copy, need_key=False).table()
+    april = table.filter(pl.col("data").dt.strftime("%Y-%m") == MONTHS[3])
+    assert april.group_by("sede").len().sort("sede").rows() == [
+        ("Ancona", 10), ("Fabriano", len(months.rows[months.files[MONTHS[3]][2]])),
+        ("Jesi", len(months.rows[months.files[MONTHS[3]][1]]))]
+
+
+def test_l_archivio_conserva_le_righe_senza_errori_e_le_conta(tmp_path, months):
+    from benchmarks.generator import write_csv
+
+    rows = [list(r) for r in months.rows[months.files[MONTHS[0]][0]][:20]]
+    rows[3][6] = "Z.99"  # unknown code: an errore, not archived
+    path = tmp_path / "gennaio.csv"
+    write_csv(path, rows)
+    result = api.archive_add([path], tmp_path / "a", month=MONTHS[0], today=TODAY)
+    assert result.balance_line == "20 righe lette = 19 archiviate + 1 scartate"
+    table = Archive.open(tmp_path / "a", need_key=False).table()
+    assert table.height == 19 and 5 not in table["riga"].to_list()
+    assert set(table.columns) >= {"tipo_utente", "sede", "operatore", "data", "codice_servizio", "lep", "programma",
+                                  "modalita", "durata_minuti", "durata_standard", "file", "foglio", "riga",
+                                  "sha256", "catalogo", "importato"}
+    assert table["file"].unique().to_list() == ["gennaio.csv"]
+    import hashlib
+
+    assert table["sha256"].unique().to_list() == [hashlib.sha256(path.read_bytes()).hexdigest()]

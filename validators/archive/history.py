@@ -1,0 +1,90 @@
+"""Archived rows as history for the checks: each person's first date of each prerequisite service.
+
+validators.check asks a history source for the persons of the registers being checked (their
+normalised codici fiscali), the services that are some service's prerequisite, and the
+(office, month) pairs of those registers, which the archive must not answer for (the registers
+replace them). The pseudonyms of those persons are computed with the archive's key, matched
+against the archived rows, and mapped back to the caller's codici fiscali in memory only.
+
+The archive's rows of prerequisite services can be read while the registers are being read
+(`prefetch`): reading a spreadsheet leaves the second core idle, and the lookup that remains
+after the reading is a filter on rows already in memory.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import polars as pl
+
+from validators.archive.meta import office_slug
+from validators.archive.store import Archive
+
+_COLUMNS = ["pseudonimo", "codice_servizio", "data", "nome_sede"]
+
+
+class ArchiveHistory:
+    """The history source of validators.check.checked for one archive."""
+
+    def __init__(self, archive: Archive):
+        if archive.key is None:
+            raise ValueError("an archive used as history needs its key")
+        self.archive = archive
+        self._codes: list[str] | None = None
+        self._rows: pl.DataFrame | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def description(self) -> str:
+        """How the report names this history."""
+        return f"archivio {self.archive.folder}"
+
+    def prefetch(self, codes: list[str]) -> None:
+        """Start reading the archived rows of these services in the background."""
+        self._codes = sorted(codes)
+
+        def run():
+            try:
+                # every row: a filter inside the scan would run on every row anyway; the filter
+                # on persons (integers, most selective) comes first in firsts(), the codes last
+                self._rows = self._read(None)
+            except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def firsts(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
+        """codice_fiscale, codice_servizio, data: the first archived date of each (person, code).
+
+        persons are normalised codici fiscali; exclude holds (office as written, 'AAAA-MM') pairs.
+        """
+        empty = pl.DataFrame(schema={"codice_fiscale": pl.String, "codice_servizio": pl.String, "data": pl.Date})
+        persons = persons.drop_nulls().unique()
+        if persons.is_empty() or not codes:
+            return empty
+        known = pl.DataFrame({"codice_fiscale": persons}).with_columns(
+            self.archive.pseudonyms(persons).alias("pseudonimo"))
+        wanted = pl.col("pseudonimo").is_in(known["pseudonimo"].implode())
+        if self._thread is not None and self._codes == sorted(codes):
+            self._thread.join()
+            if self._error is not None:
+                raise self._error
+            rows = self._rows.filter(wanted)
+        else:
+            rows = self._read(wanted)
+        rows = rows.filter(pl.col("codice_servizio").is_in(codes))
+        skip = {(office_slug(office), month) for office, month in exclude}
+        rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"))
+        if skip:
+            slugs = {name: office_slug(name) for name in rows["nome_sede"].unique().drop_nulls().to_list()}
+            pairs = pl.struct(pl.col("nome_sede").replace_strict(slugs, default=None, return_dtype=pl.String), "_mese")
+            rows = rows.filter(~pairs.is_in(pl.Series([{"nome_sede": o, "_mese": m} for o, m in skip]).implode()))
+        found = rows.group_by("pseudonimo", "codice_servizio").agg(pl.col("data").min())
+        return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")
+
+    def _read(self, condition: pl.Expr | None) -> pl.DataFrame:
+        with self.archive.reading():
+            query = self.archive.scan(self.archive.files(), _COLUMNS)
+            return self.archive.collect(query if condition is None else query.filter(condition))
