@@ -542,7 +542,7 @@ def archivio_aggiungi_cmd(paths, check, limit):
     from rich.markup import escape
 
     from validators.api import archive_of, open_archive
-    from validators.report import render_text
+    from validators.render.report_files import render_text
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True)
     checked = _check(paths, check, archive=target)
