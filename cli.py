@@ -77,6 +77,7 @@ def main(debug: bool) -> None:
     Esempi:
       registro catalogo                    elenco dei servizi registrabili
       registro catalogo --codice D.2       scheda completa di un servizio
+      registro mese registri/ --mese 2026-10 -o uscita   controllo, totali e file per JA in una volta
       registro valida registri/ --mese 2026-10 --rapporto rapporto.xlsx
       registro totali registri/ --mese 2026-10 -o riepilogo.xlsx
       registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
@@ -250,16 +251,21 @@ def validation_options(func=None, *, exclude: bool = False):
     return decorate(func) if func is not None else decorate
 
 
+def _check_arguments(options: CheckOptions, archive=None) -> dict:
+    """The shared options as the keyword arguments of validators.api.check; `archive` an already
+    opened archive in place of options.archive."""
+    return dict(history=list(options.history), month=options.month, sheet=options.sheet,
+                catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
+                workday_minutes=options.workday, exclude=options.exclude, archive=archive or options.archive,
+                key=options.key)
+
+
 def _check(paths, options: CheckOptions, archive=None):
-    """Read and check the registers with the shared options (progress bar when interactive);
-    `archive` an already opened archive in place of options.archive."""
+    """Read and check the registers with the shared options (progress bar when interactive)."""
     from validators.api import check
 
     with _progress_bar() as progress:
-        return check(list(paths), history=list(options.history), month=options.month, sheet=options.sheet,
-                     catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
-                     workday_minutes=options.workday, exclude=options.exclude, progress=progress,
-                     archive=archive or options.archive, key=options.key)
+        return check(list(paths), progress=progress, **_check_arguments(options, archive))
 
 
 @main.command("valida")
@@ -482,6 +488,73 @@ def esporta_cmd(paths, check, target, rejects, profile):
 
 
 # ---------------------------------------------------------------------------------------------
+# registro mese
+
+
+@main.command("mese")
+@PATHS
+@validation_options
+@click.option("-o", "--uscita", "folder", required=True, metavar="CARTELLA",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Cartella in cui scrivere i risultati (creata se manca).")
+@click.option("--ore-fte", "fte_hours", type=click.FloatRange(min=0, min_open=True), default=156, show_default=True,
+              help="Ore mensili di un FTE (36 ore settimanali x 52 settimane / 12 mesi = 156).")
+@click.option("--carichi", "carichi", type=click.Path(dir_okay=False, path_type=Path),
+              help="Modello compilato con il foglio Carichi: confronta ore previste ed effettive.")
+@click.option("--profilo", "profile", type=click.Path(dir_okay=False, path_type=Path),
+              help="Profilo del tracciato JA (YAML) al posto di quello incluso.")
+@click.option("--senza-excel", "text_only", is_flag=True,
+              help="Solo file di testo (rapporto.json, riepilogo.csv, ja.csv, scarti.csv), senza file Excel né "
+                   "copie annotate: per volumi molto grandi.")
+@click.option("--archivia", "store", is_flag=True,
+              help="Dopo i file, archivia le righe senza errori del mese nell'archivio indicato con --archivio "
+                   "(come 'registro archivio aggiungi'; creato se manca).")
+@click.option("--mostra", "limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Quanti problemi mostrare a terminale.")
+@handles_domain_errors
+def mese_cmd(paths, check: CheckOptions, folder, fte_hours, carichi, profile, text_only, store, limit):
+    """Il lavoro del mese in un solo comando: controllo, totali e file per JA, con una sola lettura.
+
+    Legge e controlla una volta i registri (file o cartelle: i file di più sedi sono letti in
+    parallelo), poi scrive nella cartella di uscita:
+
+    \b
+      rapporto.xlsx, rapporto.json   tutti i problemi, riga per riga
+      NOME_annotato.xlsx             copia annotata di ogni registro con problemi
+      riepilogo.xlsx                 tempi di lavoro (ore, FTE) con grafici
+      ja.csv                         file pulito per JA (righe senza errori)
+      scarti.xlsx                    righe scartate con i motivi
+
+    Stampa i problemi per regola, il bilancio "N righe lette = X esportate + Y scartate", le ore,
+    gli FTE e i file scritti. I file d'ingresso non sono mai modificati.
+
+    Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore (totali e file per JA scritti
+    con le sole righe senza errori), 2 file inutilizzabile (solo il rapporto è scritto).
+
+    \b
+    Esempi:
+      registro mese registri_ottobre/ --mese 2026-10 --storico registri_settembre/ -o ottobre
+      registro mese registro_ancona.xlsx --mese 2026-10 -o uscita --ore-fte 150
+      registro mese registri_2026/ -o anno --senza-excel
+      registro mese registri_novembre/ --mese 2026-11 --archivio archivio/ --archivia -o novembre
+    """
+    from validators.api import archive_of, month_pass, open_archive
+    from validators.render.month import render_month
+
+    target = open_archive(_archive_folder(check.archive), check.key, create=True) if store else None
+    with _progress_bar() as progress:
+        result = month_pass(list(paths), folder, fte_hours=fte_hours, carichi=carichi, profile=profile,
+                            excel=not text_only, progress=progress,
+                            store=(lambda checked: archive_of(checked, target)) if target else None,
+                            **_check_arguments(check, target))
+    console = _console()
+    render_month(console, result, folder, limit)
+    if result.stored is not None:
+        _print_archived(console, result.stored, target)
+    click.get_current_context().exit(result.exit_code)
+
+
+# ---------------------------------------------------------------------------------------------
 # registro archivio
 
 
@@ -539,8 +612,6 @@ def archivio_aggiungi_cmd(paths, check, limit):
       registro archivio aggiungi registri_ottobre/ --mese 2026-10 --archivio archivio/
       registro archivio aggiungi registro_ancona_corretto.xlsx --mese 2026-10 --archivio archivio/
     """
-    from rich.markup import escape
-
     from validators.api import archive_of, open_archive
     from validators.render.report_files import render_text
 
@@ -548,7 +619,13 @@ def archivio_aggiungi_cmd(paths, check, limit):
     checked = _check(paths, check, archive=target)
     console = _console()
     render_text(console, checked.report, limit)
-    result = archive_of(checked, target)
+    _print_archived(console, archive_of(checked, target), target)
+
+
+def _print_archived(console, result, target) -> None:
+    """What an import into the archive wrote and replaced (archivio aggiungi, mese --archivia)."""
+    from rich.markup import escape
+
     console.print(result.balance_line)
     replaced = {p.key: p for p in result.replaced}
     for p in result.written:

@@ -45,10 +45,26 @@ COMMANDS = {
     "valida": [REGISTRO, "valida", "{file}", "--oggi", "{oggi}"],
     "totali": [REGISTRO, "totali", "{file}", "--oggi", "{oggi}"],
     "esporta": [REGISTRO, "esporta", "{file}", "--oggi", "{oggi}", "--uscita", "{uscita}"],
+    # the whole month in one pass, writing the report JSON, the totals CSV, the JA CSV and the rejects
+    "mese": [REGISTRO, "mese", "{file}", "--oggi", "{oggi}", "-o", "{uscita}", "--senza-excel"],
 }
 READ_SCRIPT = (
-    "import sys, time, polars as pl; t = time.perf_counter(); "
-    "df = pl.read_excel(sys.argv[1], engine='calamine'); print(time.perf_counter() - t, df.height)"
+    "import sys, time, polars as pl; t = time.perf_counter(); c = time.process_time(); "
+    "df = pl.read_excel(sys.argv[1], engine='calamine'); "
+    "print(time.perf_counter() - t, df.height, time.process_time() - c)"
+)
+# The files of a folder read one after the other in one process: the sum of the read times.
+READ_EACH_SCRIPT = (
+    "import sys, time, pathlib, polars as pl; total = 0.0; n = 0\n"
+    "for f in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):\n"
+    "    t = time.perf_counter(); n += pl.read_excel(f, engine='calamine').height; total += time.perf_counter() - t\n"
+    "print(total, n)"
+)
+# The same files read side by side as `registro mese` reads them (validators.api's reading step).
+READ_SIDE_SCRIPT = (
+    "import sys, time, pathlib; from validators import api; "
+    "files = sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')); t = time.perf_counter(); "
+    "out = api._read_all(files, None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
 )
 SUMMARY = re.compile(r"Controllate (\d+) righe .*?: (\d+) errori, (\d+) avvisi")
 
@@ -94,7 +110,7 @@ def rounds(commands: dict[str, list], repeat: int) -> dict[str, Run]:
     for _ in range(repeat):
         for name, cmd in commands.items():
             run = measure(cmd)
-            key = (lambda r: float(r.out.split()[0])) if name == "lettura" else (lambda r: r.wall)
+            key = (lambda r: float(r.out.split()[0])) if name in ("lettura", "affiancata") else (lambda r: r.wall)
             if name not in out or key(run) < key(out[name]):
                 out[name] = run
     return out
@@ -194,9 +210,10 @@ def secs(run: Run | None) -> str:
 
 def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, results: list) -> list[str]:
     """One line per size: read, valida, totali, esporta, RSS, ratio; CSV against frictionless."""
-    lines = ["| righe | lettura s | valida s | totali s | esporta s | RSS max MB | valida / lettura | "
-             "valida CSV s | frictionless s | frictionless / valida CSV |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| righe | lettura s | valida s | totali s | esporta s | mese s | RSS max MB | RSS mese MB | "
+             "valida / lettura | mese / lettura | mese / lettura (CPU) | valida CSV s | frictionless s | "
+             "frictionless / valida CSV |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for rows in sizes:
         csv = OUT / f"registro_{rows}.csv"
         xlsx = generated(f"registro_{rows}.xlsx", rows, args.rigenera or not csv.exists(), "--mese", YEAR, "--csv", csv)
@@ -208,23 +225,59 @@ def sizes_table(sizes: list[int], args, present: dict, friction: Path | None, re
                 if present[name]:
                     # the JA file in its default format (CSV): an .xlsx of 1M rows would measure openpyxl
                     commands[name] = fill(COMMANDS[name], file=xlsx, oggi=TODAY, uscita=Path(tmp) / f"{name}.csv")
+            if present["mese"]:
+                commands["mese"] = fill(COMMANDS["mese"], file=xlsx, oggi=TODAY, uscita=Path(tmp) / "mese")
             runs = rounds(commands, args.ripetizioni)
-        read_s = float(runs.pop("lettura").out.split()[0])
+        read_run = runs.pop("lettura")
+        read_s, read_cpu = float(read_run.out.split()[0]), float(read_run.out.split()[2])
         csv_run = runs.pop("csv")
         if runs["valida"].rc != 0:
             print(f"  attenzione: registro valida ha trovato errori nel registro generato ({xlsx.name})")
         fr = frictionless_run(friction, csv) if friction else None
         rss = max(r.rss_mb for r in runs.values())
         fr_ratio = f"{fr.wall / csv_run.wall:.1f}" if fr else "n/d"
+        month = runs.get("mese")
         lines.append(f"| {rows:,} | {read_s:.2f} | {secs(runs['valida'])} | {secs(runs.get('totali'))} | "
-                     f"{secs(runs.get('esporta'))} | {rss:.0f} | {runs['valida'].wall / read_s:.2f} | "
+                     f"{secs(runs.get('esporta'))} | {secs(month)} | {rss:.0f} | "
+                     f"{f'{month.rss_mb:.0f}' if month else 'n/d'} | {runs['valida'].wall / read_s:.2f} | "
+                     f"{f'{month.wall / read_s:.2f}' if month else 'n/d'} | "
+                     f"{f'{month.cpu / read_cpu:.2f}' if month else 'n/d'} | "
                      f"{csv_run.wall:.2f} | {secs(fr)} | {fr_ratio} |")
-        results.append({"righe": rows, "lettura_s": read_s, **{f"{k}_s": r.wall for k, r in runs.items()},
+        results.append({"righe": rows, "lettura_s": read_s, "lettura_cpu_s": read_cpu,
+                        **{f"{k}_cpu_s": r.cpu for k, r in runs.items()},
+                        **{f"{k}_s": r.wall for k, r in runs.items()},
                         **{f"{k}_rss_mb": r.rss_mb for k, r in runs.items()}, "valida_csv_s": csv_run.wall,
                         "valida_csv_rss_mb": csv_run.rss_mb, "frictionless_s": fr.wall if fr else None,
                         "frictionless_rss_mb": fr.rss_mb if fr else None})
         print(lines[-1], flush=True)
     return lines
+
+
+def offices_table(rows: int, args, results: list) -> list[str]:
+    """The largest register split into one file per office: `registro mese` on the folder (the files
+    read side by side) against reading the files one after the other."""
+    folder = OUT / f"sedi_{rows}"
+    if args.rigenera or not folder.is_dir() or not any(folder.glob("*.xlsx")):
+        print(f"  genero {rows:,} righe divise per sede in {folder.name}/...", flush=True)
+        subprocess.run([PYTHON, "-m", "benchmarks.generator", OUT / f"sedi_{rows}.xlsx", "--righe", str(rows),
+                        "--seme", str(rows), "--oggi", TODAY, "--mese", YEAR, "--per-sede", folder],
+                       cwd=ROOT, check=True)
+    files = sorted(folder.glob("*.xlsx"))
+    print(f"  misuro {rows:,} righe in {len(files)} file...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = rounds({"lettura": [PYTHON, "-c", READ_EACH_SCRIPT, folder],
+                       "affiancata": [PYTHON, "-c", READ_SIDE_SCRIPT, folder],
+                       "mese": fill(COMMANDS["mese"], file=folder, oggi=TODAY, uscita=Path(tmp) / "mese")},
+                      args.ripetizioni)
+    read_s, side_s = float(runs["lettura"].out.split()[0]), float(runs["affiancata"].out.split()[0])
+    month = runs["mese"]
+    results.append({"righe": rows, "file": len(files), "lettura_uno_per_volta_s": read_s,
+                    "lettura_affiancata_s": side_s, "mese_s": month.wall, "mese_rss_mb": month.rss_mb})
+    return ["| righe | file | lettura uno per volta s | lettura affiancata s | affiancata / uno per volta | "
+            "mese s | mese / lettura uno per volta | RSS mese MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {rows:,} | {len(files)} | {read_s:.2f} | {side_s:.2f} | {side_s / read_s:.2f} | {month.wall:.2f} | "
+            f"{month.wall / read_s:.2f} | {month.rss_mb:.0f} |"]
 
 
 def mistakes_table(rows: int, shares: list[float], args, results: list) -> list[str]:
@@ -336,6 +389,8 @@ def main(argv=None) -> None:
     parser.add_argument("--errori", default="0.01,0.3",
                         help="quote di righe con un errore, misurate sulla dimensione più grande ('' per saltarle)")
     parser.add_argument("--ripetizioni", type=int, default=3, help="giri di misure (per ogni comando si tiene il migliore)")
+    parser.add_argument("--sedi", action=argparse.BooleanOptionalAction, default=True,
+                        help="misura anche la dimensione più grande divisa in un file per sede (--no-sedi per saltarla)")
     parser.add_argument("--rigenera", action="store_true", help="rigenera i registri anche se già presenti")
     parser.add_argument("--archivio", default="83000x60",
                         help="archivio: righe al mese x mesi archiviati, per il mese controllato contro l'archivio "
@@ -347,13 +402,16 @@ def main(argv=None) -> None:
     if args.prepara_frictionless and frictionless_python() is None:
         setup_frictionless()
     friction = frictionless_python()
-    present = {name: command_exists(name) for name in ("totali", "esporta")}
+    present = {name: command_exists(name) for name in ("totali", "esporta", "mese")}
     sizes = [int(x) for x in args.righe.split(",")]
     info = machine()
     results: dict = {"macchina": info, "dimensioni": [], "errori": []}
     lines = [f"Macchina: {info['cpu']}, {info['nproc']} core, {info['ram_gb']} GB di RAM; Python {info['python']}, "
              f"polars {info['polars']}, fastexcel {info['fastexcel']}; {info['data']}.", ""]
     lines += sizes_table(sizes, args, present, friction, results["dimensioni"])
+    if args.sedi and present["mese"]:
+        results["sedi"] = []
+        lines += ["", *offices_table(max(sizes), args, results["sedi"])]
     if args.errori:
         lines += ["", *mistakes_table(max(sizes), [float(x) for x in args.errori.split(",")], args, results["errori"])]
     if args.archivio:

@@ -291,6 +291,8 @@ def main(argv=None) -> None:
     parser.add_argument("--uffici", help="sedi separate da virgole (predefinite: tutte)")
     parser.add_argument("--csv", type=Path, help="scrive le stesse righe anche in questo file .csv")
     parser.add_argument("--storico", type=Path, help="scrive anche il mese precedente in questo file")
+    parser.add_argument("--per-sede", type=Path, metavar="CARTELLA",
+                        help="scrive anche le stesse righe divise per sede, un .xlsx per sede in questa cartella")
     parser.add_argument("--mesi-storico", type=int, default=1,
                         help="con --storico: quanti mesi prima; con più di un mese, un file per trimestre "
                              "(NOME_AAAA-T1.csv ...) accanto al file indicato")
@@ -306,6 +308,13 @@ def main(argv=None) -> None:
     for path, rows in ((args.file, register.rows), (args.csv, register.rows), *history):
         if path:
             (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(path, rows)
+    if args.per_sede:
+        args.per_sede.mkdir(parents=True, exist_ok=True)
+        by_office: dict[str, list] = {}
+        for row in register.rows:
+            by_office.setdefault(str(row[1]), []).append(row)
+        for office, rows in by_office.items():
+            write_xlsx(args.per_sede / f"registro_{office.lower().replace(' ', '_')}.xlsx", rows)
 
 
 def by_quarter(rows: list[list]) -> dict[str, list[list]]:

@@ -83,7 +83,7 @@ def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
     assert {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"} <= shared
     for command in ("valida", "totali", "esporta"):
         assert shared <= opts(command), command
-    assert "--escludi" in opts("valida") and "--escludi" not in opts("totali") | opts("esporta")
+    assert "--escludi" in opts("valida") and "--escludi" not in opts("totali") | opts("esporta") | opts("mese")
 
 
 def test_la_giornata_predefinita_della_riga_di_comando_e_quella_del_motore():

@@ -130,6 +130,17 @@ def test_una_riga_contata_due_volte_non_fa_tornare_i_conti(tmp_path):
         export_module.check_balance(checked.table(), twice, rejected)
 
 
+def test_il_bilancio_confronta_file_e_riga_insieme_con_le_ripetizioni():
+    def table(*rows):
+        return pl.DataFrame(list(rows), schema={"file": pl.String, "riga": pl.Int64}, orient="row")
+
+    same = export_module._same_rows
+    assert same(table(("a.xlsx", 2), ("b.xlsx", 2), ("a.xlsx", 3)), table(("a.xlsx", 3), ("a.xlsx", 2), ("b.xlsx", 2)))
+    assert not same(table(("a.xlsx", 2), ("b.xlsx", 3)), table(("a.xlsx", 3), ("b.xlsx", 2)))  # rows of other files
+    assert not same(table(("a.xlsx", 2), ("a.xlsx", 3)), table(("a.xlsx", 2), ("a.xlsx", 2)))  # one row twice
+    assert same(table(), table())
+
+
 def test_file_inutilizzabile_esce_con_due_senza_scrivere(tmp_path):
     broken = tmp_path / "rotto.xlsx"
     broken.write_bytes(b"PK\x03\x04 non un vero xlsx")
@@ -355,22 +366,20 @@ def test_profilo_non_valido_da_riga_di_comando_esce_con_due(tmp_path):
 
 
 def test_il_comando_principale_del_readme_produce_rapporto_riepilogo_e_file_ja(tmp_path):
-    """Run the registro commands of scripts/esempio.sh (without its set-up) with uscita/ in tmp_path."""
+    """Run the registro command of scripts/esempio.sh (without its set-up) with uscita/ in tmp_path."""
     import shlex
 
     script = (ROOT / "scripts/esempio.sh").read_text(encoding="utf-8").replace("\\\n", " ")
-    example = shlex.split(re.search(r"^EXAMPLE=\((.*)\)$", script, re.M).group(1))
     commands = [shlex.split(line)[1:] for line in script.splitlines() if line.startswith("registro ")]
-    assert [c[0] for c in commands] == ["valida", "totali", "esporta"]
+    assert [c[:2] for c in commands] == [["archivio", "aggiungi"], ["mese", "esempi/registro_esempio.csv"]]
     codes = []
-    for command in commands:
-        args = [a for part in command for a in (example if part == "${EXAMPLE[@]}" else [part])]
-        args = [str(tmp_path / a) if a.startswith("uscita/") else a for a in args]
-        res = run(*args)
-        codes.append(res.exit_code)
-        assert res.exit_code in (0, 1), res.output
-    assert codes == [1, 0, 0]  # the example has errors on purpose
-    for name in ("rapporto.xlsx", "registro_annotato.xlsx", "riepilogo.xlsx", "ja.csv", "scarti.xlsx"):
+    for command in commands:  # September into the archive, then the whole month in one command
+        args = [str(tmp_path / a) if a == "uscita" or a.startswith("uscita/") else a for a in command]
+        codes.append(run(*args))
+    assert [r.exit_code for r in codes] == [0, 1], codes[-1].output  # the example has errors on purpose
+    assert (tmp_path / "uscita/archivio").is_dir()
+    for name in ("rapporto.xlsx", "rapporto.json", "registro_esempio_annotato.xlsx", "riepilogo.xlsx", "ja.csv",
+                 "scarti.xlsx"):
         assert (tmp_path / "uscita" / name).is_file(), name
     assert len(read_csv(tmp_path / "uscita/ja.csv")) == 18
     with zipfile.ZipFile(tmp_path / "uscita/riepilogo.xlsx") as z:

@@ -29,7 +29,7 @@ DETAIL_KEYS = ("mese", "sede", "operatore", "lep", "codice")
 class Totals:
     """Totals of a set of registers: finest table, roll-ups, counts and notes (no personal data)."""
 
-    detail: list[dict]  # month x office x operator x LEP x code
+    _detail: pl.DataFrame = field(repr=False)  # month x office x operator x LEP x code: see `detail`
     by_operator: list[dict]
     by_office: list[dict]
     by_lep: list[dict]
@@ -49,79 +49,121 @@ class Totals:
     plan: list[dict] | None = None  # planned against actual hours per code (--carichi)
     plan_total: dict | None = None
     plan_notes: list[str] = field(default_factory=list)
+    _detail_records: list[dict] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def detail(self) -> list[dict]:
+        """The finest table (month x office x operator x LEP x code) as plain records, built on first use:
+        a year of the region has hundreds of thousands of them, and the CSV writer does not need them."""
+        if self._detail_records is None:
+            self._detail_records = self._detail.to_dicts()
+        return self._detail_records
+
+    def detail_frame(self) -> pl.DataFrame:
+        """The finest table as a frame with the columns of `detail` (for the fast file writers)."""
+        return self._detail
 
 
-def _display_names(frame: pl.DataFrame, key: pl.Expr, raw: pl.Expr, name: str) -> pl.DataFrame:
-    """Group spellings by key and show the most frequent one (ties: alphabetical)."""
-    spellings = (
-        frame.select(key.alias("_k"), raw.alias("_v"))
-        .group_by("_k", "_v").len()
-        .sort(["_k", "len", "_v"], descending=[False, True, False])
-        .group_by("_k", maintain_order=True).first()
-        .select("_k", pl.col("_v").alias(name))
+def _sum_or_null(value: pl.Expr) -> pl.Expr:
+    """Sum of the values present; null when none is (unknown, not zero)."""
+    return pl.when(value.is_not_null().any()).then(value.sum()).cast(pl.Int64)
+
+
+SUMMED = ("servizi", "minuti_registrati", "servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro",
+          "_senza_minuti")
+SUMMED_OR_NULL = ("minuti_standard", "minuti_min", "minuti_max")
+
+
+def _sum_groups(groups: pl.DataFrame, keys: list[str], extra=()) -> pl.DataFrame:
+    """Groups summed into coarser ones (keys), measure by measure."""
+    return groups.group_by(keys).agg(
+        *(pl.col(m).sum().cast(pl.Int64) for m in SUMMED if m in groups.columns),
+        *(_sum_or_null(pl.col(m)).alias(m) for m in SUMMED_OR_NULL),
+        *extra,
     )
-    return frame.with_columns(key.alias("_k")).drop(name).join(spellings, on="_k", how="left").drop("_k")
 
 
-def counted_rows(clean: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
-    """The rows without errori (public table of Checked.clean()), one per service, with the columns totals need."""
-    rows = _display_names(clean, pl.col("sede").str.to_lowercase(), pl.col("sede"), "sede")
-    rows = _display_names(rows, pl.col("operatore_chiave"), pl.col("operatore"), "operatore")
-    code_order = {code: i for i, code in enumerate(cat.services)}
-    lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
-    return rows.select(
-        pl.col("data").dt.strftime("%Y-%m").alias("mese"),
-        "sede",
-        "operatore",
-        "lep",
-        pl.col("codice_servizio").alias("codice"),
-        pl.col("durata_minuti").alias("_rec"),
+def _display_names(groups: pl.DataFrame, key: pl.Expr, name: str) -> dict:
+    """{spelling: display name} for one key: its most frequent spelling (ties: alphabetical),
+    counted over the services; only the spellings that change are listed."""
+    spellings = (
+        groups.group_by(key.alias("_k"), pl.col(name).alias("_v")).agg(pl.col("servizi").sum().alias("len"))
+        .sort(["_k", "len", "_v"], descending=[False, True, False])
+    )
+    shown = spellings.group_by("_k", maintain_order=True).first().select("_k", pl.col("_v").alias("_shown"))
+    pairs = spellings.join(shown, on="_k").filter(pl.col("_v") != pl.col("_shown"))
+    return dict(zip(pairs["_v"].to_list(), pairs["_shown"].to_list()))
+
+
+def _detail_groups(clean: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
+    """Services and minutes per month x office x operator x LEP x code: the only pass over the rows.
+
+    Per row: recorded minutes, the catalogue's average and range (a bound the table does not print
+    takes the nearest value it does print, so min <= max holds). The rows are grouped as written,
+    then the spellings of an office (any case) or of an operator (case, accents and spaces ignored)
+    are shown as their most frequent one and their groups summed: every measure is a sum (or a sum
+    left null when no value is present), so the groups, and every roll-up summed from them, give
+    the same figures as the rows themselves.
+    """
+    rows = clean.select(
+        pl.col("data").dt.truncate("1mo").alias("_mese"), "sede", "operatore", "operatore_chiave", "lep",
+        pl.col("codice_servizio").alias("codice"), pl.col("durata_minuti").alias("_rec"),
         pl.col("durata_standard").alias("_std"),
-        # A range bound the table does not print takes the nearest value it does print (min <= max holds).
         pl.coalesce("durata_min", "durata_standard", "durata_max").alias("_min"),
         pl.coalesce("durata_max", "durata_standard", "durata_min").alias("_max"),
-        pl.col("codice_servizio").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64)
-        .alias("_ord_codice"),
-        pl.col("lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
     )
-
-
-def _sum_or_null(column: str) -> pl.Expr:
-    """Sum of the values present; null when none is (unknown, not zero)."""
-    return pl.when(pl.col(column).is_not_null().any()).then(pl.col(column).sum()).cast(pl.Int64)
-
-
-def _aggregate(rows: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
-    """Services and minutes per group of keys."""
-    out = rows.group_by(keys).agg(
+    rec, std = pl.col("_rec"), pl.col("_std")
+    groups = rows.group_by("_mese", "sede", "operatore", "operatore_chiave", "lep", "codice").agg(
         pl.len().cast(pl.Int64).alias("servizi"),
-        pl.col("_rec").sum().cast(pl.Int64).alias("minuti_registrati"),
-        _sum_or_null("_std").alias("minuti_standard"),
-        _sum_or_null("_min").alias("minuti_min"),
-        _sum_or_null("_max").alias("minuti_max"),
-        pl.col("_rec").is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
-        pl.col("_std").is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
-        pl.coalesce("_rec", "_std").sum().cast(pl.Int64).alias("minuti_lavoro"),
-        *(pl.col(s).first() for s in sort if s not in keys),
+        rec.sum().cast(pl.Int64).alias("minuti_registrati"),
+        _sum_or_null(std).alias("minuti_standard"),
+        _sum_or_null(pl.col("_min")).alias("minuti_min"),
+        _sum_or_null(pl.col("_max")).alias("minuti_max"),
+        rec.is_null().sum().cast(pl.Int64).alias("servizi_senza_durata"),
+        std.is_null().sum().cast(pl.Int64).alias("servizi_senza_standard"),
+        pl.coalesce(rec, std).sum().cast(pl.Int64).alias("minuti_lavoro"),
+        (rec.is_null() & std.is_null()).sum().cast(pl.Int64).alias("_senza_minuti"),
     )
+    offices = _display_names(groups, pl.col("sede").str.to_lowercase(), "sede")
+    operators = _display_names(groups, pl.col("operatore_chiave"), "operatore")
+    groups = groups.drop("operatore_chiave")
+    if offices or operators:  # some spellings differ: one per key, and their groups summed
+        groups = groups.with_columns(pl.col("sede").replace(offices), pl.col("operatore").replace(operators))
+        groups = _sum_groups(groups, ["_mese", "sede", "operatore", "lep", "codice"])
+    code_order = {code: i for i, code in enumerate(cat.services)}
+    lep_order = {lep.letter: i for i, lep in enumerate(cat.leps)}
+    return groups.with_columns(
+        pl.col("_mese").dt.strftime("%Y-%m").alias("mese"),
+        pl.col("codice").replace_strict(code_order, default=len(code_order), return_dtype=pl.Int64).alias("_ord_codice"),
+        pl.col("lep").replace_strict(lep_order, default=len(lep_order), return_dtype=pl.Int64).alias("_ord_lep"),
+    ).drop("_mese")
+
+
+def _aggregate(groups: pl.DataFrame, keys: list[str], sort: list[str]) -> pl.DataFrame:
+    """Services and minutes per group of keys, summed from the detail groups."""
+    out = _sum_groups(groups, keys, [pl.col(s).first() for s in sort if s not in keys])
     return out.sort([*sort, *keys]).select(*keys, *MEASURES[:-1])
 
 
-def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
-    """Plain dicts with hours (and FTE when fte_hours is given), computed by polars."""
+def _with_hours(frame: pl.DataFrame, fte_hours: float | None, months: int) -> pl.DataFrame:
+    """The frame with hours (and FTE when fte_hours is given), computed by polars."""
     hours = pl.col("minuti_lavoro") / 60
     extra = [hours.round(2).alias("ore")]
     if fte_hours:
         extra.append((hours / (fte_hours * months)).round(3).alias("fte") if months else pl.lit(0.0).alias("fte"))
-    return frame.with_columns(extra).to_dicts()
+    return frame.with_columns(extra)
+
+
+def _records(frame: pl.DataFrame, fte_hours: float | None, months: int) -> list[dict]:
+    """Plain dicts with hours (and FTE when fte_hours is given)."""
+    return _with_hours(frame, fte_hours, months).to_dicts()
 
 
 def _notes(rows: pl.DataFrame, cat: Catalogue) -> list[str]:
-    """Say which codes lack standard minutes or a full range, and what that means for the figures."""
+    """(rows: the detail groups) Say which codes lack standard minutes or a full range, and what that means for the figures."""
     notes = []
     per_code = rows.group_by("codice", "_ord_codice").agg(
-        pl.len().alias("n"),
-        (pl.col("_rec").is_null() & pl.col("_std").is_null()).sum().alias("no_minutes"),
+        pl.col("servizi").sum().alias("n"), pl.col("_senza_minuti").sum().alias("no_minutes"),
     ).sort("_ord_codice")
     for code, _, n, no_minutes in per_code.iter_rows():
         d = cat.services[code].duration if code in cat.services else None
@@ -156,16 +198,16 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
         from validators.errors import UsageError
 
         raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
-    rows = counted_rows(clean, cat)
-    months = sorted(rows["mese"].unique().to_list())
+    groups = _detail_groups(clean, cat)
+    months = sorted(groups["mese"].unique().to_list())
     n_months = len(months)
 
     def roll(keys, sort=()):
-        return _records(_aggregate(rows, list(keys), list(sort) or list(keys)), fte_hours, n_months)
+        return _records(_aggregate(groups, list(keys), list(sort) or list(keys)), fte_hours, n_months)
 
-    detail = _records(
-        _aggregate(rows, list(DETAIL_KEYS), ["mese", "sede", "operatore", "_ord_lep", "_ord_codice"]), None, n_months
-    )
+    # the groups are the detail already: only sorted (like _aggregate does) and cut to its columns
+    order = ["mese", "sede", "operatore", "_ord_lep", "_ord_codice", "lep", "codice"]
+    detail = _with_hours(groups.sort(order).select(*DETAIL_KEYS, *MEASURES[:-1]), None, n_months)
     by_month = [
         {**r, "fte": round(r["minuti_lavoro"] / 60 / fte_hours, 3)} for r in roll(["mese"])
     ]
@@ -176,16 +218,16 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
     for r in by_code:
         r["nome"] = cat.services[r["codice"]].name if r["codice"] in cat.services else ""
     by_operator = roll(["operatore"])
-    offices = rows.group_by("operatore").agg(pl.col("sede").unique().sort().str.join(", ").alias("sedi"))
+    offices = groups.group_by("operatore").agg(pl.col("sede").unique().sort().str.join(", ").alias("sedi"))
     office_of = dict(offices.iter_rows())
     for r in by_operator:
         r["sedi"] = office_of.get(r["operatore"], "")
-    total_rows = _records(_aggregate(rows.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
+    total_rows = _records(_aggregate(groups.with_columns(pl.lit("Totale").alias("_tutto")), ["_tutto"], ["_tutto"]),
                           fte_hours, n_months)
     total = total_rows[0] if total_rows else _empty_total()
     total.pop("_tutto", None)
     return Totals(
-        detail=detail,
+        _detail=detail,
         by_operator=by_operator,
         by_office=roll(["sede"]),
         by_lep=by_lep,
@@ -193,13 +235,13 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
         by_code=by_code,
         total=total,
         rows_read=rows_read,
-        rows_counted=rows.height,
-        rows_excluded=rows_read - rows.height,
+        rows_counted=clean.height,
+        rows_excluded=rows_read - clean.height,
         warnings=int(clean["avvisi"].sum()) if clean.height else 0,
         rows_with_warnings=int((clean["avvisi"] > 0).sum()) if clean.height else 0,
         fte_hours=fte_hours,
         months=months,
-        notes=_notes(rows, cat),
+        notes=_notes(groups, cat),
         files=files,
         catalogue_version=cat.version,
     )

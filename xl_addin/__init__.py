@@ -5,7 +5,7 @@ The ribbon button of xl_addin.xlam runs `xl_addin.main()` on the active workbook
 
 
 def main(book=None):
-    """Run valida, totali and esporta on the active workbook (what the ribbon button calls)."""
+    """The month in one pass on the active workbook: check, totals, JA export (what the ribbon button calls)."""
     from xl_addin.actions import run_all
 
     return run_all(book)

@@ -105,14 +105,15 @@ TOTALI = "Totali"
 EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 
 
-def totali(book, checked=None) -> dict:
-    """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP."""
+def totali(book, checked=None, result=None) -> dict:
+    """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP (result: totals already computed)."""
     from validators.api import totals_of
     from validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
 
     sheet = _register(book)
-    checked = checked or _checked(book, sheet, sheet_values(sheet))
-    result = totals_of(checked)
+    if result is None:
+        checked = checked or _checked(book, sheet, sheet_values(sheet))
+        result = totals_of(checked)
     out = replace_sheet(book, TOTALI, after=sheet)
     rows = [
         ["Totali del registro", book.name],
@@ -130,20 +131,23 @@ def totali(book, checked=None) -> dict:
             "messaggio": f"Totali nel foglio '{TOTALI}': {result.rows_counted} righe conteggiate."}
 
 
-def esporta(book, checked=None, alert: bool = True) -> dict:
-    """Write the JA file and the rejects next to the workbook, or into sheets where there are no files."""
-    from validators.api import export_of, export_tables_of
+def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
+    """Write the JA file and the rejects next to the workbook, or into sheets where there are no files
+    (plan: the export already prepared from the same check)."""
+    from validators.api import export_plan
     from xl_addin.workbook import book_folder
 
     sheet = _register(book)
     checked = checked or _checked(book, sheet, sheet_values(sheet))
+    plan = plan or export_plan(checked)
     folder = book_folder(book)
     if folder is not None:
         stem = book.name.rsplit(".", 1)[0]
-        result = export_of(checked, folder / f"{stem}_ja.csv", rejects=folder / f"{stem}_scarti.xlsx")
+        result = plan.write(folder / f"{stem}_ja.csv", folder / f"{stem}_scarti.xlsx", checked.inputs)
         where = f"File per JA: {result.target}; scarti: {result.rejects}."
     else:
-        ja, scarti, result = export_tables_of(checked)
+        ja, scarti = plan.tables()
+        result = plan.result()
         write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja, text=True)
         write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti, text=True)
         where = f"Righe per JA nel foglio '{EXPORT_SHEET}', righe scartate nel foglio '{REJECTS_SHEET}'."
@@ -154,7 +158,9 @@ def esporta(book, checked=None, alert: bool = True) -> dict:
 
 
 def run_all(book=None) -> dict:
-    """valida, totali and esporta in order on one validation; errors become an Excel alert."""
+    """The month in one pass on the open workbook (api.month_of, as `registro mese`): one check, then
+    Esito and Verifica, the Totali sheet and the JA export from it; errors become an Excel alert."""
+    from validators.api import month_of
     from validators.errors import user_message
 
     if book is None:
@@ -165,9 +171,10 @@ def run_all(book=None) -> dict:
         sheet = _register(book)
         checked = _checked(book, sheet, sheet_values(sheet))
         summary = {"valida": valida(book, checked, alert=False)}
-        if not checked.report.unusable_files:
-            summary["totali"] = totali(book, checked)
-            summary["esporta"] = esporta(book, checked, alert=False)
+        month = month_of(checked)
+        if month.totals is not None:
+            summary["totali"] = totali(book, checked, month.totals)
+            summary["esporta"] = esporta(book, checked, alert=False, plan=month.plan)
     except Exception as exc:  # noqa: BLE001 - in Excel every failure must become a readable alert
         book.app.alert(user_message(exc), title=TITLE, mode="critical")
         return {"errore": user_message(exc)}

@@ -97,3 +97,25 @@ def test_esporta_senza_file_system_scrive_i_codici_come_testo():
         # The block is formatted as text before its values arrive: 00743110157 keeps its zeros in Excel.
         assert formats and formats[0]["args"] == ["@"], name
         assert following.index("setNumberFormat") < following.index("setValues"), name
+
+
+def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatch):
+    import validators.api
+    import xl_addin.actions as module
+
+    checks, months = [], []
+    real_check, real_month = module.check_values, validators.api.month_of
+
+    def counted_check(*args, **kwargs):
+        checks.append(1)
+        return real_check(*args, **kwargs)
+
+    def counted_month(checked, **kwargs):
+        months.append(checked)
+        return real_month(checked, **kwargs)
+
+    monkeypatch.setattr(module, "check_values", counted_check)
+    monkeypatch.setattr(validators.api, "month_of", counted_month)
+    summary = main(_book(ROWS))
+    assert len(checks) == 1 and len(months) == 1  # one check; totals and export from it
+    assert summary["totali"]["righe_conteggiate"] == summary["esporta"]["esportate"] == 2

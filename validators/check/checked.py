@@ -41,6 +41,8 @@ class Checked:
     report: Report
     catalogue: Catalogue
     inputs: list[Path]
+    # Computed on first use, then shared by totals, export and archive (polars frames are immutable).
+    _clean: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     covered: list[tuple[str, str]] = field(default_factory=list)  # (sede, 'AAAA-MM') pairs of the registers
 
     @property
@@ -56,8 +58,10 @@ class Checked:
         return _public(self._frame())
 
     def clean(self) -> pl.DataFrame:
-        """The rows without errori (avvisi allowed): what totals, export and archive count."""
-        return _public(self._frame().filter(pl.col(ERRORS) == 0))
+        """The rows without errori (avvisi allowed): what totals, export and archive count (computed once)."""
+        if self._clean is None:
+            self._clean = _public(self._frame().filter(pl.col(ERRORS) == 0))
+        return self._clean
 
     def row_ids(self) -> pl.DataFrame:
         """file and riga of every row read (the identities the export balance is checked on)."""

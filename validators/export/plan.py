@@ -81,7 +81,7 @@ _REGEX = {"\t": r"\t", "\r": r"\r", "-": r"\-", "^": r"\^", "]": r"\]", "\\": r"
 TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"
 
 
-def _defused(value: pl.Expr) -> pl.Expr:
+def defused(value: pl.Expr) -> pl.Expr:
     """validators.output.defuse as an expression."""
     return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
 
@@ -94,7 +94,7 @@ def _output(column, profile: Profile, text: bool) -> pl.Expr:
     if text:
         if column.values is not None:
             value = value.replace(column.values)
-        value = _defused(value)
+        value = defused(value)
     return value
 
 
@@ -158,7 +158,7 @@ def check_balance(read: pl.DataFrame, exported: pl.DataFrame, rejected: list[Rej
     read = read.select(*(pl.col(k).cast(t) for k, t in keys.items())) if read.height else pl.DataFrame(schema=keys)
     out = pl.concat([exported.select(*(pl.col(k).cast(t) for k, t in keys.items())),
                      pl.DataFrame([(r.file, r.row) for r in rejected], schema=keys, orient="row")])
-    if read.height == out.height and read.sort(list(keys)).equals(out.sort(list(keys))):
+    if read.height == out.height and _same_rows(read, out):
         return
     missing = read.join(out, on=list(keys), how="anti").sort(list(keys)).rows()
     extra = out.join(read, on=list(keys), how="anti").sort(list(keys)).rows()
@@ -168,6 +168,28 @@ def check_balance(read: pl.DataFrame, exported: pl.DataFrame, rejected: list[Rej
         + (f" (ad es. {where})" if where else " (righe ripetute)")
         + ". Nessun file scritto: segnalare il problema all'assistenza."
     )
+
+
+def _same_rows(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    """Whether two file/riga tables hold the same rows, repeats included, in any order.
+
+    Each row becomes one integer (the file's position among the files, then the row number), so
+    the comparison sorts two integer columns instead of two tables with text.
+    """
+    if not a.height or not b.height:
+        return a.height == b.height
+    files = pl.concat([a["file"], b["file"]]).unique().sort()
+    if files.null_count():
+        return a.sort(a.columns).equals(b.sort(b.columns))
+
+    def codes(t: pl.DataFrame) -> pl.Series:
+        position = pl.col("file").replace_strict(files, pl.int_range(0, files.len(), eager=True), return_dtype=pl.Int64)
+        return t.select((position * (1 << 32) + pl.col("riga")).sort()).to_series()
+
+    rows = pl.concat([a["riga"], b["riga"]])
+    if rows.len() and (rows.min() < 0 or rows.max() >= 1 << 32 or rows.null_count()):
+        return a.sort(a.columns).equals(b.sort(b.columns))
+    return codes(a).equals(codes(b))
 
 
 # ---------------------------------------------------------------------------------------------

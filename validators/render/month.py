@@ -1,0 +1,28 @@
+"""Terminal summary of `registro mese`: problems per rule, the balance, hours and FTE, files written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validators.render.report_files import render_text
+
+
+def render_month(console, result, folder: Path, limit: int = 20) -> None:
+    """One summary of an api.MonthResult (no codici fiscali: messages and totals hold none)."""
+    from rich.markup import escape
+
+    from validators.render.totals_workbook import _it, fte_rule
+
+    render_text(console, result.report, limit)
+    if result.export is None:
+        console.print("[bold red]Nessun totale e nessun file per JA:[/] un file non si può usare "
+                      "(vedere sopra); correggerlo o toglierlo dall'elenco e ripetere.")
+    else:
+        console.print(result.export.balance_line)
+    t = result.totals
+    if t is not None:
+        console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su {t.rows_counted} servizi conteggiati, "
+                      f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t)})")
+    console.print(f"File scritti in {escape(str(folder))}:")
+    for path in result.written:
+        console.print(f"  {escape(Path(path).name)}")
