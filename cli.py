@@ -291,7 +291,7 @@ def valida_cmd(paths, check, report_path, annotate_path, limit):
       registro valida registro.xlsx --annota registro_annotato.xlsx
       registro valida registri_ottobre/ --mese 2026-10 --archivio archivio/
     """
-    from validators.report import render_text, write_report
+    from validators.render.report_files import render_text, write_report
 
     checked = _check(paths, check)
     report = checked.report
@@ -613,7 +613,7 @@ def archivio_aggiungi_cmd(paths, check, limit):
       registro archivio aggiungi registro_ancona_corretto.xlsx --mese 2026-10 --archivio archivio/
     """
     from validators.api import archive_of, open_archive
-    from validators.report import render_text
+    from validators.render.report_files import render_text
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True)
     checked = _check(paths, check, archive=target)

@@ -25,10 +25,10 @@ OUTPUT = ROOT / "docs" / "img" / "registro.png"
 DPI = 200
 
 
-def _content_box(pdf: Path, stem: Path, margin: int = 12) -> tuple[int, int, int, int]:
-    """(x, y, width, height) in pixels at DPI of what is not white on the first page (read from a PGM)."""
-    subprocess.run(["pdftoppm", "-gray", "-r", str(DPI), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-                   check=True)
+def _content_box(pdf: Path, stem: Path, margin: int = 12, dpi: int = DPI, page: int = 1) -> tuple[int, int, int, int]:
+    """(x, y, width, height) in pixels at dpi of what is not white on a page (read from a PGM)."""
+    subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                    str(stem)], check=True)
     data = stem.with_suffix(".pgm").read_bytes()
     fields = data.split(maxsplit=4)  # P5, width, height, maxval, pixels
     width, height, pixels = int(fields[1]), int(fields[2]), fields[4]

@@ -258,7 +258,7 @@ def test_registro_catalogo_codice_mostra_la_scheda_completa():
 def test_registro_catalogo_codice_sconosciuto_suggerisce():
     result = CliRunner().invoke(main, ["catalogo", "--codice", "F1.09"])
     assert result.exit_code == 2
-    assert "Forse intendevi F1.9" in result.output
+    assert "Forse si intendeva F1.9" in result.output
     assert "Traceback" not in result.output
 
 

@@ -41,7 +41,7 @@ def test_solo_avvisi_esce_con_0_ed_errori_con_1(tmp_path):
     assert run(write_xlsx(tmp_path / "a.xlsx", [riga(durata=25)])).exit_code == 0
     result = run(write_xlsx(tmp_path / "e.xlsx", [riga(codice="F1.09")]))
     assert result.exit_code == 1
-    assert "Riga 2, 'Codice servizio': 'F1.09' non esiste nel catalogo. Forse intendevi F1.9" in result.output
+    assert "Riga 2, 'Codice servizio': 'F1.09' non esiste nel catalogo. Forse si intendeva F1.9" in result.output
 
 
 def test_file_inutilizzabile_esce_con_2_senza_traceback(tmp_path):

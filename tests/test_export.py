@@ -57,7 +57,7 @@ def test_mese_generato_esportate_piu_scartate_uguale_righe_lette(month, tmp_path
     assert len(exported) + len(rejected) == len(rows) and result.balanced
     # Every generated bad row is in the rejects with its file, row and the reason.
     expected = {(str(r.file), r.row): r.bad for r in rows if r.bad}
-    assert {(x["File"], x["Riga"]): x["Regole"] for x in rejected} == expected
+    assert {(x["File"], x["Riga"]): x["Regole (codici)"] for x in rejected} == expected
     assert all(x["Errori"].startswith(f"Riga {x['Riga']}, ") for x in rejected)
     # Every good row is exported exactly once (codice fiscale, date, code identify them here).
     good = sorted((r.cf, r.date.strftime("%d/%m/%Y"), r.code) for r in rows if r.bad is None)

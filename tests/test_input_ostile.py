@@ -31,9 +31,9 @@ def _run(path: Path, *extra):
 
 
 def test_il_controllo_dei_casi_ostili_fallisce_se_compare_un_traceback(tmp_path, monkeypatch):
-    import validators.report
+    import validators.render.report_files
 
-    monkeypatch.setattr(validators.report, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
+    monkeypatch.setattr(validators.render.report_files, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
     with pytest.raises(AssertionError, match="Traceback"):
         _run(write_csv(tmp_path / "r.csv", [riga()]))
 

@@ -167,7 +167,7 @@ def test_codice_con_nome_spazi_e_trattino_unicode_e_accettato(tmp_path):
 
 def test_un_codice_sconosciuto_suggerisce_i_piu_vicini(tmp_path):
     (p,) = _check(tmp_path, [riga(codice="F1.09")]).problems
-    assert "Forse intendevi F1.9" in p.message and p.value == "F1.09"
+    assert "Forse si intendeva F1.9" in p.message and p.value == "F1.09"
 
 
 def test_m53_e_riservato_a_gg_anche_se_del_blocco_l68(tmp_path):

@@ -299,7 +299,7 @@ def write_month(month: Month, folder, *, excel: bool = True) -> MonthResult:
     annotated copies: for very large volumes, where Excel files cost more than the check.
     """
     from validators.render.totals_workbook import write_totals
-    from validators.report import write_report
+    from validators.render.report_files import write_report
 
     checked, folder = month.checked, Path(folder)
     report, inputs = checked.report, checked.inputs

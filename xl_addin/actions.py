@@ -83,7 +83,7 @@ EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 def totali(book, checked=None, result=None) -> dict:
     """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP (result: totals already computed)."""
     from validators.api import totals_of
-    from validators.render.totals_workbook import HOURS_RULE, view_rows, views
+    from validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
 
     sheet = _register(book)
     if result is None:
@@ -96,7 +96,7 @@ def totali(book, checked=None, result=None) -> dict:
         ["Righe conteggiate", result.rows_counted],
         ["Righe escluse perché con errori", result.rows_excluded],
         ["Ore", result.total.get("ore")],
-        ["FTE", result.total.get("fte")],
+        [FTE_LABEL, result.total.get("fte")],
         ["Come sono calcolate le ore", HOURS_RULE],
     ]
     for title, records, keys, _ in views(result)[:3]:
@@ -123,8 +123,8 @@ def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     else:
         ja, scarti = plan.tables()
         result = plan.result()
-        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja)
-        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti)
+        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja, text=True)
+        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti, text=True)
         where = f"Righe per JA nel foglio '{EXPORT_SHEET}', righe scartate nel foglio '{REJECTS_SHEET}'."
     message = f"{result.balance_line}. {where}"
     if alert:

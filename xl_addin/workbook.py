@@ -74,11 +74,16 @@ def replace_sheet(book, name: str, after):
     return book.sheets.add(name, after=after)
 
 
-def write_table(sheet, rows: list[list], top_left: tuple[int, int] = (1, 1)) -> None:
-    """Write a 2-D block in one action (rows padded to the same width)."""
+def write_table(sheet, rows: list[list], top_left: tuple[int, int] = (1, 1), text: bool = False) -> None:
+    """Write a 2-D block in one action (rows padded to the same width).
+
+    text=True formats the block as text first: Excel would read a code like the partita IVA
+    00743110157 written into a General cell as the number 743110157."""
     if not rows:
         return
     width = max(len(r) for r in rows)
+    if text:
+        sheet.range(top_left).resize(len(rows), width).number_format = "@"
     sheet.range(top_left).value = [list(r) + [None] * (width - len(r)) for r in rows]
 
 

@@ -54,7 +54,7 @@ def test_esporta_senza_file_system_scrive_i_fogli_export_e_scarti():
     ja = _sheet_writes(book, "Export JA")[0]["values"]
     assert ja[0][0] == "codice_fiscale" and len(ja) == 3
     scarti = _sheet_writes(book, "Scarti")[0]["values"]
-    assert scarti[1][2] == 3 and "codice.sconosciuto" in scarti[1][5]
+    assert scarti[1][2] == 3 and scarti[1][5] == "Codice servizio sconosciuto" and "codice.sconosciuto" in scarti[1][-1]
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
     assert "3 righe lette = 2 esportate + 1 scartate" in alert["args"][0]
 
@@ -84,6 +84,19 @@ def test_main_su_una_cartella_senza_registro_mostra_un_messaggio():
     summary = main(book)
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
     assert "non ha un foglio 'Registro'" in alert["args"][0] and "errore" in summary
+
+
+def test_esporta_senza_file_system_scrive_i_codici_come_testo():
+    book = _book(ROWS)
+    esporta(book, alert=False)
+    acts = actions(book)
+    for name in ("Export JA", "Scarti"):
+        start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
+        following = [a["func"] for a in acts[start + 1:]]
+        formats = [a for a in acts[start + 1:] if a["func"] == "setNumberFormat"]
+        # The block is formatted as text before its values arrive: 00743110157 keeps its zeros in Excel.
+        assert formats and formats[0]["args"] == ["@"], name
+        assert following.index("setNumberFormat") < following.index("setValues"), name
 
 
 def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatch):

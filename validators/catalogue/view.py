@@ -28,7 +28,7 @@ def find_service(catalogue: Catalogue, text: str) -> Service:
     if code in catalogue.services:
         return catalogue.services[code]
     hint = suggest_codes(catalogue, code)
-    extra = f" Forse intendevi {' o '.join(hint)}?" if hint else ""
+    extra = f" Forse si intendeva {' o '.join(hint)}?" if hint else ""
     raise UsageError(f"il codice '{text}' non esiste nel catalogo {catalogue.version}.{extra}")
 
 

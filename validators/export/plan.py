@@ -17,12 +17,18 @@ import polars as pl
 
 from validators.errors import BalanceError, UsageError
 from validators.output import FORMULA_TRIGGERS, atomic_path, defuse, save_workbook
+from validators.check.rules.registry import BY_ID, in_excel
 from validators.export.profile import Profile
 from validators.read.register import COLUMNS
 from validators.report import Report
+from validators.xlsx import Col, write_only_table
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
-REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Regole", *COLUMNS)
+REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
+# How the rejects look in Excel: the reasons wrapped at a readable width, the row's cells as text.
+REJECT_COLUMNS = [Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6),
+                  Col("Errori", 50, wrap=True), Col("Avvisi", 36, wrap=True), Col("Problemi", 22, wrap=True),
+                  *(Col(c, 20, wrap=True, text=True) for c in COLUMNS), Col("Regole (codici)", 24, printed=False)]
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,11 @@ class Rejected:
     warnings: tuple[str, ...]
     rules: tuple[str, ...]
     cells: tuple[str | None, ...]  # the row's original cells, in COLUMNS order
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """The Italian titles of the rules that rejected the row."""
+        return tuple(BY_ID[r].title if r in BY_ID else r for r in self.rules)
 
 
 @dataclass(frozen=True)
@@ -133,8 +144,8 @@ def rejected_rows(bad: pl.DataFrame, report: Report) -> list[Rejected]:
         problems = by_row.get((rec["file"], rec["riga"]), [])
         out.append(Rejected(
             file=rec["file"], sheet=rec["foglio"], row=rec["riga"],
-            errors=tuple(p.message for p in problems if p.severity == "errore"),
-            warnings=tuple(p.message for p in problems if p.severity == "avviso"),
+            errors=tuple(in_excel(p.rule, p.message) for p in problems if p.severity == "errore"),
+            warnings=tuple(in_excel(p.rule, p.message) for p in problems if p.severity == "avviso"),
             rules=tuple(dict.fromkeys(p.rule for p in problems if p.severity == "errore")),
             cells=tuple(rec[c] for c in COLUMNS),
         ))
@@ -221,27 +232,31 @@ def csv_bytes(rows: list[list], headers: list[str] | None, profile: Profile, ide
                          "usare 'codifica: utf-8-sig' nel profilo.") from None
 
 
-def _write_rows_xlsx(path: Path, sheet: str, headers: list[str] | None, rows: list[list], widths=None) -> None:
+def _write_rows_xlsx(path: Path, sheet: str, cols: list[Col] | None, rows: list[list]) -> None:
+    """One table in a workbook; without cols (no header) the bare rows."""
     from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    if headers:
-        ws.freeze_panes = "A2"
-        for j, width in enumerate(widths or [], start=1):
-            ws.column_dimensions[get_column_letter(j)].width = width
-        ws.append(headers)
-    for row in rows:
-        ws.append(row)
+    if cols:
+        write_only_table(wb, sheet, cols, rows)
+    else:
+        ws = wb.create_sheet(sheet)
+        for row in rows:
+            ws.append(row)
     save_workbook(wb, path)
+
+
+def export_columns(profile: Profile, laid_out: pl.DataFrame) -> list[Col]:
+    """The JA .xlsx columns: text columns stay text cells (a partita IVA 00743110157 keeps its zeros)."""
+    return [Col(h, 30, text=laid_out.dtypes[i] == pl.String) for i, h in enumerate(profile.headers)]
 
 
 def reject_table(rejected: list[Rejected]) -> list[list]:
     """The rejects as rows of cells (REJECT_HEADERS order), text defused."""
     return [
         [(defuse(v) or None) if isinstance(v, str) else v for v in
-         (r.file, r.sheet, r.row, "\n".join(r.errors), "\n".join(r.warnings), ", ".join(r.rules), *r.cells)]
+         (r.file, r.sheet, r.row, "\n".join(r.errors), "\n".join(r.warnings), "\n".join(r.titles),
+          *r.cells, ", ".join(r.rules))]
         for r in rejected
     ]
 
@@ -273,13 +288,13 @@ def write_files(target: Path, rejects: Path, profile: Profile, laid_out: pl.Data
         if export_data is not None:
             tmp_target.write_bytes(export_data)
         else:
-            _write_rows_xlsx(tmp_target, profile.sheet, headers, rows_of(laid_out, profile))
+            _write_rows_xlsx(tmp_target, profile.sheet, export_columns(profile, laid_out) if headers else None,
+                             rows_of(laid_out, profile))
         if rejects.suffix.lower() == ".csv":
             rejects_profile = Profile(name="scarti", path="", columns=())
             tmp_rejects.write_bytes(csv_bytes(reject_data, list(REJECT_HEADERS), rejects_profile))
         else:
-            widths = [28, 10, 7, 90, 60, 30] + [14] * len(COLUMNS)
-            _write_rows_xlsx(tmp_rejects, "Scarti", list(REJECT_HEADERS), reject_data, widths)
+            _write_rows_xlsx(tmp_rejects, "Scarti", REJECT_COLUMNS, reject_data)
 
 
 def rule_counts(rejected: list[Rejected]) -> tuple[tuple[str, int], ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validators.report import render_text
+from validators.render.report_files import render_text
 
 
 def render_month(console, result, folder: Path, limit: int = 20) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook
 from validators.totals import Totals
+from validators.xlsx import Col, apply_style, font, header_style, is_wide, print_setup, row_height, style_table
 
 TOTALS_VERSION = 1
 TERMINAL_OPERATORS = 40  # longer lists belong in the workbook, not on a terminal
@@ -29,22 +30,22 @@ HEADERS = {
     "lep": ("LEP", 6, None),
     "codice": ("Codice", 8, None),
     "nome": ("Nome", 48, None),
-    "servizi": ("Servizi", 9, "0"),
-    "minuti_registrati": ("Minuti registrati", 12, "0"),
-    "minuti_standard": ("Minuti standard (medi)", 13, "0"),
-    "minuti_min": ("Minuti standard minimi", 13, "0"),
-    "minuti_max": ("Minuti standard massimi", 13, "0"),
-    "servizi_senza_durata": ("Servizi senza durata registrata", 14, "0"),
-    "servizi_senza_standard": ("Servizi senza minuti standard", 14, "0"),
-    "minuti_lavoro": ("Minuti di lavoro", 12, "0"),
-    "ore": ("Ore", 9, "0.00"),
-    "fte": ("FTE", 8, "0.000"),
+    "servizi": ("Servizi", 9, "#,##0"),
+    "minuti_registrati": ("Minuti registrati", 12, "#,##0"),
+    "minuti_standard": ("Minuti standard (medi)", 13, "#,##0"),
+    "minuti_min": ("Minuti standard minimi", 13, "#,##0"),
+    "minuti_max": ("Minuti standard massimi", 13, "#,##0"),
+    "servizi_senza_durata": ("Servizi senza durata registrata", 14, "#,##0"),
+    "servizi_senza_standard": ("Servizi senza minuti standard", 14, "#,##0"),
+    "minuti_lavoro": ("Minuti di lavoro", 12, "#,##0"),
+    "ore": ("Ore", 9, "#,##0.00"),
+    "fte": ("FTE", 8, "#,##0.000"),
     "volume_mensile_previsto": ("Volume mensile previsto", 12, "General"),
     "servizi_previsti": ("Servizi previsti", 11, "General"),
-    "servizi_effettivi": ("Servizi effettivi", 11, "0"),
-    "ore_previste": ("Ore previste", 10, "0.00"),
-    "ore_effettive": ("Ore effettive", 10, "0.00"),
-    "differenza_ore": ("Differenza ore (effettive - previste)", 14, "0.00"),
+    "servizi_effettivi": ("Servizi effettivi", 11, "#,##0"),
+    "ore_previste": ("Ore previste", 10, "#,##0.00"),
+    "ore_effettive": ("Ore effettive", 10, "#,##0.00"),
+    "differenza_ore": ("Differenza ore (effettive - previste)", 14, "#,##0.00"),
 }
 MEASURE_KEYS = ("servizi", "minuti_registrati", "minuti_standard", "minuti_min", "minuti_max",
                 "servizi_senza_durata", "minuti_lavoro", "ore")
@@ -140,36 +141,72 @@ def _write_json(totals: Totals, path: Path) -> None:
     path.write_text(json.dumps(as_dict(totals), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None):
-    """A sheet with a bold header, frozen panes, widths and number formats; returns it."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+FTE_LABEL = "FTE (persone a tempo pieno equivalenti)"
+CHART_LABEL_CAP = 42  # a LEP's name is cut to this length beside its letter
 
+
+def _cols(keys: tuple[str, ...]) -> list[Col]:
+    return [Col(HEADERS[k][0], max(HEADERS[k][1], 10), wrap=k in ("nome", "sedi", "operatore", "sede"),
+                number_format=HEADERS[k][2]) for k in keys]
+
+
+def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None):
+    """A sheet with one table from A1 (styled, filtered, frozen, print-ready) and its Totale row; returns it."""
     ws = wb.create_sheet(title)
     ws.append([HEADERS[k][0] for k in keys])
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    for cell in ws[1]:
-        cell.font, cell.fill = bold, fill
     for rec in records:
         ws.append([defuse(rec.get(k)) for k in keys])
+    total_row = None
     if total is not None:
         ws.append(["Totale" if i == 0 else total.get(k) for i, k in enumerate(keys)])
-        for cell in ws[ws.max_row]:
-            cell.font = bold
-    for j, k in enumerate(keys, start=1):
-        letter = get_column_letter(j)
-        ws.column_dimensions[letter].width = HEADERS[k][1]
-        fmt = HEADERS[k][2]
-        if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = fmt
-    ws.freeze_panes = "A2"
+        total_row = ws.max_row
+    col_widths = style_table(ws, _cols(keys), 1, len(records) + 1, total_row)
+    print_setup(ws, landscape=is_wide(col_widths))
     return ws
 
 
-def _bar_chart(ws, title: str, category_col: int, value_col: int, rows: int, anchor: str) -> None:
-    """A native horizontal bar chart of one column against the category column."""
+def chart_label(rec: dict, key: str) -> str:
+    """A bar's label: the name; for a LEP its letter and name ("E – Orientamento specialistico …")."""
+    if key == "lep" and rec.get("nome"):
+        name = str(rec["nome"])
+        if len(name) > CHART_LABEL_CAP:
+            name = name[:CHART_LABEL_CAP - 1].rstrip() + " …"
+        return f"{rec['lep']} – {name}"
+    return str(rec.get(key) or "")
+
+
+def chart_rows(records: list[dict], key: str) -> list[tuple[str, float]]:
+    """(label, hours) of the bars: rows with hours only, largest first."""
+    bars = [(chart_label(r, key), r.get("ore")) for r in records if r.get("ore")]
+    return sorted(bars, key=lambda b: -b[1])
+
+
+def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
+    """Below the table, on a page of its own: the hours sorted largest first and their bar chart."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    bars = chart_rows(records, key)
+    if not bars:
+        return
+    top = ws.max_row + 3
+    ws.row_breaks.append(Break(id=top - 2))  # the title row starts the new page
+    ws.cell(top - 1, 1, f"{title} (dal valore più alto; esclusi i valori zero)").font = font(bold=True)
+    # The labels run over the empty cells to their right: the hours go in the first column past them.
+    longest, value_col, room = max(len(label) for label, _ in bars), 2, ws.column_dimensions["A"].width
+    while room < longest + 1 and value_col < 12:
+        room += ws.column_dimensions[get_column_letter(value_col)].width or 9
+        value_col += 1
+    head = header_style()
+    for j, text in ((1, HEADERS[key][0]), (value_col, "Ore")):
+        apply_style(ws.cell(top, j, text), head)
+    for i, (label, hours) in enumerate(bars, start=top + 1):
+        ws.cell(i, 1, defuse(label)).font = font()
+        cell = ws.cell(i, value_col, hours)
+        cell.font, cell.number_format = font(), "#,##0.0"  # the bars' labels show this format
+    last = top + len(bars)
 
     chart = BarChart()
     chart.type = "bar"
@@ -181,56 +218,70 @@ def _bar_chart(ws, title: str, category_col: int, value_col: int, rows: int, anc
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.add_data(Reference(ws, min_col=value_col, min_row=1, max_row=rows + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=category_col, min_row=2, max_row=rows + 1))
-    chart.width = 18
-    chart.height = max(7.5, 0.6 * rows + 3)
-    ws.add_chart(chart, anchor)
+    chart.x_axis.scaling.orientation = "maxMin"  # first (largest) bar on top
+    chart.y_axis.number_format = "#,##0"  # whole hours on the axis, not 0,00
+    chart.add_data(Reference(ws, min_col=value_col, min_row=top, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=last))
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False, showLegendKey=False)
+    chart.width = 16
+    chart.height = max(6.0, 0.7 * len(bars) + 2.5)
+    ws.add_chart(chart, f"A{last + 2}")
 
 
 def _summary_sheet(wb, totals: Totals) -> None:
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment
 
     ws = wb.active
     ws.title = "Riepilogo"
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 100
+    for letter, width in zip("ABCDE", (40, 16, 14, 14, 14)):
+        ws.column_dimensions[letter].width = width
     t = totals.total
+    integer, hours, fte = "#,##0", "#,##0.00", "#,##0.000"
     lines = [
-        ("Totali dei tempi di lavoro", None),
-        ("Righe lette", totals.rows_read),
-        ("Righe conteggiate (senza errori)", totals.rows_counted),
-        ("Righe escluse perché con errori", totals.rows_excluded),
-        ("Avvisi sulle righe conteggiate", totals.warnings),
-        ("Righe conteggiate con avvisi", totals.rows_with_warnings),
-        ("Mesi", ", ".join(totals.months)),
-        ("Servizi", t["servizi"]),
-        ("Minuti registrati", t["minuti_registrati"]),
-        ("Minuti standard (medi)", t["minuti_standard"]),
-        ("Minuti standard minimi", t["minuti_min"]),
-        ("Minuti standard massimi", t["minuti_max"]),
-        ("Servizi senza durata registrata", t["servizi_senza_durata"]),
-        ("Ore", t["ore"]),
-        ("FTE", t.get("fte")),
-        ("Ore mensili di un FTE", totals.fte_hours),
-        ("Come si calcolano le ore", HOURS_RULE),
-        ("Come si calcolano gli FTE", fte_rule(totals)),
-        ("Catalogo", totals.catalogue_version),
+        ("Righe lette", totals.rows_read, integer),
+        ("Righe conteggiate (senza errori)", totals.rows_counted, integer),
+        ("Righe escluse perché con errori", totals.rows_excluded, integer),
+        ("Avvisi sulle righe conteggiate", totals.warnings, integer),
+        ("Righe conteggiate con avvisi", totals.rows_with_warnings, integer),
+        ("Mesi", ", ".join(totals.months), None),
+        ("Servizi", t["servizi"], integer),
+        ("Minuti registrati", t["minuti_registrati"], integer),
+        ("Minuti standard (medi)", t["minuti_standard"], integer),
+        ("Minuti standard minimi", t["minuti_min"], integer),
+        ("Minuti standard massimi", t["minuti_max"], integer),
+        ("Servizi senza durata registrata", t["servizi_senza_durata"], integer),
+        ("Ore", t["ore"], hours),
+        (FTE_LABEL, t.get("fte"), fte),
+        ("Ore mensili di un FTE", totals.fte_hours, hours),
+        ("Catalogo", totals.catalogue_version, None),
     ]
-    for label, value in lines:
+    ws.append(["Totali dei tempi di lavoro"])
+    ws["A1"].font = font(bold=True, size=13)
+    for label, value, fmt in lines:
         ws.append([label, value])
-    ws["A1"].font = Font(bold=True, size=13)
+        ws.cell(ws.max_row, 1).font = font(bold=True)
+        cell = ws.cell(ws.max_row, 2)
+        cell.font, cell.alignment = font(), Alignment(horizontal="right" if fmt else "left")
+        if fmt:
+            cell.number_format = fmt
+    texts = [("Come si calcolano le ore", HOURS_RULE), ("Come si calcolano gli FTE", fte_rule(totals))]
     if totals.rows_excluded:
-        ws.append(["Attenzione", f"{totals.rows_excluded} righe con errori non sono nei totali: correggerle "
-                                 "(registro valida) e ricalcolare."])
-    ws.append([])
-    ws.append(["Note", None])
-    ws.cell(ws.max_row, 1).font = Font(bold=True)
-    for note in totals.notes or ["nessuna"]:
-        ws.append([None, note])
-    ws.append([])
-    for f in totals.files:
-        ws.append(["File", defuse(f)])
+        texts.append(("Attenzione", f"{_it(totals.rows_excluded)} righe con errori non sono nei totali: "
+                                    "correggerle (vedere il rapporto o il foglio Verifica) e ricalcolare."))
+    texts += [("Note" if i == 0 else None, note) for i, note in enumerate(totals.notes or ["nessuna"])]
+    texts += [("File" if i == 0 else None, defuse(f)) for i, f in enumerate(totals.files)]
+    for label, text in texts:
+        ws.append([label, text])
+        r = ws.max_row
+        ws.cell(r, 1).font = font(bold=True)
+        ws.cell(r, 1).alignment = Alignment(vertical="top")
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=5)
+        cell = ws.cell(r, 2)
+        cell.font, cell.alignment = font(), Alignment(wrap_text=True, vertical="top")
+        height = row_height([text], [Col("", wrap=True)], [58.0])
+        if height:
+            ws.row_dimensions[r].height = height
+    print_setup(ws, landscape=False, title_rows=None)
 
 
 def views(totals: Totals) -> list[tuple[str, list[dict], tuple[str, ...], str | None]]:
@@ -257,10 +308,8 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
     _summary_sheet(wb, totals)
     for title, records, keys, chart in views(totals):
         ws = _table_sheet(wb, title, records, keys, totals.total)
-        if chart and records:
-            from openpyxl.utils import get_column_letter
-
-            _bar_chart(ws, chart, 1, keys.index("ore") + 1, len(records), f"{get_column_letter(len(keys) + 2)}2")
+        if chart:
+            _chart_block(ws, chart, keys[0], records)
     _table_sheet(wb, "Dettaglio", totals.detail, (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore"))
     if len(totals.months) > 1:
         trend_sheet(wb, totals)
@@ -271,8 +320,12 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
         ws.append([])
         ws.append(["FTE previsti", totals.plan_total["fte_previsti"]])
         ws.append(["FTE effettivi", totals.plan_total["fte_effettivi"]])
+        for r in (ws.max_row - 1, ws.max_row):
+            ws.cell(r, 1).font = font(bold=True)
+            ws.cell(r, 2).font, ws.cell(r, 2).number_format = font(), "#,##0.000"
         for note in totals.plan_notes:
             ws.append(["Nota", note])
+            ws.cell(ws.max_row, 1).font, ws.cell(ws.max_row, 2).font = font(bold=True), font()
     save_workbook(wb, path)
 
 

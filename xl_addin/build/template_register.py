@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -341,3 +342,17 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
                                                     fill=WARNING_FILL, font=WARNING_FONT, stopIfTrue=True))
     ws.freeze_panes = "A2"
     landscape(ws, "1:1")
+    ws.defined_names["_xlnm.Print_Area"] = DefinedName("_xlnm.Print_Area", attr_text=print_area(last_row))
+
+
+# Printed: the header and the rows filled so far, in the columns the operator types (Data ... Note).
+# A fixed area would print every pre-sized empty row; Excel recomputes this one at each print.
+# LibreOffice 7.4 keeps the name but does not use a formula as print range (README: how to print there).
+PRINTED_COLUMNS = len(_CONTRACT)
+
+
+def print_area(last_row: int) -> str:
+    """The print area formula: from A1, as many rows as up to the last one with a typed cell."""
+    typed = f"{SHEET}!$A$2:${get_column_letter(PRINTED_COLUMNS)}${last_row}"
+    last = f'SUMPRODUCT(MAX(({typed}<>"")*ROW({typed})))'
+    return f"OFFSET({SHEET}!$A$1,0,0,MAX(2,{last}),{PRINTED_COLUMNS})"

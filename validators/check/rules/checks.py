@@ -36,7 +36,7 @@ def _outside(date: pl.Expr, start, end) -> pl.Expr:
 def _suggestion(cat):
     def suggest(code: str) -> str:
         close = suggest_codes(cat, code)
-        return f" Forse intendevi {' o '.join(close)}?" if close else ""
+        return f" Forse si intendeva {' o '.join(close)}?" if close else ""
 
     return pl.col("_codice_testo").map_batches(
         lambda s: s.replace_strict({v: suggest(v) for v in s.unique().drop_nulls().to_list()}, default="", return_dtype=pl.String),

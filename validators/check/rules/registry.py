@@ -24,6 +24,9 @@ class Rule:
     hint: str
     source: str | None = None  # sentence of the regional table behind the rule, if any
     file_level: bool = False
+    # Where people read the message in Excel (report, rejects, the add-in) there is no command line:
+    # (text of message or hint, what to say there instead). The terminal keeps the command-line text.
+    excel: tuple[tuple[str, str], ...] = ()
 
 
 RULES: tuple[Rule, ...] = (
@@ -35,11 +38,13 @@ RULES: tuple[Rule, ...] = (
     Rule("foglio.mancante", ERRORE, None, "Foglio mancante",
          "il file non ha il foglio Registro (né un unico foglio, né quello indicato con --foglio)",
          "manca il foglio '{foglio}' (fogli presenti: {fogli}).",
-         "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True),
+         "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True,
+         excel=((" oppure indicare --foglio NOME", ""),)),
     Rule("colonne.mancanti", ERRORE, None, "Colonne obbligatorie mancanti",
          "nelle prime 20 righe non c'è una riga con tutte le intestazioni obbligatorie",
          "mancano le colonne {mancanti}{dove}.",
-         "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True),
+         "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True,
+         excel=((" (registro modello)", " registro.xlsx"),)),
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
          "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
@@ -52,15 +57,18 @@ RULES: tuple[Rule, ...] = (
     Rule("data.fuori_periodo", ERRORE, "Data", "Data fuori dal mese",
          "la data è fuori dal mese indicato con --mese",
          "la data {data} è fuori dal mese {mese} indicato con --mese.",
-         "Correggere la data o spostare la riga nel registro del mese giusto."),
+         "Correggere la data o spostare la riga nel registro del mese giusto.",
+         excel=((" indicato con --mese", " controllato"),)),
     Rule("data.fuori_catalogo", ERRORE, "Data", "Data fuori dalla validità del catalogo",
          "la data è fuori dal periodo di validità del catalogo",
          "la data {data} è fuori dal periodo di validità del catalogo {versione} ({validita}).",
-         "Verificare la data o usare il catalogo in vigore a quella data (--catalogo)."),
+         "Verificare la data o usare il catalogo in vigore a quella data (--catalogo).",
+         excel=((" (--catalogo)", ""),)),
     Rule("codice.sconosciuto", ERRORE, "Codice servizio", "Codice servizio sconosciuto",
          "il codice non è nel catalogo (con i codici più simili come suggerimento)",
          "'{valore}' non esiste nel catalogo.{suggerimento}",
-         "Scegliere il codice dal menu a tendina del modello o da 'registro catalogo'."),
+         "Scegliere il codice dal menu a tendina del modello o da 'registro catalogo'.",
+         excel=((" o da 'registro catalogo'", " o dal foglio Catalogo"),)),
     Rule("codice.non_registrabile", ERRORE, "Codice servizio", "Codice non registrabile",
          "F e M (aggregati) e N (nessuna registrazione)",
          "{codice} non si registra in JA: {motivo}",
@@ -119,7 +127,9 @@ RULES: tuple[Rule, ...] = (
     Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
          "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
-         "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio."),
+         "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio.",
+         excel=((", o indicare i mesi precedenti con --storico o con --archivio",
+                 " anche nei registri dei mesi precedenti"),)),
     Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
          "stessi codice fiscale, codice servizio, data e operatore più di una volta",
          "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",
@@ -136,6 +146,14 @@ BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 def rule(rule_id: str) -> Rule:
     """The rule with that id (KeyError for an unknown id)."""
     return BY_ID[rule_id]
+
+
+def in_excel(rule_id: str, message: str) -> str:
+    """A problem's message as read in Excel: the rule's command-line wording replaced (see Rule.excel)."""
+    r = BY_ID.get(rule_id)
+    for terminal, excel in (r.excel if r is not None else ()):
+        message = message.replace(terminal, excel)
+    return message
 
 
 def readme_table() -> str:

@@ -1,0 +1,161 @@
+"""Renderings of a Report: the terminal summary and the report files (.json, .csv, .xlsx)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from validators.errors import UsageError
+from validators.output import atomic_path, defuse, save_workbook
+from validators.report import COLUMNS, Problem, Report
+from validators.xlsx import Col, write_only_table
+
+# ---------------------------------------------------------------------------------------------
+# Files
+
+
+def write_report(report: Report, target: str | Path, inputs=()) -> Path:
+    """Write the report as .json, .csv (';', UTF-8 with BOM) or .xlsx, atomically."""
+    target = Path(target)
+    suffix = target.suffix.lower()
+    writers = {".json": _write_json, ".csv": _write_csv, ".xlsx": _write_xlsx}
+    if suffix not in writers:
+        raise UsageError(f"formato del rapporto '{target.suffix}' non supportato: usare .json, .csv o .xlsx.")
+    with atomic_path(target, inputs) as tmp:
+        writers[suffix](report, tmp)
+    return target
+
+
+def _write_json(report: Report, path: Path) -> None:
+    path.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _write_csv(report: Report, path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh, delimiter=";", lineterminator="\r\n")
+        w.writerow(COLUMNS)
+        for p in report.problems:
+            w.writerow([defuse(v) if v is not None else "" for v in p.as_dict().values()])
+
+
+PROBLEM_COLUMNS = [
+    Col("File", 24, wrap=True), Col("Foglio", 10), Col("Riga", 6), Col("Colonna", 16),
+    Col("Problema", 24, wrap=True), Col("Gravità", 8), Col("Messaggio", 60, wrap=True), Col("Valore", 16, wrap=True),
+    Col("Regola (codice)", 24, printed=False),
+]
+
+
+def title_of(rule_id: str) -> str:
+    """The rule's Italian title (the id itself for a rule the registry does not know)."""
+    from validators.check.rules.registry import BY_ID
+
+    r = BY_ID.get(rule_id)
+    return r.title if r is not None else rule_id
+
+
+def people_message(p: Problem) -> str:
+    """The message as read in a workbook: without the "Riga N, 'Colonna': " that the columns already show,
+    and with the wording for Excel instead of the command-line options."""
+    from validators.check.rules.registry import in_excel
+
+    text = in_excel(p.rule, p.message)
+    prefix = f"Riga {p.row}, '{p.column}': "
+    return text[len(prefix):] if p.row is not None and text.startswith(prefix) else text
+
+
+def rows_with(report: Report, severity: str) -> int:
+    """How many rows have at least one problem of that severity."""
+    return len({(p.file, p.row) for p in report.problems if p.severity == severity and p.row is not None})
+
+
+def problem_rows(report: Report) -> list[list]:
+    """The Problemi sheet's rows (PROBLEM_COLUMNS order), text defused."""
+    titles: dict[str, str] = {}
+    out = []
+    for p in report.problems:
+        title = titles.get(p.rule) or titles.setdefault(p.rule, title_of(p.rule))
+        out.append([defuse(v) for v in (p.file, p.sheet, p.row, p.column, title, p.severity, people_message(p),
+                                        None if p.value is None else str(p.value), p.rule)])
+    return out
+
+
+def summary_rows(report: Report) -> list[list]:
+    """The Riepilogo sheet: counts ("problemi" and "righe" kept apart), then problems per rule."""
+    return [
+        ["Righe controllate", report.rows],
+        ["Errori (problemi)", report.errors],
+        ["Righe con errori", rows_with(report, "errore")],
+        ["Avvisi (problemi)", report.warnings],
+        ["Righe con avvisi", rows_with(report, "avviso")],
+        ["Catalogo", report.catalogue_version],
+        *[["File controllato", defuse(f)] for f in report.files],
+    ]
+
+
+COUNT_COLUMNS = [Col("Problema", 36, wrap=True), Col("Gravità", 9), Col("Numero", 9, number_format="#,##0"),
+                 Col("Regola (codice)", 30)]
+
+
+def _write_xlsx(report: Report, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    write_only_table(wb, "Problemi", PROBLEM_COLUMNS, problem_rows(report), landscape=True)
+    counts = [[title_of(r), s, n, r] for r, s, n in report.counts()]
+    write_only_table(wb, "Riepilogo", COUNT_COLUMNS, counts, landscape=False, before=summary_rows(report))
+    save_workbook(wb, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal
+
+
+def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
+    """'16 errori in 15 righe': problems and the rows they are in, never mixed up."""
+    text = f"{count} {singular if count == 1 else plural}"
+    return text + (f" in {rows} {'riga' if rows == 1 else 'righe'}" if rows else "")  # 0: problems of whole files
+
+
+def render_text(console, report: Report, limit: int = 20) -> None:
+    """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    files = len(report.files)
+    console.print(
+        f"Controllate {report.rows} righe in {files} file"
+        + (f" (storico: {len(report.history)} file)" if report.history else "")
+        + (f" (storico: {report.archive})" if report.archive else "")
+        + f" con il catalogo {report.catalogue_version}: "
+        + f"[bold red]{_in_rows(report.errors, 'errori', 'errore', rows_with(report, 'errore'))}[/], "
+        + f"[bold yellow]{_in_rows(report.warnings, 'avvisi', 'avviso', rows_with(report, 'avviso'))}[/]."
+    )
+    # A file that cannot be used gets one line of its own, never wrapped.
+    for p in report.unusable_files:
+        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)  # the id, as --escludi takes it
+    if not report.problems:
+        console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
+        return
+    counts = Table(title="Problemi per regola", title_justify="left", header_style="bold")
+    counts.add_column("Problema")
+    counts.add_column("Regola")
+    counts.add_column("Gravità")
+    counts.add_column("Numero", justify="right")
+    for r, s, n in report.counts():
+        counts.add_row(title_of(r), r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
+    console.print(counts)
+    shown = [p for p in report.problems if p.row is not None][:limit]
+    if not shown:
+        return
+    rows = sum(1 for p in report.problems if p.row is not None)
+    table = Table(title=f"Primi {len(shown)} problemi su {rows}", title_justify="left", header_style="bold")
+    table.add_column("File")
+    table.add_column("Riga", justify="right")
+    table.add_column("Problema")
+    table.add_column("Messaggio", overflow="fold")
+    for p in shown:
+        style = "red" if p.severity == "errore" else "yellow"
+        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
+                      escape(p.message))
+    console.print(table)
