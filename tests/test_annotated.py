@@ -296,3 +296,14 @@ def test_un_foglio_minimo_riceve_riquadri_larghezza_e_impostazioni_di_stampa(tmp
     assert order == sorted(order)
     ws = load_workbook(out)["Registro"]
     assert ws.freeze_panes == "A2" and ws.column_dimensions["K"].width >= 12 and ws.page_setup.orientation == "landscape"
+
+
+def test_nella_copia_annotata_i_messaggi_non_citano_le_opzioni_del_comando(tmp_path):
+    # A date outside --mese: at the terminal the hint names the option, in the workbook it does not.
+    from validators.render.outcome import person_message
+    from validators.report import Problem
+
+    message = "Riga 5, 'Data': la data 03/09/2026 è fuori dal mese 2026-10 indicato con --mese."
+    p = Problem("r.xlsx", "Registro", 5, "Data", "data.fuori_periodo", "errore", message, "03/09/2026")
+    shown = person_message(p)
+    assert "--" not in shown and shown.startswith("la data 03/09/2026")

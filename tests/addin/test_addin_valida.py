@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from cli import main
 from tests.addin.books import actions, make_book
 from tests.registri import CF, TODAY, riga, write_xlsx
-from validators.check.rules.registry import RULES
+from validators.check.rules.registry import RULES, in_excel
 from validators.read.register import COLUMNS
 from xl_addin.actions import valida
 
@@ -80,7 +80,8 @@ def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monk
     path = write_xlsx(tmp_path / "registro.xlsx", rows)
     CliRunner().invoke(main, ["valida", str(path), "--oggi", TODAY.isoformat(), "--rapporto", str(tmp_path / "r.json")])
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    from_cli = [(p["riga"], p["regola"], p["gravita"], p["messaggio"]) for p in report["problemi"]]
+    # Same problems; inside Excel the command-line hints read as what to do in Excel.
+    from_cli = [(p["riga"], p["regola"], p["gravita"], in_excel(p["regola"], p["messaggio"])) for p in report["problemi"]]
     assert from_book == from_cli and len(from_cli) >= 5
 
 

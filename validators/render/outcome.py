@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from validators.check.rules.registry import AVVISO, ERRORE, RULES
+from validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
 from validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
@@ -42,12 +42,14 @@ def worst(problems) -> str:
 def person_message(p: Problem) -> str:
     """The message as a person reads it beside the cell: without the "Riga N, 'Colonna': " prefix.
 
-    The one place where workbooks (annotated copy, add-in) take a problem's wording from.
+    The one place where workbooks (annotated copy, add-in) take a problem's wording from: the
+    command-line hints are replaced by what to do in Excel (registry.in_excel).
     """
+    message = in_excel(p.rule, p.message)
     prefix = f"Riga {p.row}, '{p.column}': "
-    if p.message.startswith(prefix):
-        return p.message[len(prefix):]
-    return p.message.split(": ", 1)[-1] if p.row is not None else p.message
+    if message.startswith(prefix):
+        return message[len(prefix):]
+    return message.split(": ", 1)[-1] if p.row is not None else message
 
 
 def title(p: Problem) -> str:
