@@ -66,7 +66,10 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    mine = [p for p in report.problems if p.file == str(source)]
+    from validators.check.rules.registry import in_excel
+
+    # The messages as a workbook shows them (issue 16): command-line hints in their Excel wording.
+    mine = [p._replace(message=in_excel(p.rule, p.message)) for p in report.problems if p.file == str(source)]
     sheet = next((p.sheet for p in mine if p.sheet), None)
     wb, ws = _workbook_for(source, sheet)
     header, cols = _header_row(ws)
