@@ -123,13 +123,3 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     with atomic_path(target, inputs) as tmp:
         wb.save(tmp)
     return target
-
-
-def annotate_all(report: Report, target: Path, inputs=()) -> list[Path]:
-    """One annotated copy per checked file: target is a file for one input, a folder for several."""
-    sources = [Path(f) for f in report.files if not any(p.file == f and p.row is None for p in report.problems)]
-    if len(report.files) == 1:
-        return [annotate(sources[0], report, target, inputs)] if sources else []
-    target.mkdir(parents=True, exist_ok=True)
-    return [annotate(s, report, target / f"{s.stem}_annotato{'.xlsm' if s.suffix.lower() == '.xlsm' else '.xlsx'}", inputs)
-            for s in sources]
