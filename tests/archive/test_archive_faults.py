@@ -150,6 +150,15 @@ def test_un_parquet_estraneo_o_alterato_e_un_errore_chiaro(archive_copy):
     _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "mancante", "rimuovi")
 
 
+def test_righe_di_una_partizione_diverse_dai_metadati_fermano_il_controllo_con_l_archivio(archive_copy, months):
+    # the history is read by position, partition by partition: a file whose rows do not match the
+    # metadata would lend its rows to the wrong (sede, mese)
+    part = next(archive_copy.rglob("part-*.parquet"))
+    pl.read_parquet(part).head(3).write_parquet(part)
+    _one_error_line(_cli("valida", *months.files[MONTHS[5]], "--archivio", archive_copy), "non corrispondono",
+                    "registro archivio verifica")
+
+
 def test_un_archivio_di_una_versione_piu_recente_e_un_errore_chiaro(archive_copy):
     meta = json.loads((archive_copy / "archivio.json").read_text())
     meta["versione_schema"] = 99

@@ -102,3 +102,25 @@ def test_l_archivio_conserva_le_righe_senza_errori_e_le_conta(tmp_path, months):
     import hashlib
 
     assert table["sha256"].unique().to_list() == [hashlib.sha256(path.read_bytes()).hexdigest()]
+
+
+def test_l_archivio_e_interrogato_solo_per_le_persone_con_un_prerequisito_non_trovato_nel_mese(
+        months, five_months_archive, monkeypatch):
+    asked = []
+    original = Archive.pseudonyms
+
+    def recording(self, codes):
+        asked.append(set(codes.to_list()))
+        return original(self, codes)
+
+    monkeypatch.setattr(Archive, "pseudonyms", recording)
+    alone = api.check(months.files[JUNE], month=JUNE, today=TODAY)
+    table = alone.table()
+    flagged = {(p.file, p.row) for p in alone.report.problems}
+    persons = set(table.filter(pl.struct(file="file", riga="riga").is_in(
+        pl.Series([{"file": f, "riga": r} for f, r in flagged]).implode()))["codice_fiscale"].to_list())
+    report = api.validate(months.files[JUNE], archive=five_months_archive, month=JUNE, today=TODAY)
+    assert report.problems == []
+    (looked_up,) = asked
+    assert looked_up == persons  # exactly the persons whose prerequisite the month itself lacks
+    assert len(looked_up) < table["codice_fiscale"].n_unique()

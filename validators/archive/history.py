@@ -14,13 +14,15 @@ after the reading is a filter on rows already in memory.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import polars as pl
 
-from validators.archive.meta import office_slug
+from validators.archive.meta import Partition, office_slug
 from validators.archive.store import Archive
+from validators.errors import ArchiveError
 
-_COLUMNS = ["pseudonimo", "codice_servizio", "data", "nome_sede"]
+_COLUMNS = ["pseudonimo", "codice_servizio", "data"]
 
 
 class ArchiveHistory:
@@ -32,6 +34,7 @@ class ArchiveHistory:
         self.archive = archive
         self._codes: list[str] | None = None
         self._rows: pl.DataFrame | None = None
+        self._parts: list[Partition] = []  # the partitions of _rows, in their order
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
@@ -41,14 +44,16 @@ class ArchiveHistory:
         return f"archivio {self.archive.folder}"
 
     def prefetch(self, codes: list[str]) -> None:
-        """Start reading the archived rows of these services in the background."""
+        """Start reading the archived rows in the background (every row: a filter inside the scan
+        costs more than it saves; the persons, known only after the reading, are filtered later)."""
         self._codes = sorted(codes)
 
         def run():
             try:
-                # every row: a filter inside the scan would run on every row anyway; the filter
-                # on persons (integers, most selective) comes first in firsts(), the codes last
-                self._rows = self._read(None)
+                with self.archive.reading():
+                    parts = self.archive.partitions
+                    self._rows = self._scan([self.archive.folder / p.file for p in parts], None)
+                    self._parts = parts
             except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
                 self._error = exc
 
@@ -67,24 +72,35 @@ class ArchiveHistory:
         known = pl.DataFrame({"codice_fiscale": persons}).with_columns(
             self.archive.pseudonyms(persons).alias("pseudonimo"))
         wanted = pl.col("pseudonimo").is_in(known["pseudonimo"].implode())
+        skip = {(month, office_slug(office)) for office, month in exclude}
         if self._thread is not None and self._codes == sorted(codes):
             self._thread.join()
             if self._error is not None:
                 raise self._error
-            rows = self._rows.filter(wanted)
+            rows = _without(self._rows, self._parts, skip).filter(wanted)
         else:
-            rows = self._read(wanted)
-        rows = rows.filter(pl.col("codice_servizio").is_in(codes))
-        skip = {(office_slug(office), month) for office, month in exclude}
-        rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("_mese"))
-        if skip:
-            slugs = {name: office_slug(name) for name in rows["nome_sede"].unique().drop_nulls().to_list()}
-            pairs = pl.struct(pl.col("nome_sede").replace_strict(slugs, default=None, return_dtype=pl.String), "_mese")
-            rows = rows.filter(~pairs.is_in(pl.Series([{"nome_sede": o, "_mese": m} for o, m in skip]).implode()))
-        found = rows.group_by("pseudonimo", "codice_servizio").agg(pl.col("data").min())
+            with self.archive.reading():
+                rows = self._scan(self.archive.files(exclude=skip), wanted)
+        found = rows.filter(pl.col("codice_servizio").is_in(codes)).group_by("pseudonimo", "codice_servizio").agg(
+            pl.col("data").min())
         return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")
 
-    def _read(self, condition: pl.Expr | None) -> pl.DataFrame:
-        with self.archive.reading():
-            query = self.archive.scan(self.archive.files(), _COLUMNS)
-            return self.archive.collect(query if condition is None else query.filter(condition))
+    def _scan(self, files: list[Path], condition: pl.Expr | None) -> pl.DataFrame:
+        query = self.archive.scan(files, _COLUMNS)
+        return self.archive.collect(query if condition is None else query.filter(condition))
+
+
+def _without(rows: pl.DataFrame, parts: list[Partition], skip: set[tuple[str, str]]) -> pl.DataFrame:
+    """The rows of the partitions not in skip, by position: the files were read in the order of
+    parts, each with the row count its metadata records (a file that disagrees is damaged)."""
+    if rows.height != sum(p.rows for p in parts):
+        raise ArchiveError("le righe dei file dell'archivio non corrispondono ai suoi metadati: eseguire "
+                           "'registro archivio verifica' per trovare il file danneggiato.")
+    if not skip:
+        return rows
+    kept, start = [], 0
+    for p in parts:
+        if p.key not in skip:
+            kept.append(rows.slice(start, p.rows))
+        start += p.rows
+    return pl.concat(kept) if kept else rows.clear()

@@ -117,7 +117,7 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
         frame = normalise(frame, catalogue)
         covered = _covered(frame, options)
         if archived is not None:
-            frame = _with_archived(frame, archived, catalogue, covered)
+            frame = _with_archived(frame, archived, ctx, covered)
         frame = engine.prepare(frame, ctx)
         checks = engine.all_checks(ctx)
         problems = engine.problems(frame, checks, engine.failures(frame, checks), names)
@@ -146,11 +146,20 @@ def prerequisite_codes(catalogue: Catalogue) -> list[str]:
     return sorted({p.code for s in catalogue.registrable for p in s.prerequisites})
 
 
-def _with_archived(frame: pl.DataFrame, archived: HistorySource, catalogue: Catalogue,
+def _with_archived(frame: pl.DataFrame, archived: HistorySource, ctx: Context,
                    covered: list[tuple[str, str]]) -> pl.DataFrame:
-    """Append the archive's history as history rows holding only what the sequencing reads."""
-    current = frame.filter(~pl.col(HISTORY))
-    found = archived.firsts(current["_cf"], prerequisite_codes(catalogue), set(covered))
+    """Append the archive's history as history rows holding only what the sequencing reads.
+
+    Only the persons with a row whose prerequisite is missing or later in the rows at hand are
+    asked for: for everyone else an earlier archived date changes no verdict (the first date of
+    a prerequisite can only move earlier), and the archive is not asked about them at all (fewer
+    pseudonyms computed, a smaller lookup).
+    """
+    from validators.check.rules import sequencing
+
+    unmet = sequencing.found(frame.lazy(), ctx).select("_idx").collect()
+    persons = frame.join(unmet, on="_idx", how="semi")["_cf"]
+    found = archived.firsts(persons, prerequisite_codes(ctx.catalogue), set(covered))
     if found.is_empty():
         return frame
     rows = found.select(
