@@ -110,3 +110,28 @@ def reproducible_zip(path: str | Path):
     import zipfile
 
     return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+
+
+UTF8 = ("utf-8", "utf-8-sig")
+
+
+def write_frame_csv(path: str | Path, frame, headers: list[str] | None, *, delimiter: str, line_end: str,
+                    encoding: str = "utf-8-sig") -> None:
+    """A frame as CSV straight into a file (UTF-8, with the BOM for utf-8-sig): the header line as
+    csv.writer writes it, then the rows by polars, empty text and null as empty cells, quoting
+    where needed (the same text as csv.writer, without building it in memory first)."""
+    import csv
+    import io
+
+    import polars as pl
+
+    if encoding not in UTF8:
+        raise ValueError(f"write_frame_csv writes UTF-8, not {encoding}")
+    head = io.StringIO()
+    if headers:
+        csv.writer(head, delimiter=delimiter, lineterminator=line_end).writerow(headers)
+    with open(path, "wb") as out:
+        out.write(head.getvalue().encode(encoding))  # utf-8-sig puts the BOM first
+        frame.with_columns(pl.col(pl.String).replace("", None)).write_csv(
+            out, include_header=False, separator=delimiter, line_terminator=line_end, quote_char='"',
+            quote_style="necessary", null_value="")

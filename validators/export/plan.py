@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from validators.errors import BalanceError, UsageError
-from validators.output import FORMULA_TRIGGERS, atomic_path, defuse, save_workbook
+from validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
 from validators.check.rules.registry import BY_ID, in_excel
 from validators.export.profile import Profile
 from validators.read.register import COLUMNS
@@ -282,10 +282,16 @@ def write_files(target: Path, rejects: Path, profile: Profile, laid_out: pl.Data
                 rejected: list[Rejected], inputs) -> None:
     """Write the JA file and the rejects atomically, both or neither, never onto an input."""
     headers = profile.headers if profile.header else None
-    export_data = frame_csv_bytes(laid_out, headers, profile, identities) if target.suffix.lower() == ".csv" else None
+    as_csv = target.suffix.lower() == ".csv"
+    direct = as_csv and profile.encoding in UTF8 and not _numeric_recoding(profile, laid_out)
+    # any other encoding: the text built first, so that a character it cannot hold names its row
+    export_data = frame_csv_bytes(laid_out, headers, profile, identities) if as_csv and not direct else None
     reject_data = reject_table(rejected)
     with atomic_path(target, inputs) as tmp_target, atomic_path(rejects, inputs) as tmp_rejects:
-        if export_data is not None:
+        if direct:
+            write_frame_csv(tmp_target, laid_out, headers, delimiter=profile.delimiter, line_end=profile.line_end,
+                            encoding=profile.encoding)
+        elif export_data is not None:
             tmp_target.write_bytes(export_data)
         else:
             _write_rows_xlsx(tmp_target, profile.sheet, export_columns(profile, laid_out) if headers else None,

@@ -5,13 +5,11 @@ None of them can show a codice fiscale: the Totals value holds none.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 from validators.errors import UsageError
-from validators.output import atomic_path, defuse, save_workbook
+from validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from validators.totals import Totals
 from validators.xlsx import Col, apply_style, font, header_style, is_wide, print_setup, row_height, style_table
 
@@ -100,12 +98,8 @@ def _write_csv(totals: Totals, path: Path) -> None:
     hours = pl.concat_str(cents // 100, pl.lit(","), (cents % 100).cast(pl.String).str.zfill(2))
     body = frame.select(
         *(hours.alias(k) if k == "ore" else defused(pl.col(k)).alias(k) if frame.schema[k] == pl.String else pl.col(k)
-          for k in CSV_COLUMNS)
-    ).write_csv(include_header=False, separator=";", line_terminator="\r\n", quote_char='"',
-                quote_style="necessary", null_value="")
-    head = io.StringIO()
-    csv.writer(head, delimiter=";", lineterminator="\r\n").writerow(CSV_COLUMNS)
-    path.write_bytes((head.getvalue() + body).encode("utf-8-sig"))
+          for k in CSV_COLUMNS))
+    write_frame_csv(path, body, list(CSV_COLUMNS), delimiter=";", line_end="\r\n", encoding="utf-8-sig")
 
 
 def as_dict(totals: Totals) -> dict:
