@@ -66,7 +66,7 @@ def _verifica(book, sheet, result: Outcome) -> None:
     """The Verifica sheet: one row per problem, its first cell a link to the faulty cell."""
     ver = replace_sheet(book, VERIFICA, after=sheet)
     rows = result.verifica_rows()
-    write_table(ver, rows)
+    write_table(ver, rows, table="Verifica")
     for i, location, text in result.verifica_links(sheet.name):
         ver.range((i, 1)).add_hyperlink(f"#{location}", text_to_display=text)
     if not result.problems:
@@ -99,9 +99,13 @@ def totali(book, checked=None, result=None) -> dict:
         [FTE_LABEL, result.total.get("fte")],
         ["Come sono calcolate le ore", HOURS_RULE],
     ]
-    for title, records, keys, _ in views(result)[:3]:
-        rows += [[], [title]] + view_rows(records, keys)
     write_table(out, rows)
+    top = len(rows) + 2
+    for n, (title, records, keys, _) in enumerate(views(result)[:3], start=1):
+        out.range((top, 1)).value = title
+        table = view_rows(records, keys)
+        write_table(out, table, (top + 1, 1), table=f"Totali_{n}")  # each roll-up filterable on its own
+        top += len(table) + 2
     return {"righe_conteggiate": result.rows_counted, "righe_escluse": result.rows_excluded, "ore": result.total.get("ore"),
             "messaggio": f"Totali nel foglio '{TOTALI}': {result.rows_counted} righe conteggiate."}
 
@@ -123,8 +127,8 @@ def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     else:
         ja, scarti = plan.tables()
         result = plan.result()
-        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja, text=True)
-        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti, text=True)
+        write_table(replace_sheet(book, EXPORT_SHEET, after=sheet), ja, text=True, table="Export_JA")
+        write_table(replace_sheet(book, REJECTS_SHEET, after=sheet), scarti, text=True, table="Scarti")
         where = f"Righe per JA nel foglio '{EXPORT_SHEET}', righe scartate nel foglio '{REJECTS_SHEET}'."
     message = f"{result.balance_line}. {where}"
     if alert:

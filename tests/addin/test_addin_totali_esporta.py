@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+from openpyxl.utils import get_column_letter
+
 from tests.addin.books import actions, make_book
 from tests.registri import CF, riga
 from validators.read.register import COLUMNS
@@ -32,11 +34,36 @@ def _sheet_writes(book, name):
     return following
 
 
+def _sheet_grid(book, name):
+    """The sheet's cells as rows (from A1), put together from every block written into it."""
+    cells = {}
+    for a in _sheet_writes(book, name):
+        for i, row in enumerate(a["values"]):
+            for j, value in enumerate(row):
+                cells[a["start_row"] + i, a["start_column"] + j] = value
+    height, width = max(r for r, _ in cells) + 1, max(c for _, c in cells) + 1
+    return [[cells.get((r, c)) for c in range(width)] for r in range(height)]
+
+
+def _tables(book, name):
+    """(range, table name) of the Excel tables added to a sheet."""
+    acts = actions(book)
+    start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
+    position = acts[start]["args"][0]
+    found = []
+    for a in acts[start + 1:]:
+        if a["func"] == "addSheet":
+            break
+        if a["func"] == "addTable" and a["sheet_position"] == position:
+            found.append((a["args"][0], a["args"][3]))
+    return found
+
+
 def test_totali_ricostruisce_il_foglio_con_i_raggruppamenti():
     book = _book(ROWS)
     summary = totali(book)
     assert summary["righe_conteggiate"] == 2 and summary["righe_escluse"] == 1
-    values = _sheet_writes(book, "Totali")[0]["values"]
+    values = [[v for v in row if v is not None] or [None] for row in _sheet_grid(book, "Totali")]
     first = [r[0] for r in values]
     assert {"Per sede", "Per operatore", "Per LEP"} <= set(first)
     office = values[first.index("Per sede") + 1:first.index("Per operatore") - 1]
@@ -119,3 +146,18 @@ def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatc
     summary = main(_book(ROWS))
     assert len(checks) == 1 and len(months) == 1  # one check; totals and export from it
     assert summary["totali"]["righe_conteggiate"] == summary["esporta"]["esportate"] == 2
+
+
+def test_le_tabelle_dei_fogli_del_componente_hanno_il_filtro_di_una_tabella_excel():
+    book = _book(ROWS)
+    totali(book)
+    esporta(book)
+    grid = _sheet_grid(book, "Totali")
+    tables = _tables(book, "Totali")
+    assert [name for _, name in tables] == ["Totali_1", "Totali_2", "Totali_3"]
+    for (ref, _), title in zip(tables, ("Per sede", "Per operatore", "Per LEP")):
+        first = int(ref.split(":")[0].lstrip("$A").replace("$", ""))
+        assert grid[first - 2][0] == title and grid[first - 1][0] in ("Sede", "Operatore", "LEP")  # header row
+    for sheet, name in (("Export JA", "Export_JA"), ("Scarti", "Scarti")):
+        cells = _sheet_grid(book, sheet)  # the whole block written, header included
+        assert _tables(book, sheet) == [(f"$A$1:${get_column_letter(len(cells[0]))}${len(cells)}", name)]

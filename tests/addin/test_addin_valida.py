@@ -46,6 +46,10 @@ def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
     # the Verifica columns are sized to their content with an action the classic add-in's VBA also runs
     (autofit,) = _by_func(acts, "setAutofit")
     assert autofit["sheet_position"] == 1 and autofit["args"] == ["columns"]
+    # and it is an Excel table (filter buttons on its header), which the VBA and xlwings Lite both add
+    (table,) = _by_func(acts, "addTable")
+    assert table["sheet_position"] == 1 and table["args"][0].startswith("$A$1:") and table["args"][1:] == [
+        True, "TableStyleLight9", "Verifica"]
     (alert,) = _by_func(acts, "alert")
     assert "Controllate 4 righe: 2 errori e 1 avvisi" in alert["args"][0]
 
