@@ -358,8 +358,8 @@ def print_area(last_row: int) -> str:
 def _row_formats(ws, last_row: int) -> None:
     """Conditional formats: error and warning rows coloured; borders on the printed columns of typed rows.
 
-    LibreOffice applies the first format that holds, so the error and warning formats (first) carry
-    the border too.
+    The error and warning formats stop the others (Excel's stopIfTrue) and carry the border too, so a
+    coloured row keeps its borders in Excel and in LibreOffice.
     """
     control = f"${LETTER['controllo']}2"
     body = f"A2:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
