@@ -1,4 +1,6 @@
-"""Render docs/img/registro.png: the Registro sheet of a small filled template, as LibreOffice prints it.
+"""Render docs/img/registro.png: the Registro sheet of a small filled template, as LibreOffice shows it.
+
+The sheet is printed by LibreOffice with every visible column (the template itself prints Data ... Note).
 
 Needs LibreOffice (libreoffice-calc, python3-uno) and pdftoppm (poppler-utils). Run from the project
 folder:  .venv/bin/python scripts/immagine_modello.py
@@ -16,10 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.libreoffice import LibreOfficeRunner  # noqa: E402
-from tests.template_rows import OFFICES, OPERATORS, row_for, sample_rows, serial  # noqa: E402
+from tests.template_rows import OFFICES, OPERATORS, row_for, sample_rows, typed  # noqa: E402
 from validators.catalogue import load_catalogue  # noqa: E402
-from validators.read.register import COLUMNS  # noqa: E402
-from xl_addin.build.template import build_template  # noqa: E402
+from validators.output import save_workbook  # noqa: E402
+from xl_addin.build.template import build_workbook, load_config  # noqa: E402
+from xl_addin.build.template_register import REGISTER_COLUMNS, SHEET  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "img" / "registro.png"
 DPI = 200
@@ -50,16 +53,13 @@ def main() -> None:
     ranged = rows[0]
     rows.append(ranged | {"Durata (min)": 90, "Data": dt.date(2026, 10, 20)})
     with tempfile.TemporaryDirectory() as tmp:
-        template = build_template(Path(tmp) / "registro.xlsx", rows=14, config={"sedi": OFFICES, "operatori": OPERATORS})
-        ops = []
-        for r, row in enumerate(rows, start=2):
-            for letter, name in zip("ABCDEFGHIJ", COLUMNS):
-                value = row[name]
-                if value is not None:
-                    value = serial(value) if isinstance(value, dt.date) else value
-                    ops.append({"op": "set", "sheet": "Registro", "cell": f"{letter}{r}", "value": value})
+        template = Path(tmp) / "registro.xlsx"
+        wb = build_workbook(cat, rows=14, config=load_config({"sedi": OFFICES, "operatori": OPERATORS}))
+        visible = sum(1 for c in REGISTER_COLUMNS if not c.hidden)
+        wb[SHEET].print_area = f"A1:{wb[SHEET].cell(row=1, column=visible).column_letter}15"
+        save_workbook(wb, template)
         pdf = Path(tmp) / "registro.pdf"
-        ops += [{"op": "calculate_all"}, {"op": "export_pdf", "sheets": ["Registro"], "path": str(pdf)}]
+        ops = typed(rows) + [{"op": "calculate_all"}, {"op": "export_pdf", "sheets": ["Registro"], "path": str(pdf)}]
         LibreOfficeRunner().run(template, ops)
         OUTPUT.parent.mkdir(parents=True, exist_ok=True)
         x, y, w, h = _content_box(pdf, Path(tmp) / "pagina")

@@ -26,6 +26,20 @@ def serial(day: dt.date) -> int:
     return (day - EXCEL_EPOCH).days
 
 
+def typed(rows: list[dict], first: int = 2, sheet: str = "Registro") -> list[dict]:
+    """The LibreOffice driver's `set` operations that type rows (by contract column) from row `first` on."""
+    from validators.read.register import COLUMNS
+
+    ops = []
+    for r, row in enumerate(rows, start=first):
+        for letter, name in zip("ABCDEFGHIJ", COLUMNS):
+            value = row[name]
+            if value is not None:
+                value = serial(value) if isinstance(value, dt.date) else value
+                ops.append({"op": "set", "sheet": sheet, "cell": f"{letter}{r}", "value": value})
+    return ops
+
+
 def label(service: Service) -> str:
     """The dropdown label of a service, as the operator picks it."""
     return f"{service.code} - {service.name}"

@@ -75,13 +75,14 @@ def describe(path: str | Path) -> dict:
             ),
             "conditional": sorted(
                 (str(rng.sqref), tuple(rule.formula or ()), rule.type, rule.stopIfTrue,
-                 _color(rule.dxf.fill) if rule.dxf else None)
+                 _color(rule.dxf.fill) if rule.dxf else None, bool(rule.dxf and rule.dxf.border))
                 for rng in ws.conditional_formatting for rule in rng.rules
             ),
             "tables": sorted((t.displayName, t.ref, t.tableStyleInfo.name if t.tableStyleInfo else None,
                               tuple(c.name for c in t.tableColumns)) for t in ws.tables.values()),
             "charts": [_chart(c) for c in ws._charts],
             "print_titles": ws.print_title_rows,
+            "print_area": ws.print_area,
         }
     return out
 

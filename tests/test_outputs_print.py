@@ -248,33 +248,79 @@ def test_i_grafici_stanno_sotto_le_tabelle_dopo_un_salto_pagina(outputs):
 
 # --- the template's print area ----------------------------------------------------------------------------------
 
+TEMPLATE = ROOT / "templates/registro.xlsx"
+# Typed rows -> pages the template's Registro prints on in LibreOffice (11 before the print area was
+# static, whatever was typed): a row typed far down after empty rows prints on a page of its own, the
+# empty pages in between are left out.
+TEMPLATE_PAGES = {"nessuna riga": 1, "3 righe": 1, "45 righe": 1, "120 righe": 3, "3 righe e la riga 300": 2}
+FAR_ROW, FAR_NOTE = 300, "scritta in fondo al foglio"
+HELPER_HEADERS = ("Filtro LEP", "Codice estratto", "Nome servizio", "Minuti conteggiati", "Controllo")
 
-def test_il_modello_stampa_le_colonne_compilate_con_area_di_stampa_dinamica():
-    from xl_addin.build.template_register import PRINTED_COLUMNS, print_area
 
-    ws = load_workbook(ROOT / "templates/registro.xlsx")["Registro"]
-    with zipfile.ZipFile(ROOT / "templates/registro.xlsx") as z:
-        book = z.read("xl/workbook.xml").decode()
-    (text,) = re.findall(r'<definedName name="_xlnm.Print_Area" localSheetId="0">([^<]+)<', book)
-    assert text.replace("&lt;&gt;", "<>") == print_area(ws.max_row) and text.startswith("OFFSET(Registro!$A$1,")
+def test_il_modello_stampa_le_colonne_dell_operatore_e_le_righe_vuote_restano_bianche():
+    from xl_addin.build.template_register import PRINTED_COLUMNS, REGISTER_COLUMNS
+
+    ws = load_workbook(TEMPLATE)["Registro"]
+    last = ws.max_row
+    assert ws.print_area == f"'Registro'!$A$1:$J${last}"  # a plain range: LibreOffice reads it too
     assert [c.value for c in ws[1]][:PRINTED_COLUMNS] == list(COLUMNS)  # exactly the columns people type
+    assert {c.header for c in REGISTER_COLUMNS[PRINTED_COLUMNS:]} >= set(HELPER_HEADERS)
     assert ws.print_title_rows in ("1:1", "$1:$1") and ws.page_setup.fitToWidth == 1
+    # A page of empty pre-sized rows must be blank to be left out: no value, formula, border or fill.
+    for row in ws.iter_rows(min_row=2, max_col=PRINTED_COLUMNS):
+        for c in row:
+            assert c.value is None and c.fill.fill_type is None, c.coordinate
+            assert not any(getattr(c.border, side).style for side in ("left", "right", "top", "bottom")), c.coordinate
+    assert ws.cell(last, PRINTED_COLUMNS + 2).data_type == "f"  # the formulas live right of the area
+    (table,) = ws.tables.values()
+    assert not table.tableStyleInfo.showRowStripes  # banding is shading: it would print
+    # The typed rows get their borders from a conditional format (the error and warning ones carry them too).
+    formats = [(str(cf.sqref), rule) for cf in ws.conditional_formatting for rule in cf.rules]
+    assert [rule.formula for sqref, rule in formats if sqref == f"A2:J{last}"] == [["COUNTA($A2:$J2)>0"]]
+    assert all(rule.dxf.border and rule.dxf.border.left.style for _, rule in formats)
+
+
+def _text(pdf: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(pdf).pages]
+
+
+@pytest.fixture(scope="module")
+def template_printed(libreoffice, tmp_path_factory) -> dict[str, list[str]]:
+    """{case: the text of each page} of the template's Registro printed by LibreOffice after typing rows."""
+    from tests.template_rows import sample_rows, typed
+    from validators.catalogue import load_catalogue
+
+    rows = sample_rows(load_catalogue())
+    many = (rows * 10)[:120]
+    far = typed([rows[0] | {"Note": FAR_NOTE}], first=FAR_ROW)
+    cases = {"nessuna riga": [], "3 righe": typed(rows[:3]), "45 righe": typed(many[:45]),
+             "120 righe": typed(many), "3 righe e la riga 300": typed(rows[:3]) + far}
+    out = tmp_path_factory.mktemp("modello_pdf")
+    jobs = [Job(TEMPLATE, ops + [{"op": "export_pdf", "sheets": ["Registro"], "path": str(out / f"{i}.pdf")}])
+            for i, ops in enumerate(cases.values())]
+    libreoffice.run_many(jobs, timeout=600)
+    return {case: _text(out / f"{i}.pdf") for i, case in enumerate(cases)}
 
 
 @pytest.mark.libreoffice
-def test_l_area_di_stampa_del_modello_arriva_all_ultima_riga_compilata(libreoffice):
-    from xl_addin.build.template_register import print_area
+def test_il_modello_in_libreoffice_stampa_solo_le_pagine_con_righe_compilate(template_printed):
+    assert {case: len(pages) for case, pages in template_printed.items()} == TEMPLATE_PAGES
+    for case, pages in template_printed.items():
+        typed_rows = int(case.split()[0]) if case[0].isdigit() else 0
+        dates = [d for page in pages for d in re.findall(r"\d\d/10/2026", page)]
+        assert len(dates) == typed_rows + ("300" in case), case  # every typed row printed, once
+        for page in pages:
+            assert "Codice servizio" in page and "Note" in page, case  # the header on every page
+            assert not [h for h in HELPER_HEADERS if h in page], case  # the helper columns are not printed
 
-    template = ROOT / "templates/registro.xlsx"
-    last_row = load_workbook(template)["Registro"].max_row
-    area = print_area(last_row)
-    ops = [{"op": "set", "sheet": "Registro", "cell": f"A{r}", "value": "03/10/2026"} for r in (2, 3, 4)]
-    ops.append({"op": "set", "sheet": "Registro", "cell": "J9", "value": "nota dopo righe vuote"})
-    ops += [{"op": "set", "sheet": "Elenchi", "cell": "AZ1", "formula_xlsx": f"=ROWS({area})"},
-            {"op": "set", "sheet": "Elenchi", "cell": "AZ2", "formula_xlsx": f"=COLUMNS({area})"},
-            {"op": "calculate_all"}, {"op": "get", "sheet": "Elenchi", "range": "AZ1:AZ2"}]
-    cells = libreoffice.run(template, ops)[-1]
-    assert [row[0]["value"] for row in cells] == [9, 10]
+
+@pytest.mark.libreoffice
+def test_una_riga_scritta_in_fondo_dopo_righe_vuote_si_stampa_sulla_sua_pagina(template_printed):
+    first, last = template_printed["3 righe e la riga 300"]
+    assert FAR_NOTE not in first and FAR_NOTE in last  # Note, the last printed column, is on the page
+    assert len(re.findall(r"\d\d/10/2026", first)) == 3
 
 
 def test_una_tabella_lunghissima_resta_filtrabile_con_celle_semplici(tmp_path, monkeypatch):

@@ -174,9 +174,10 @@ def test_le_formule_usano_solo_funzioni_di_excel_2013_e_libreoffice(wb):
 
 def test_formattazione_condizionale_rossa_per_errori_gialla_per_avvisi(wb):
     rules = [(str(rng.sqref), rule) for rng in wb["Registro"].conditional_formatting for rule in rng.rules]
-    formulas = {rule.formula[0]: rule.dxf.fill.fgColor.rgb for _, rule in rules}
-    assert formulas == {f'LEFT($R2,6)="{ERROR_PREFIX}"': "00FFC7CE", f'LEFT($R2,6)="{WARNING_PREFIX}"': "00FFEB9C"}
-    assert {r for r, _ in rules} == {f"A2:U{DEFAULT_ROWS + 1}"}
+    colours = {rule.formula[0]: rule.dxf.fill.fgColor.rgb for r, rule in rules if r == f"A2:U{DEFAULT_ROWS + 1}"}
+    assert colours == {f'LEFT($R2,6)="{ERROR_PREFIX}"': "00FFC7CE", f'LEFT($R2,6)="{WARNING_PREFIX}"': "00FFEB9C"}
+    # The third format only draws the borders of the typed rows in the printed columns (test_outputs_print).
+    assert {r for r, _ in rules} == {f"A2:U{DEFAULT_ROWS + 1}", f"A2:J{DEFAULT_ROWS + 1}"} and len(rules) == 3
 
 
 def test_i_messaggi_di_controllo_sono_errori_o_avvisi():

@@ -16,7 +16,7 @@ from benchmarks.generator import generate
 from tests.support.libreoffice import Job
 from tests.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
-    sample_rows, serial,
+    sample_rows, typed,
 )
 from validators.api import check, validate_values
 from validators.catalogue import load_catalogue
@@ -132,11 +132,8 @@ class Ops:
         self.ops.append(op)
 
     def set_row(self, r: int, row: dict) -> None:
-        for letter, column in zip("ABCDEFGHIJ", COLUMNS):
-            value = row[column]
-            if value is not None:
-                value = serial(value) if isinstance(value, dt.date) else value
-                self.add({"op": "set", "sheet": "Registro", "cell": f"{letter}{r}", "value": value})
+        for op in typed([row], first=r):
+            self.add(op)
 
     def answers(self, results: list) -> dict:
         return {name: results[i] for name, i in self.where.items()}
@@ -203,14 +200,14 @@ def answers(libreoffice, tmp_path_factory):
     trip.add({"op": "get", "sheet": "Riepilogo", "range": SUMMARY_RANGE}, "summary")
 
     # Job 3: a realistic generated month typed in (companies on S.1-S.3 with Programma blank, GOL/SFL/ADI persons).
-    typed = _filled_with_openpyxl(template, tmp / "generato.xlsx", [dict(zip(COLUMNS, r)) for r in GENERATED])
+    generated_book = _filled_with_openpyxl(template, tmp / "generato.xlsx", [dict(zip(COLUMNS, r)) for r in GENERATED])
     generated = Ops()
     generated.add({"op": "calculate_all"})
     column = LETTER["controllo"]
     generated.add({"op": "get", "sheet": "Registro", "range": f"{column}2:{column}{len(GENERATED) + 1}"}, "controllo")
 
     results = libreoffice.run_many([Job(template, lookups.ops), Job(template, month.ops), Job(filled, trip.ops),
-                                    Job(typed, generated.ops)], timeout=600)
+                                    Job(generated_book, generated.ops)], timeout=600)
     return {"lookups": lookups.answers(results[0]), "month": month.answers(results[1]),
             "round_trip": trip.answers(results[2]), "rows": rows, "filled": filled,
             "generated": generated.answers(results[3])}

@@ -319,7 +319,8 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
                 cell.number_format = column.number_format
             if column.computed:
                 cell.fill, cell.font = COMPUTED_FILL, COMPUTED_FONT
-            cell.border = BOX
+            if j > PRINTED_COLUMNS:  # the printed columns get their borders from _row_formats
+                cell.border = BOX
         ws.column_dimensions[letter].width = column.width
         if column.hidden:
             ws.column_dimensions[letter].hidden = True
@@ -330,29 +331,41 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
 
     ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
     table = Table(displayName=TABLE, ref=ref)
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True, showColumnStripes=False,
+    # No row stripes: a table style's banding is shading, and shaded empty rows would print (Excel).
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=False, showColumnStripes=False,
                                           showFirstColumn=False, showLastColumn=False)
     ws.add_table(table)
-
-    control = f"${LETTER['controllo']}2"
-    body = f"A2:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
-    ws.conditional_formatting.add(body, FormulaRule(formula=[f'LEFT({control},{len(ERROR_PREFIX)})="{ERROR_PREFIX}"'],
-                                                    fill=ERROR_FILL, font=ERROR_FONT, stopIfTrue=True))
-    ws.conditional_formatting.add(body, FormulaRule(formula=[f'LEFT({control},{len(WARNING_PREFIX)})="{WARNING_PREFIX}"'],
-                                                    fill=WARNING_FILL, font=WARNING_FONT, stopIfTrue=True))
+    _row_formats(ws, last_row)
     ws.freeze_panes = "A2"
     landscape(ws, "1:1")
     ws.defined_names["_xlnm.Print_Area"] = DefinedName("_xlnm.Print_Area", attr_text=print_area(last_row))
 
 
-# Printed: the header and the rows filled so far, in the columns the operator types (Data ... Note).
-# A fixed area would print every pre-sized empty row; Excel recomputes this one at each print.
-# LibreOffice 7.4 keeps the name but does not use a formula as print range (README: how to print there).
+# Printed: the header and the columns the operator types (Data ... Note), down to the last pre-sized
+# row. The empty rows of those columns hold no value, formula, border or fill (the computed columns,
+# with formulas on every row, are outside the area), so their pages are blank and are not printed:
+# LibreOffice suppresses empty pages (the page style's default), Excel leaves out blank pages. A print
+# area formula (OFFSET to the last typed row) would be exact in Excel, but LibreOffice 7.4 ignores it
+# and prints the whole sheet.
 PRINTED_COLUMNS = len(_CONTRACT)
 
 
 def print_area(last_row: int) -> str:
-    """The print area formula: from A1, as many rows as up to the last one with a typed cell."""
-    typed = f"{SHEET}!$A$2:${get_column_letter(PRINTED_COLUMNS)}${last_row}"
-    last = f'SUMPRODUCT(MAX(({typed}<>"")*ROW({typed})))'
-    return f"OFFSET({SHEET}!$A$1,0,0,MAX(2,{last}),{PRINTED_COLUMNS})"
+    """The print area: the header and the pre-sized rows, columns Data ... Note."""
+    return f"{SHEET}!$A$1:${get_column_letter(PRINTED_COLUMNS)}${last_row}"
+
+
+def _row_formats(ws, last_row: int) -> None:
+    """Conditional formats: error and warning rows coloured; borders on the printed columns of typed rows.
+
+    The error and warning formats stop the others (Excel's stopIfTrue) and carry the border too, so a
+    coloured row keeps its borders in Excel and in LibreOffice.
+    """
+    control = f"${LETTER['controllo']}2"
+    body = f"A2:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
+    for prefix, fill, font in ((ERROR_PREFIX, ERROR_FILL, ERROR_FONT), (WARNING_PREFIX, WARNING_FILL, WARNING_FONT)):
+        ws.conditional_formatting.add(body, FormulaRule(formula=[f'LEFT({control},{len(prefix)})="{prefix}"'],
+                                                        fill=fill, font=font, border=BOX, stopIfTrue=True))
+    printed = f"$A2:${get_column_letter(PRINTED_COLUMNS)}2"
+    ws.conditional_formatting.add(f"A2:{get_column_letter(PRINTED_COLUMNS)}{last_row}",
+                                  FormulaRule(formula=[f"COUNTA({printed})>0"], border=BOX))
