@@ -737,6 +737,9 @@ def archivio_verifica_cmd(archive, key):
     console = _console()
     for path in result.removed_leftovers:
         console.print(f"Tolto il file di un'importazione interrotta: {escape(path)}")
+    if result.history_rebuilt:
+        console.print("L'indice dello storico (persone, codici e date per i controlli) mancava o non corrispondeva "
+                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni.")
     console.print(f"Archivio integro: schema {SCHEMA_VERSION}, chiave corretta ({escape(str(target.key.path))}), "
                   f"{result.partitions} partizioni, {result.rows} righe come nei metadati.")
 

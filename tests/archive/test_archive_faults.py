@@ -92,7 +92,9 @@ def test_un_importazione_interrotta_lascia_l_archivio_come_era(tmp_path, months,
     after = _snapshot(archive_copy)
     assert {k: v for k, v in after.items() if k in before} == before  # nothing of the archive changed
     leftovers = set(after) - set(before)
-    assert leftovers and all(Path(k).name.startswith("part-") for k in leftovers)
+    # partition files written aside, and (once they all are) the new history index
+    assert leftovers and all(Path(k).name.startswith(("part-", "storico-")) for k in leftovers)
+    assert any(Path(k).name.startswith("storico-") for k in leftovers) == (point == "metadati")
     assert Archive.open(archive_copy, need_key=False).table().sort("data", "file", "riga").equals(table)
     result = Archive.open(archive_copy).verify()
     assert sorted(Path(p).relative_to(archive_copy).as_posix() for p in result.removed_leftovers) == sorted(leftovers)
@@ -133,8 +135,9 @@ def test_un_file_di_partizione_danneggiato_e_un_errore_chiaro(archive_copy, mont
     part = next(archive_copy.rglob("part-*.parquet"))
     part.write_bytes(part.read_bytes()[:200])
     _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "danneggiato", part.name)
-    _one_error_line(_cli("valida", *months.files[MONTHS[5]], "--archivio", archive_copy), "danneggiato",
-                    "registro archivio verifica")
+    _one_error_line(_cli("totali", "--archivio", archive_copy), "danneggiato", "registro archivio verifica")
+    # the history of the checks comes from the history index, written when the partition was sound
+    assert _cli("valida", *months.files[MONTHS[5]], "--archivio", archive_copy).exit_code == 0
 
 
 def test_un_parquet_estraneo_o_alterato_e_un_errore_chiaro(archive_copy):
@@ -150,13 +153,28 @@ def test_un_parquet_estraneo_o_alterato_e_un_errore_chiaro(archive_copy):
     _one_error_line(_cli("archivio", "verifica", "--archivio", archive_copy), "mancante", "rimuovi")
 
 
-def test_righe_di_una_partizione_diverse_dai_metadati_fermano_il_controllo_con_l_archivio(archive_copy, months):
-    # the history is read by position, partition by partition: a file whose rows do not match the
-    # metadata would lend its rows to the wrong (sede, mese)
-    part = next(archive_copy.rglob("part-*.parquet"))
-    pl.read_parquet(part).head(3).write_parquet(part)
-    _one_error_line(_cli("valida", *months.files[MONTHS[5]], "--archivio", archive_copy), "non corrispondono",
+def test_un_indice_dello_storico_alterato_ferma_il_controllo_e_verifica_lo_ricostruisce(archive_copy, months):
+    def by_partition(frame):  # each row with its partition's file instead of its number in the index
+        listed = json.loads((archive_copy / "archivio.json").read_text())["storico"]["partizioni"]
+        frame = frame.with_columns(pl.col("parte").replace_strict(dict(enumerate(listed)), return_dtype=pl.String))
+        return frame.sort(frame.columns)
+
+    (history,) = archive_copy.glob("storico-*.parquet")
+    sound = by_partition(pl.read_parquet(history))
+    pl.read_parquet(history).head(3).write_parquet(history)
+    june = months.files[MONTHS[5]]
+    _one_error_line(_cli("valida", *june, "--archivio", archive_copy), "indice dello storico",
                     "registro archivio verifica")
+    result = _cli("archivio", "verifica", "--archivio", archive_copy)
+    assert result.exit_code == 0 and "indice dello storico ricostruito" in " ".join(result.output.split())
+    (rebuilt,) = archive_copy.glob("storico-*.parquet")
+    assert rebuilt != history and not history.exists()
+    assert by_partition(pl.read_parquet(rebuilt)).equals(sound)
+    assert _cli("valida", *june, "--archivio", archive_copy, "--mese", MONTHS[5], "--oggi", TODAY.isoformat()).exit_code == 0
+    # an index with the right number of rows but other contents is found by verifica too
+    pl.read_parquet(rebuilt).with_columns(pl.col("data") - pl.duration(days=400)).write_parquet(rebuilt)
+    assert "indice dello storico ricostruito" in " ".join(_cli("archivio", "verifica", "--archivio",
+                                                               archive_copy).output.split())
 
 
 def test_un_archivio_di_una_versione_piu_recente_e_un_errore_chiaro(archive_copy):

@@ -1,5 +1,7 @@
 """The archive as history: a month checked against the archived months, as with --storico of their files."""
 
+import json
+
 import polars as pl
 
 from tests.archive.months import MONTHS, TODAY
@@ -124,3 +126,34 @@ def test_l_archivio_e_interrogato_solo_per_le_persone_con_un_prerequisito_non_tr
     (looked_up,) = asked
     assert looked_up == persons  # exactly the persons whose prerequisite the month itself lacks
     assert len(looked_up) < table["codice_fiscale"].n_unique()
+
+
+def test_un_archivio_senza_indice_dello_storico_si_legge_dalle_partizioni_e_l_importazione_lo_crea(
+        months, archive_copy):
+    meta_path = archive_copy / "archivio.json"
+    meta = json.loads(meta_path.read_text())
+    for history in archive_copy.glob("storico-*.parquet"):
+        history.unlink()
+    del meta["storico"]  # as written before the index existed
+    meta_path.write_text(json.dumps(meta))
+    with_index = api.validate(months.files[JUNE], archive=archive_copy, month=JUNE, today=TODAY)
+    assert with_index.problems == []
+    api.archive_add(months.files[JUNE], archive_copy, month=JUNE, today=TODAY)
+    (history,) = archive_copy.glob("storico-*.parquet")
+    archive = Archive.open(archive_copy)
+    assert pl.read_parquet(history).height == sum(p.rows for p in archive.partitions)
+    assert archive.verify().history_rebuilt is False
+
+
+def test_rimuovere_dei_mesi_li_toglie_anche_dall_indice_dello_storico(months, archive_copy):
+    archive = Archive.open(archive_copy)
+    removed = archive.remove(before=MONTHS[2])
+    assert removed and all(p.month < MONTHS[2] for p in removed)
+    (history,) = archive_copy.glob("storico-*.parquet")
+    meta = json.loads((archive_copy / "archivio.json").read_text())
+    listed = meta["storico"]["partizioni"]
+    assert set(listed) == {p["file"] for p in meta["partizioni"]} and not {p.file for p in removed} & set(listed)
+    rows = pl.read_parquet(history)
+    assert rows.height == sum(p["righe"] for p in meta["partizioni"])
+    assert rows["data"].min() >= pl.Series([MONTHS[2] + "-01"]).str.to_date()[0]  # nothing older is kept
+    assert Archive.open(archive_copy).verify().history_rebuilt is False

@@ -6,21 +6,20 @@ normalised codici fiscali), the services that are some service's prerequisite, a
 replace them). The pseudonyms of those persons are computed with the archive's key, matched
 against the archived rows, and mapped back to the caller's codici fiscali in memory only.
 
-The archive's rows of prerequisite services can be read while the registers are being read
-(`prefetch`): reading a spreadsheet leaves the second core idle, and the lookup that remains
-after the reading is a filter on rows already in memory.
+The archive's history index (validators.archive.index: every archived row's person, code,
+date and partition, in one file) is read while the registers are being read (`prefetch`):
+reading a spreadsheet leaves the second core idle, and the lookup that remains after the
+reading is a filter on rows already in memory.
 """
 
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import polars as pl
 
-from validators.archive.meta import Partition, office_slug
+from validators.archive.meta import office_slug
 from validators.archive.store import Archive
-from validators.errors import ArchiveError
 
 _COLUMNS = ["pseudonimo", "codice_servizio", "data"]
 
@@ -32,9 +31,8 @@ class ArchiveHistory:
         if archive.key is None:
             raise ValueError("an archive used as history needs its key")
         self.archive = archive
-        self._codes: list[str] | None = None
         self._rows: pl.DataFrame | None = None
-        self._parts: list[Partition] = []  # the partitions of _rows, in their order
+        self._keys: list[tuple[str, str]] = []  # (month, office slug) of each `parte` of _rows
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
 
@@ -44,16 +42,13 @@ class ArchiveHistory:
         return f"archivio {self.archive.folder}"
 
     def prefetch(self, codes: list[str]) -> None:
-        """Start reading the archived rows in the background (every row: a filter inside the scan
-        costs more than it saves; the persons, known only after the reading, are filtered later)."""
-        self._codes = sorted(codes)
+        """Start reading the history index in the background (every row: the persons, known only
+        after the reading, and the codes are filtered later; a filter while reading costs more)."""
 
         def run():
             try:
                 with self.archive.reading():
-                    parts = self.archive.partitions
-                    self._rows = self._scan([self.archive.folder / p.file for p in parts], None)
-                    self._parts = parts
+                    self._rows, self._keys = self.archive.history_rows()
             except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
                 self._error = exc
 
@@ -73,34 +68,18 @@ class ArchiveHistory:
             self.archive.pseudonyms(persons).alias("pseudonimo"))
         wanted = pl.col("pseudonimo").is_in(known["pseudonimo"].implode())
         skip = {(month, office_slug(office)) for office, month in exclude}
-        if self._thread is not None and self._codes == sorted(codes):
+        if self._thread is not None:
             self._thread.join()
             if self._error is not None:
                 raise self._error
-            rows = _without(self._rows, self._parts, skip).filter(wanted)
+            rows = self._rows
         else:
             with self.archive.reading():
-                rows = self._scan(self.archive.files(exclude=skip), wanted)
+                rows, self._keys = self.archive.history_rows()
+        if skip:
+            left_out = [i for i, key in enumerate(self._keys) if key in skip]
+            rows = rows.filter(~pl.col("parte").is_in(left_out))
+        rows = rows.filter(wanted)
         found = rows.filter(pl.col("codice_servizio").is_in(codes)).group_by("pseudonimo", "codice_servizio").agg(
             pl.col("data").min())
         return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")
-
-    def _scan(self, files: list[Path], condition: pl.Expr | None) -> pl.DataFrame:
-        query = self.archive.scan(files, _COLUMNS)
-        return self.archive.collect(query if condition is None else query.filter(condition))
-
-
-def _without(rows: pl.DataFrame, parts: list[Partition], skip: set[tuple[str, str]]) -> pl.DataFrame:
-    """The rows of the partitions not in skip, by position: the files were read in the order of
-    parts, each with the row count its metadata records (a file that disagrees is damaged)."""
-    if rows.height != sum(p.rows for p in parts):
-        raise ArchiveError("le righe dei file dell'archivio non corrispondono ai suoi metadati: eseguire "
-                           "'registro archivio verifica' per trovare il file danneggiato.")
-    if not skip:
-        return rows
-    kept, start = [], 0
-    for p in parts:
-        if p.key not in skip:
-            kept.append(rows.slice(start, p.rows))
-        start += p.rows
-    return pl.concat(kept) if kept else rows.clear()

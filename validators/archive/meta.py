@@ -19,6 +19,7 @@ SCHEMA_VERSION = 1
 FORMAT = "registro-archivio"
 META = "archivio.json"
 LOCK = ".registro.lock"
+HISTORY_FILE = re.compile(r"^storico-[0-9a-f]{32}\.parquet(\.tmp)?$")  # validators.archive.index
 PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")
 MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
 OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
@@ -152,13 +153,25 @@ def file_lock(path: Path, exclusive: bool):
         fh.close()
 
 
-def check_folder(folder: Path, partitions: list[Partition], *, remove_leftovers: bool) -> list[str]:
-    """Refuse foreign files; list (and remove) the files of an interrupted import."""
+def history_file(meta: dict) -> str | None:
+    """The history index file the metadata names (validators.archive.index); None without one."""
+    entry = meta.get("storico")
+    return entry.get("file") if isinstance(entry, dict) else None
+
+
+def check_folder(folder: Path, partitions: list[Partition], *, remove_leftovers: bool,
+                 history: str | None = None) -> list[str]:
+    """Refuse foreign files; list (and remove) the files of an interrupted import (history: the
+    history index file the metadata names)."""
     referenced = {p.file for p in partitions}
     leftovers = []
     for entry in os.scandir(folder):
         if entry.name in (META, LOCK) or entry.name in IGNORED or entry.name.startswith(f".{META}-"):
             if entry.name.startswith(f".{META}-"):
+                leftovers.append(entry.path)
+            continue
+        if HISTORY_FILE.match(entry.name) and entry.is_file():
+            if entry.name != history:
                 leftovers.append(entry.path)
             continue
         month = MONTH_DIR.match(entry.name)
@@ -191,8 +204,9 @@ def status(folder: Path) -> list[Partition]:
         raise ArchiveError(f"archivio non trovato in '{folder}': crearlo con 'registro archivio aggiungi "
                            f"REGISTRI --archivio {folder}'.")
     with file_lock(folder / LOCK, exclusive=False):
-        parts = partitions(read_meta(folder))
-        check_folder(folder, parts, remove_leftovers=False)
+        meta = read_meta(folder)
+        parts = partitions(meta)
+        check_folder(folder, parts, remove_leftovers=False, history=history_file(meta))
     return parts
 
 

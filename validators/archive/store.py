@@ -27,6 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
+from validators.archive import index
 from validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
                                      fsync_dir, now, office_slug, partitions, read_meta, remove_file)
 from validators.archive.meta import write_json as _write_json
@@ -81,6 +82,7 @@ class Verification:
     partitions: int
     rows: int
     removed_leftovers: list[str]
+    history_rebuilt: bool = False  # the history index was missing or did not match the partitions
 
 
 class Archive:
@@ -150,7 +152,7 @@ class Archive:
         """Hold a shared lock while files are read, with the metadata as it is now."""
         with self._locked(exclusive=False):
             self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=False)
+            check_folder(self.folder, self.partitions, remove_leftovers=False, history=index.referenced(self._meta))
             yield self
 
     def files(self, exclude: set[tuple[str, str]] = frozenset(), since: str | None = None,
@@ -173,6 +175,16 @@ class Archive:
                 OSError) as exc:
             raise ArchiveError(f"un file dell'archivio '{self.folder}' è danneggiato o estraneo ({_first_line(exc)}): "
                                "eseguire 'registro archivio verifica' per trovarlo.") from None
+
+    def history_rows(self) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
+        """(pseudonimo, codice_servizio, data, parte of every archived row; the (month, office slug)
+        of each parte), from the history index, or from the partition files of an archive written
+        without one. Call inside reading()."""
+        parts = self.partitions
+        rows = index.read(self.folder, self._meta, parts)
+        if rows is not None:
+            return rows, index.listed_keys(self._meta, parts)
+        return index.from_partitions(self.folder, parts), [p.key for p in parts]
 
     def table(self, since: str | None = None, until: str | None = None) -> pl.DataFrame:
         """The archived rows of the months since..until with the public names of Checked.clean() (no persons)."""
@@ -207,7 +219,7 @@ class Archive:
         result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
         with self._locked(exclusive=True):
             self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=True)
+            check_folder(self.folder, self.partitions, remove_leftovers=True, history=index.referenced(self._meta))
             old = {p.key: p for p in self.partitions}
             written, parts = [], []
             for (month, office), part in rows.group_by("mese_partizione", "sede_partizione", maintain_order=True):
@@ -225,7 +237,7 @@ class Archive:
             # pairs the registers cover without any row left to archive lose their old rows too
             keys = {p.key for p in written} | {(month, office_slug(office)) for office, month in checked.covered}
             kept = [p for p in self.partitions if p.key not in keys]
-            self._commit(kept + written)
+            self._commit(kept + written, self._history(kept, [(frame, p) for (frame, _), p in zip(parts, written)]))
             result.written = sorted(written, key=lambda p: (p.month, p.office_name.casefold()))
             result.replaced = [old[k] for k in sorted(keys) if k in old]
             for p in result.replaced:
@@ -237,7 +249,7 @@ class Archive:
         slug = office_slug(office) if office else None
         with self._locked(exclusive=True):
             self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=True)
+            check_folder(self.folder, self.partitions, remove_leftovers=True, history=index.referenced(self._meta))
 
             def chosen(p: Partition) -> bool:
                 return ((slug is None or p.office == slug) and (month is None or p.month == month)
@@ -245,7 +257,8 @@ class Archive:
 
             gone = [p for p in self.partitions if chosen(p)]
             if gone:
-                self._commit([p for p in self.partitions if not chosen(p)])
+                kept = [p for p in self.partitions if not chosen(p)]
+                self._commit(kept, self._history(kept, []))
                 for p in gone:
                     remove_file(self.folder, p.file)
         return gone
@@ -256,7 +269,8 @@ class Archive:
             raise ArchiveError("serve la chiave dell'archivio per verificarlo (--chiave).")
         with self._locked(exclusive=True):
             self._meta = read_meta(self.folder)
-            leftovers = check_folder(self.folder, self.partitions, remove_leftovers=True)
+            leftovers = check_folder(self.folder, self.partitions, remove_leftovers=True,
+                                     history=index.referenced(self._meta))
             total = 0
             for p in self.partitions:
                 path = self.folder / p.file
@@ -277,15 +291,55 @@ class Archive:
                     raise ArchiveError(f"file dell'archivio alterato: '{path}' ha {rows} righe, {META} ne indica "
                                        f"{p.rows}: ripristinarlo da una copia di sicurezza.")
                 total += rows
-        return Verification(len(self.partitions), total, leftovers)
+            rebuilt = not self._history_matches()
+            if rebuilt:
+                self._commit(self.partitions, self._history(self.partitions, [], fresh=True))
+        return Verification(len(self.partitions), total, leftovers, rebuilt)
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _commit(self, partitions: list[Partition]) -> None:
+    def _commit(self, partitions: list[Partition], history: dict) -> None:
+        """Make partitions and a history index (already written) the archive: one rename of the
+        metadata; then the index it replaces is deleted."""
+        before = index.referenced(self._meta)
         meta = dict(self._meta, partizioni=[p.to_json() for p in
-                                            sorted(partitions, key=lambda p: (p.month, p.office))])
+                                            sorted(partitions, key=lambda p: (p.month, p.office))], storico=history)
         _write_json(self.folder / META, meta)
         self._meta = meta
+        if before and before != history["file"]:
+            remove_file(self.folder, before)
+
+    def _history(self, kept: list[Partition], new: list[tuple[pl.DataFrame, Partition]], fresh: bool = False) -> dict:
+        """Write the history index of kept + new partitions under a new name (the current index's
+        rows of kept partitions carried over, unless fresh or unusable: then read from their files)."""
+        base = None
+        if not fresh:
+            try:
+                current = index.read(self.folder, self._meta, self.partitions)
+            except ArchiveError:
+                current = None
+            if current is not None:
+                base = index.carried(current, self._meta["storico"]["partizioni"], kept)
+        if base is None:
+            base = index.from_partitions(self.folder, kept)
+        frames = [base, *(index.rows_of(frame, len(kept) + i) for i, (frame, _) in enumerate(new))]
+        name = index.new_name()
+        _write_parquet(pl.concat(frames), self.folder / name)
+        return index.entry(name, kept + [p for _, p in new])
+
+    def _history_matches(self) -> bool:
+        """Whether the history index holds exactly the rows of the partition files, in their partitions."""
+        try:
+            current = index.read(self.folder, self._meta, self.partitions)
+        except ArchiveError:
+            return False
+        if current is None:
+            return False
+        by_file = {p.file: p for p in self.partitions}
+        listed = [by_file[f] for f in self._meta["storico"]["partizioni"]]
+        expected = index.from_partitions(self.folder, listed)
+        order = ["parte", "pseudonimo", "codice_servizio", "data"]
+        return current.sort(order).equals(expected.sort(order))
 
     @contextmanager
     def _locked(self, exclusive: bool):
