@@ -41,7 +41,7 @@ def test_la_visita_trova_tutti_i_comandi_anche_nei_sottogruppi():
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_ogni_comando_ha_un_aiuto_in_italiano_con_un_esempio(name):
     path, command = COMMANDS[name]
-    result = CliRunner().invoke(main, [*path, "--help"])
+    result = CliRunner().invoke(main, [*path, "--help"], prog_name="registro")
     assert result.exit_code == 0, result.output
     own = command.help or ""
     assert _words(own) & ITALIAN and not _words(own) & ENGLISH, own
@@ -51,6 +51,27 @@ def test_ogni_comando_ha_un_aiuto_in_italiano_con_un_esempio(name):
     for param in command.params:
         if isinstance(param, click.Option) and param.name != "help":
             assert param.help and not _words(param.help) & ENGLISH, f"{name} {param.opts}: aiuto mancante o in inglese"
+    # click's own words too: the usage line, the section titles, the help option
+    assert result.output.startswith(f"Uso: {name} [OPZIONI]"), result.output[:80]
+    for english in ("Usage", "Options", "Commands", "Show this message", "[OPTIONS]", "COMMAND", "ARGS"):
+        assert english not in result.output, f"{name}: '{english}' nell'aiuto"
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["valida"], ["Manca l'argomento 'REGISTRI...'"]),
+    (["valida", "--nonexist", "x"], ["opzione '--nonexist' sconosciuta"]),
+    (["valid"], ["comando 'valid' sconosciuto", "Forse si intendeva 'valida'?"]),
+    (["catalogo", "--formato", "xx"], ["Valore non valido per '--formato'", "'xx' non è tra 'tabella', 'csv', 'json'"]),
+    (["valida", "non_esiste.xlsx"], ["Percorso 'non_esiste.xlsx' non esiste"]),
+    (["valida", "--mese"], ["l'opzione '--mese' vuole un valore"]),
+])
+def test_un_comando_scritto_male_riceve_un_messaggio_in_italiano_e_uscita_2(args, words):
+    result = CliRunner().invoke(main, args, prog_name="registro")
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "Errore:" in text and "Error:" not in text and "Try" not in text, text
+    for w in words:
+        assert w in text, text
 
 
 def _sections(text: str) -> list[tuple[str, str]]:
