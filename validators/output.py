@@ -62,14 +62,16 @@ def zip_entry(name: str, external_attr: int = 0):
     return entry
 
 
-def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, bytes], bytes | None] | None = None,
+def rewrite_zip(source: str | Path, target: str | Path,
+                edit: Callable[[str, bytes], bytes | list[bytes] | None] | None = None,
                 *, add: Iterable[tuple[str, bytes]] = (), restamp: bool = False, mode: int | None = None) -> None:
     """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
 
-    edit(name, data) returns the part's new bytes, or None to drop it; `add` appends new parts,
-    dated like the source's first part. With restamp every part gets REPRODUCIBLE_STAMP and,
-    when mode is given, those permission bits: the same parts then always give the same bytes.
-    Without restamp each part keeps its own entry (date, attributes) from source.
+    edit(name, data) returns the part's new bytes, a list of byte chunks (a large part written
+    chunk by chunk, never joined), or None to drop it; `add` appends new parts, dated like the
+    source's first part. With restamp every part gets REPRODUCIBLE_STAMP and, when mode is given,
+    those permission bits: the same parts then always give the same bytes. Without restamp each
+    part keeps its own entry (date, attributes) from source.
     """
     import zipfile
 
@@ -82,9 +84,24 @@ def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, byt
                 continue
             if restamp:
                 info = zip_entry(info.filename, info.external_attr if mode is None else mode << 16)
-            zout.writestr(info, data)
+            if isinstance(data, list):
+                _write_chunks(zout, info, data)
+            else:
+                zout.writestr(info, data)
         for name, data in add:
             zout.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
+
+
+def _write_chunks(zout, info, chunks: list[bytes]) -> None:
+    """One part from its chunks; its size given beforehand, so that zipfile uses Zip64 only when needed."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+    entry.file_size = sum(len(chunk) for chunk in chunks)
+    with zout.open(entry, "w") as out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int | None = None) -> None:

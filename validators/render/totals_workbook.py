@@ -11,13 +11,17 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from validators.totals import Totals
-from validators.xlsx import Col, apply_style, font, header_style, is_wide, print_setup, row_height, style_table
+from validators.render.table_rows import fill_table
+from validators.xlsx import (SAMPLE_ROWS, Col, apply_style, font, header_style, is_wide, print_setup, row_height,
+                             style_table, widths)
 
 TOTALS_VERSION = 1
 TERMINAL_OPERATORS = 40  # longer lists belong in the workbook, not on a terminal
 # The finest table's CSV columns: the ten agreed ones, then how hours were obtained.
 CSV_COLUMNS = ("mese", "sede", "operatore", "lep", "codice", "servizi", "minuti_registrati", "minuti_standard",
                "minuti_min", "minuti_max", "servizi_senza_durata", "ore")
+# The Dettaglio sheet's columns: those of the CSV with the working minutes before the hours.
+DETAIL_COLUMNS = (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore")
 
 # key -> (header, width, number format)
 HEADERS = {
@@ -144,8 +148,10 @@ def _cols(keys: tuple[str, ...]) -> list[Col]:
                 number_format=HEADERS[k][2]) for k in keys]
 
 
-def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None):
-    """A sheet with one table from A1 (styled, filtered, frozen, print-ready) and its Totale row; returns it."""
+def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None,
+                 measure: list[list] | None = None):
+    """A sheet with one table from A1 (styled, filtered, frozen, print-ready) and its Totale row; returns it.
+    measure: the rows the widths are measured on, when records are only the first of them."""
     ws = wb.create_sheet(title)
     ws.append([HEADERS[k][0] for k in keys])
     for rec in records:
@@ -154,7 +160,7 @@ def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], tot
     if total is not None:
         ws.append(["Totale" if i == 0 else total.get(k) for i, k in enumerate(keys)])
         total_row = ws.max_row
-    col_widths = style_table(ws, _cols(keys), 1, len(records) + 1, total_row)
+    col_widths = style_table(ws, _cols(keys), 1, len(records) + 1, total_row, measure)
     print_setup(ws, landscape=is_wide(col_widths))
     return ws
 
@@ -304,7 +310,11 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
         ws = _table_sheet(wb, title, records, keys, totals.total)
         if chart:
             _chart_block(ws, chart, keys[0], records)
-    _table_sheet(wb, "Dettaglio", totals.detail, (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore"))
+    # The finest table can have hundreds of thousands of rows: openpyxl writes its header and first
+    # row (every setting of the sheet), table_rows all its rows straight into the saved sheet.
+    detail = totals.detail_frame().select(DETAIL_COLUMNS)
+    first = [[defuse(v) for v in row] for row in detail.head(SAMPLE_ROWS).iter_rows()]  # widths measured on these
+    _table_sheet(wb, "Dettaglio", detail.head(1).to_dicts(), DETAIL_COLUMNS, measure=first)
     if len(totals.months) > 1:
         trend_sheet(wb, totals)
     if totals.plan is not None:
@@ -321,6 +331,9 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
             ws.append(["Nota", note])
             ws.cell(ws.max_row, 1).font, ws.cell(ws.max_row, 2).font = font(bold=True), font()
     save_workbook(wb, path)
+    if detail.height > 1:
+        cols = _cols(DETAIL_COLUMNS)
+        fill_table(path, "Dettaglio", detail, cols, widths(cols, first))
 
 
 # ---------------------------------------------------------------------------------------------
