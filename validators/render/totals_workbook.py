@@ -22,6 +22,9 @@ CSV_COLUMNS = ("mese", "sede", "operatore", "lep", "codice", "servizi", "minuti_
                "minuti_min", "minuti_max", "servizi_senza_durata", "ore")
 # The Dettaglio sheet's columns: those of the CSV with the working minutes before the hours.
 DETAIL_COLUMNS = (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore")
+# A longer Dettaglio gets its rows from table_rows, not openpyxl (the same file: the tests set this
+# high for openpyxl's own output as the reference).
+OPENPYXL_DETAIL_ROWS = 1
 
 # key -> (header, width, number format)
 HEADERS = {
@@ -313,8 +316,9 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
     # The finest table can have hundreds of thousands of rows: openpyxl writes its header and first
     # row (every setting of the sheet), table_rows all its rows straight into the saved sheet.
     detail = totals.detail_frame().select(DETAIL_COLUMNS)
+    direct = detail.height <= OPENPYXL_DETAIL_ROWS
     first = [[defuse(v) for v in row] for row in detail.head(SAMPLE_ROWS).iter_rows()]  # widths measured on these
-    _table_sheet(wb, "Dettaglio", detail.head(1).to_dicts(), DETAIL_COLUMNS, measure=first)
+    _table_sheet(wb, "Dettaglio", (detail if direct else detail.head(1)).to_dicts(), DETAIL_COLUMNS, measure=first)
     if len(totals.months) > 1:
         trend_sheet(wb, totals)
     if totals.plan is not None:
@@ -331,7 +335,7 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
             ws.append(["Nota", note])
             ws.cell(ws.max_row, 1).font, ws.cell(ws.max_row, 2).font = font(bold=True), font()
     save_workbook(wb, path)
-    if detail.height > 1:
+    if not direct:
         cols = _cols(DETAIL_COLUMNS)
         fill_table(path, "Dettaglio", detail, cols, widths(cols, first))
 
