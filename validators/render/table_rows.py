@@ -21,12 +21,13 @@ from pathlib import Path
 import polars as pl
 
 from validators.export.plan import defused
-from validators.output import rewrite_zip
+from validators.output import Chunks, rewrite_zip
 from validators.render.package_parts import element_regex, relationships, resolve, sheets
 from validators.render.sheet_stream import get_attr
 from validators.xlsx import Col, row_height
 
 CHUNK_ROWS = 20_000  # rows made and joined at a time
+ROW_MARKUP, CELL_MARKUP = 64, 128  # more than <row r="1048576" ht="…" customHeight="1"></row>, a cell without its text
 WORKBOOK = "xl/workbook.xml"  # where openpyxl puts it
 _ROW_NUMBER = "\x00riga"  # a column name no table has
 _ROW = re.compile(r"<row\b[^>]*>.*?</row>", re.S)
@@ -48,7 +49,7 @@ def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col
     data = re.search(r"<sheetData>(.*)</sheetData>", xml, re.S)
     rows = _ROW.findall(data.group(1))
     if len(rows) != 2:
-        raise ValueError(f"il foglio {title} deve avere l'intestazione e una riga, non {len(rows)}")
+        raise ValueError(f"fill_table: sheet {title} holds {len(rows)} rows, not the header and one row")
     letters = [get_column_letter(j) for j in range(1, frame.width + 1)]
     styles = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', rows[1]))
     last = frame.height + 1
@@ -56,22 +57,32 @@ def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col
     tail = "</sheetData>" + _extend_tags(xml[data.end():], ("autoFilter",), last)
 
     def named(m):  # the workbook's names on this sheet (the filter's hidden range)
-        return _RANGE_END_AT_2.sub(rf"\g<1>{last}", m.group(0)) if get_attr(m.group(0), "localSheetId") == str(index) \
-            else m.group(0)
+        tag = m.group(0)
+        return _RANGE_END_AT_2.sub(rf"\g<1>{last}", tag) if get_attr(tag, "localSheetId") == str(index) else tag
 
     workbook = element_regex("definedName").sub(named, workbook)
     cells = [_cell(name, dtype, letter, styles.get(letter))
              for (name, dtype), letter in zip(frame.schema.items(), letters)]
     row = pl.concat_str(pl.lit('<row r="'), pl.col(_ROW_NUMBER), pl.lit('"'), _height(frame, cols, col_widths),
                         pl.lit(">"), *cells, pl.lit("</row>"))
-    chunks = [head.encode("utf-8")]
-    for start in range(0, frame.height, CHUNK_ROWS):
+    head, tail = head.encode("utf-8"), tail.encode("utf-8")
+
+    def rows_from(start: int) -> bytes:
         part_rows = frame.slice(start, CHUNK_ROWS)
         numbers = pl.int_range(start + 2, start + 2 + part_rows.height, eager=True).cast(pl.String)
-        text = part_rows.with_columns(numbers.alias(_ROW_NUMBER)).select(row.str.join("")).item()
-        chunks.append(text.encode("utf-8"))
-    chunks.append(tail.encode("utf-8"))
-    replaced = {part: chunks, WORKBOOK: workbook.encode("utf-8")}
+        return part_rows.with_columns(numbers.alias(_ROW_NUMBER)).select(row.str.join("")).item().encode("utf-8")
+
+    def pieces():
+        yield head
+        for start in range(0, frame.height, CHUNK_ROWS):
+            yield rows_from(start)
+        yield tail
+
+    lengths = frame.select(pl.col(pl.String).str.len_bytes().sum())
+    text_bytes = sum(n or 0 for n in lengths.row(0)) if lengths.width else 0
+    # each cell's markup under CELL_MARKUP bytes, text at most 5 times longer escaped (& -> &amp;) plus the defusing '
+    bound = len(head) + len(tail) + frame.height * (ROW_MARKUP + CELL_MARKUP * frame.width) + 6 * text_bytes
+    replaced = {part: Chunks(pieces(), bound), WORKBOOK: workbook.encode("utf-8")}
     rewrite_zip(path, path, lambda name, data: replaced.get(name, data))
 
 
@@ -108,7 +119,7 @@ def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
         number = value.map_batches(lambda s: s.replace_strict(_safe_string(s), return_dtype=pl.String),
                                    return_dtype=pl.String)
     else:
-        raise TypeError(f"fill_table: colonna {name} di tipo {dtype} non prevista")
+        raise TypeError(f"fill_table: column {name} of type {dtype}: only text and numbers")
     return pl.when(value.is_null()).then(pl.concat_str(*ref, pl.lit(' t="n" />'))).otherwise(
         pl.concat_str(*ref, pl.lit(' t="n"><v>'), number, pl.lit("</v></c>")))
 

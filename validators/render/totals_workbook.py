@@ -346,12 +346,12 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
 
 def trend_tables(totals: Totals) -> list[tuple[str, list[str], list[list]]]:
     """(title, column names, rows): hours per month (rows) and office or LEP (columns), with totals."""
+    import polars as pl
+
     tables = []
     for key, title in (("sede", "Ore per mese e sede"), ("lep", "Ore per mese e LEP")):
-        minutes: dict[tuple[str, str], int] = {}
-        for rec in totals.detail:
-            cell = (rec["mese"], rec[key])
-            minutes[cell] = minutes.get(cell, 0) + (rec["minuti_lavoro"] or 0)
+        sums = totals.detail_frame().group_by("mese", key).agg(pl.col("minuti_lavoro").fill_null(0).sum())
+        minutes: dict[tuple[str, str], int] = {(m, k): v for m, k, v in sums.iter_rows()}
         names = sorted({k for _, k in minutes}, key=lambda n: (str(n).casefold()))
         if key == "lep":
             names = [r["lep"] for r in totals.by_lep if r["lep"] in names]
@@ -373,11 +373,12 @@ def trend_sheet(wb, totals: Totals):
     from openpyxl.utils import get_column_letter
 
     ws.column_dimensions["A"].width = 10
-    widest = max(len(header) for _, header, _ in trend_tables(totals))
+    tables = trend_tables(totals)
+    widest = max(len(header) for _, header, _ in tables)
     for j in range(2, widest + 1):
         ws.column_dimensions[get_column_letter(j)].width = 12
     top = 1
-    for title, header, rows in trend_tables(totals):
+    for title, header, rows in tables:
         ws.cell(top, 1, title).font = Font(bold=True, size=12)
         for j, name in enumerate(header, start=1):
             cell = ws.cell(top + 1, j, defuse(name))
