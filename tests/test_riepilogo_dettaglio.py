@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -137,3 +138,23 @@ def test_il_riepilogo_dell_esempio_e_lo_stesso_file_che_scrive_openpyxl(example,
     assert example.detail_frame().height > 10
     fast = _write(example, tmp_path / "veloce.xlsx", monkeypatch, reference=False)
     assert fast.read_bytes() == _write(example, tmp_path / "openpyxl.xlsx", monkeypatch, reference=True).read_bytes()
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_mostra_e_stampa_il_dettaglio_come_quello_di_openpyxl(workbooks, libreoffice, tmp_path):
+    _, fast, reference = workbooks
+    seen = []
+    for name, path in (("veloce", fast), ("openpyxl", reference)):
+        pdf = tmp_path / f"{name}.pdf"
+        ops = [{"op": "get", "sheet": "Dettaglio", "range": "A1:M40"},
+               {"op": "get", "sheet": "Dettaglio", "range": f"A{ROWS - 30}:M{ROWS + 2}"},  # past the last row too
+               {"op": "look", "sheet": "Dettaglio", "range": "A1:M12"},
+               {"op": "sheet_layout", "sheet": "Dettaglio"},
+               {"op": "export_pdf", "sheets": ["Dettaglio"], "path": str(pdf)}]
+        *shown, _ = libreoffice.run(path, ops, timeout=600)
+        seen.append((*shown, len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))))
+    assert seen[0] == seen[1]
+    cells, end, _, layout, pages = seen[0]
+    assert cells[4][2]["string"] == "'=SOMMA(A1:A9)" and cells[2][1]["string"] == "Forlì & Cesena"
+    assert end[-2][0]["string"] == "2026-11" and all(c["string"] == "" for c in end[-1])
+    assert layout["autofilter"] == f"A1:M{ROWS + 1}" and pages > 10
