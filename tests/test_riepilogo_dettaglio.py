@@ -49,7 +49,8 @@ def _detail(n: int, schema) -> pl.DataFrame:
             "minuti_standard": None if code == "O.2" else minutes * 2, "minuti_min": None if i % 5 == 0 else 10,
             "minuti_max": None if i % 7 == 0 else 10 ** 6, "servizi_senza_durata": rng.randint(0, 3),
             "servizi_senza_standard": 0, "minuti_lavoro": minutes,
-            "ore": None if i == 17 else rng.choice([0.0, 0.25, 2.0, round(0.1 + 0.2, 2), 1234567.89, round(minutes / 60, 2)]),
+            "ore": None if i == 17 else rng.choice([0.0, 0.25, 2.0, round(0.1 + 0.2, 2), 1234567.89,
+                                                    round(minutes / 60, 2)]),
         })
     return pl.DataFrame(rows, schema=schema)
 
@@ -158,3 +159,12 @@ def test_libreoffice_mostra_e_stampa_il_dettaglio_come_quello_di_openpyxl(workbo
     assert cells[4][2]["string"] == "'=SOMMA(A1:A9)" and cells[2][1]["string"] == "Forlì & Cesena"
     assert end[-2][0]["string"] == "2026-11" and all(c["string"] == "" for c in end[-1])
     assert layout["autofilter"] == f"A1:M{ROWS + 1}" and pages > 10
+
+
+def test_ore_tutte_mancanti_e_spazi_intorno_al_testo_come_openpyxl(example, tmp_path, monkeypatch):
+    detail = _detail(30, example.detail_frame().schema).with_columns(
+        pl.lit(None, pl.Float64).alias("ore"),
+        pl.Series("operatore", ["\tTab", " a", "b ", "   ", "-", "x\ny"] * 5))
+    totals = dataclasses.replace(example, _detail=detail)
+    fast = _write(totals, tmp_path / "veloce.xlsx", monkeypatch, reference=False)
+    assert _parts(fast) == _parts(_write(totals, tmp_path / "openpyxl.xlsx", monkeypatch, reference=True))

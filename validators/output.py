@@ -78,9 +78,10 @@ def rewrite_zip(source: str | Path, target: str | Path,
     """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
 
     edit(name, data) returns the part's new bytes, Chunks (a large part streamed, never joined), or
-    None to drop it; `add` appends new parts, dated like the source's first part. With restamp every part gets REPRODUCIBLE_STAMP and, when mode is given,
-    those permission bits: the same parts then always give the same bytes. Without restamp each
-    part keeps its own entry (date, attributes) from source.
+    None to drop it; `add` appends new parts, dated like the source's first part. With restamp
+    every part gets REPRODUCIBLE_STAMP and, when mode is given, those permission bits: the same
+    parts then always give the same bytes. Without restamp each part keeps its own entry (date,
+    attributes) from source.
     """
     import zipfile
 

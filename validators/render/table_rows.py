@@ -27,7 +27,8 @@ from validators.render.sheet_stream import get_attr
 from validators.xlsx import Col, row_height
 
 CHUNK_ROWS = 20_000  # rows made and joined at a time
-ROW_MARKUP, CELL_MARKUP = 64, 128  # more than <row r="1048576" ht="…" customHeight="1"></row>, a cell without its text
+# bytes of more than <row r="1048576" ht="…" customHeight="1"></row>, and of a cell's markup without its text
+ROW_MARKUP, CELL_MARKUP = 64, 128
 WORKBOOK = "xl/workbook.xml"  # where openpyxl puts it
 _ROW_NUMBER = "\x00riga"  # a column name no table has
 _ROW = re.compile(r"<row\b[^>]*>.*?</row>", re.S)
@@ -92,11 +93,12 @@ def _extend_tags(xml: str, tags: tuple[str, ...], last: int) -> str:
     return pattern.sub(lambda m: _RANGE_END_AT_2.sub(rf"\g<1>{last}", m.group(0)), xml)
 
 
-def _safe_string(values: pl.Series) -> dict:
-    """{number: its text in a <v> cell} as openpyxl writes it (%.16g)."""
+def _as_openpyxl(values: pl.Series) -> pl.Series:
+    """Numbers as text of a <v> cell, as openpyxl writes them (%.16g), formatted once per distinct value."""
     from openpyxl.compat import safe_string
 
-    return {v: safe_string(v) for v in values.drop_nulls().unique().to_list()}
+    texts = {v: safe_string(v) for v in values.drop_nulls().unique().to_list()}
+    return values.replace_strict(texts, return_dtype=pl.String) if texts else values.cast(pl.String)
 
 
 def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
@@ -105,10 +107,12 @@ def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
     ref = [pl.lit(f'<c r="{letter}'), pl.col(_ROW_NUMBER), pl.lit(f'"{styled}')]
     value = pl.col(name)
     if dtype == pl.String:
-        text = defused(value).str.replace_all("&", "&amp;", literal=True).str.replace_all(
+        shown = defused(value)
+        text = shown.str.replace_all("&", "&amp;", literal=True).str.replace_all(
             "<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
-        stripped = value.str.strip_chars()
-        space = pl.when((stripped != value) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(pl.lit(""))
+        stripped = shown.str.strip_chars()  # openpyxl keeps the spaces around a text explicitly
+        space = pl.when((stripped != shown) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(
+            pl.lit(""))
         full = pl.concat_str(*ref, pl.lit(' t="inlineStr"><is><t'), space, pl.lit(">"), text, pl.lit("</t></is></c>"))
         empty = pl.concat_str(*ref, pl.lit(' t="inlineStr" />'))
         return pl.when(value.is_null()).then(pl.concat_str(*ref, pl.lit(' t="n" />'))).when(value == "").then(
@@ -116,8 +120,7 @@ def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
     if dtype.is_integer():
         number = value.cast(pl.String)
     elif dtype.is_float():
-        number = value.map_batches(lambda s: s.replace_strict(_safe_string(s), return_dtype=pl.String),
-                                   return_dtype=pl.String)
+        number = value.map_batches(_as_openpyxl, return_dtype=pl.String)
     else:
         raise TypeError(f"fill_table: column {name} of type {dtype}: only text and numbers")
     return pl.when(value.is_null()).then(pl.concat_str(*ref, pl.lit(' t="n" />'))).otherwise(
