@@ -338,6 +338,39 @@ def office_month(repeat: int) -> tuple[list[str], dict]:
     return [text], {"ufficio_valida_s": run.wall, "ufficio_rss_mb": run.rss_mb, "help_s": help_run.wall}
 
 
+def excel_month(rows: int, args, results: dict) -> list[str]:
+    """A region's month with every Excel file (riepilogo.xlsx with its Dettaglio) against --senza-excel."""
+    month = ARCHIVE_MONTH
+    path = generated(f"regione_{rows}_{month}.xlsx", rows, args.rigenera, "--mese", month)
+    print(f"  misuro il mese della regione con e senza i file Excel ({rows:,} righe)...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        base = [REGISTRO, "mese", path, "--mese", month, "--oggi", TODAY]
+        runs = rounds({"excel": [*base, "-o", Path(tmp) / "excel"],
+                       "testo": [*base, "-o", Path(tmp) / "testo", "--senza-excel"]}, args.ripetizioni)
+        totals = detail_rows(Path(tmp) / "excel" / "riepilogo.xlsx")
+    e, t = runs["excel"], runs["testo"]
+    results.update(righe=rows, righe_dettaglio=totals, excel_s=e.wall, excel_cpu_s=e.cpu, excel_rss_mb=e.rss_mb,
+                   testo_s=t.wall, testo_cpu_s=t.cpu, testo_rss_mb=t.rss_mb)
+    return ["| righe | righe del Dettaglio | mese s (CPU s) | RSS MB | mese --senza-excel s (CPU s) | RSS MB |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {rows:,} | {totals:,} | {e.wall:.2f} ({e.cpu:.2f}) | {e.rss_mb:.0f} | {t.wall:.2f} ({t.cpu:.2f}) | "
+            f"{t.rss_mb:.0f} |"]
+
+
+def detail_rows(path: Path) -> int:
+    """The data rows of the riepilogo's Dettaglio sheet, from its dimension (the sheet is not loaded)."""
+    import zipfile
+
+    from validators.render.package_parts import relationships, resolve, sheets
+
+    with zipfile.ZipFile(path) as z:
+        rels = relationships(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))
+        sheet = next(s for s in sheets(z.read("xl/workbook.xml").decode("utf-8")) if s["name"] == "Dettaglio")
+        with z.open(resolve("xl/workbook.xml", next(r["Target"] for r in rels if r["Id"] == sheet["rid"]))) as f:
+            found = re.search(r'<dimension ref="A1:[A-Z]+(\d+)"', f.read(4096).decode("utf-8", "replace"))
+    return int(found.group(1)) - 1 if found else 0
+
+
 ARCHIVE_MONTH = "2025-12"  # the month checked against an archive of the months before it
 
 
@@ -423,6 +456,9 @@ def main(argv=None) -> None:
     parser.add_argument("--archivio", default="83000x60",
                         help="archivio: righe al mese x mesi archiviati, per il mese controllato contro l'archivio "
                              "('' per saltarlo); misura anche l'importazione della dimensione più grande")
+    parser.add_argument("--mese-excel", default="83000",
+                        help="righe di un mese della regione su cui misurare `registro mese` con e senza i file Excel "
+                             "('' per saltarlo)")
     parser.add_argument("--prepara-frictionless", action="store_true",
                         help="crea benchmarks/.venv-frictionless con frictionless per il confronto CSV")
     args = parser.parse_args(argv)
@@ -448,6 +484,9 @@ def main(argv=None) -> None:
         results["archivio_importazione"], results["archivio_mese"] = {}, {}
         lines += ["", *archive_import(max(sizes), args, results["archivio_importazione"])]
         lines += ["", *archive_month(args.archivio, args, results["archivio_mese"])]
+    if args.mese_excel and present["mese"]:
+        results["mese_excel"] = {}
+        lines += ["", *excel_month(int(args.mese_excel), args, results["mese_excel"])]
     office, results["ufficio"] = office_month(args.ripetizioni)
     lines += ["", *office]
     if friction is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from validators.output import REPRODUCIBLE_STAMP, rewrite_zip
+from validators.output import REPRODUCIBLE_STAMP, Chunks, rewrite_zip
 
 
 def _zip(path, parts, date_time=(2024, 5, 6, 7, 8, 10)):
@@ -33,3 +33,14 @@ def test_con_restamp_le_stesse_parti_danno_gli_stessi_byte(tmp_path):
     with zipfile.ZipFile(first) as z:
         (info,) = z.infolist()
         assert info.date_time == REPRODUCIBLE_STAMP and info.external_attr == 0o644 << 16
+
+
+def test_una_parte_data_a_pezzi_e_scritta_intera(tmp_path):
+    source = _zip(tmp_path / "a.zip", [("grande.xml", b"vecchia"), ("altra.xml", b"a")])
+    chunks = [b"<a>", b"x" * 100_000, b"</a>"]
+    part = Chunks(iter(chunks), size_bound=200_000)
+    rewrite_zip(source, tmp_path / "b.zip", lambda name, data: part if name == "grande.xml" else data)
+    with zipfile.ZipFile(tmp_path / "b.zip") as z:
+        assert z.read("grande.xml") == b"".join(chunks) and z.read("altra.xml") == b"a"
+        assert z.getinfo("grande.xml").date_time == (2024, 5, 6, 7, 8, 10)
+        assert z.testzip() is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -62,14 +63,25 @@ def zip_entry(name: str, external_attr: int = 0):
     return entry
 
 
-def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, bytes], bytes | None] | None = None,
+@dataclass(frozen=True)
+class Chunks:
+    """A part too large to hold whole: its bytes as pieces, written one by one as they come, and an
+    upper bound of its length (zipfile then writes Zip64 headers only when the bound needs them)."""
+
+    pieces: Iterable[bytes]
+    size_bound: int
+
+
+def rewrite_zip(source: str | Path, target: str | Path,
+                edit: Callable[[str, bytes], bytes | Chunks | None] | None = None,
                 *, add: Iterable[tuple[str, bytes]] = (), restamp: bool = False, mode: int | None = None) -> None:
     """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
 
-    edit(name, data) returns the part's new bytes, or None to drop it; `add` appends new parts,
-    dated like the source's first part. With restamp every part gets REPRODUCIBLE_STAMP and,
-    when mode is given, those permission bits: the same parts then always give the same bytes.
-    Without restamp each part keeps its own entry (date, attributes) from source.
+    edit(name, data) returns the part's new bytes, Chunks (a large part streamed, never joined), or
+    None to drop it; `add` appends new parts, dated like the source's first part. With restamp
+    every part gets REPRODUCIBLE_STAMP and, when mode is given, those permission bits: the same
+    parts then always give the same bytes. Without restamp each part keeps its own entry (date,
+    attributes) from source.
     """
     import zipfile
 
@@ -82,9 +94,24 @@ def rewrite_zip(source: str | Path, target: str | Path, edit: Callable[[str, byt
                 continue
             if restamp:
                 info = zip_entry(info.filename, info.external_attr if mode is None else mode << 16)
-            zout.writestr(info, data)
+            if isinstance(data, Chunks):
+                _write_chunks(zout, info, data)
+            else:
+                zout.writestr(info, data)
         for name, data in add:
             zout.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
+
+
+def _write_chunks(zout, info, chunks: Chunks) -> None:
+    """One part from its pieces; the size bound given beforehand decides Zip64 (zipfile stores the real size)."""
+    import zipfile
+
+    entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+    entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+    entry.file_size = chunks.size_bound
+    with zout.open(entry, "w") as out:
+        for piece in chunks.pieces:
+            out.write(piece)
 
 
 def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int | None = None) -> None:

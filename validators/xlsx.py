@@ -214,9 +214,13 @@ def _plain(ws, value):
     return cell
 
 
-def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_row: int | None = None) -> list[float]:
+def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_row: int | None = None,
+                measure: list[list] | None = None) -> list[float]:
     """Style a table already written in a normal sheet (header at first_row, an optional bold total
-    row after the data, outside the filter so that sorting leaves it last); returns the widths set."""
+    row after the data, outside the filter so that sorting leaves it last); returns the widths set.
+
+    measure: the rows the widths are measured on, when the sheet holds only the first of them
+    (the rest written later straight into the sheet's XML: validators/render/table_rows.py)."""
     from openpyxl.utils import get_column_letter
 
     head = header_style()
@@ -235,7 +239,7 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
         for j in range(1, len(cols) + 1):
             ws.cell(total_row, j).font = font(bold=True)
     values = [[ws.cell(r, j).value for j in range(1, len(cols) + 1)] for r in range(first_row + 1, last + 1)]
-    col_widths = widths(cols, values)
+    col_widths = widths(cols, values if measure is None else measure)
     for j, width in enumerate(col_widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     _height(ws, first_row, row_height([c.header for c in cols], cols, col_widths, header=True))

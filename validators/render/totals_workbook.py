@@ -11,13 +11,20 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from validators.totals import Totals
-from validators.xlsx import Col, apply_style, font, header_style, is_wide, print_setup, row_height, style_table
+from validators.render.table_rows import fill_table
+from validators.xlsx import (SAMPLE_ROWS, Col, apply_style, font, header_style, is_wide, print_setup, row_height,
+                             style_table, widths)
 
 TOTALS_VERSION = 1
 TERMINAL_OPERATORS = 40  # longer lists belong in the workbook, not on a terminal
 # The finest table's CSV columns: the ten agreed ones, then how hours were obtained.
 CSV_COLUMNS = ("mese", "sede", "operatore", "lep", "codice", "servizi", "minuti_registrati", "minuti_standard",
                "minuti_min", "minuti_max", "servizi_senza_durata", "ore")
+# The Dettaglio sheet's columns: those of the CSV with the working minutes before the hours.
+DETAIL_COLUMNS = (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore")
+# A longer Dettaglio gets its rows from table_rows, not openpyxl (the same file: the tests set this
+# high for openpyxl's own output as the reference).
+OPENPYXL_DETAIL_ROWS = 1
 
 # key -> (header, width, number format)
 HEADERS = {
@@ -144,8 +151,10 @@ def _cols(keys: tuple[str, ...]) -> list[Col]:
                 number_format=HEADERS[k][2]) for k in keys]
 
 
-def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None):
-    """A sheet with one table from A1 (styled, filtered, frozen, print-ready) and its Totale row; returns it."""
+def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], total: dict | None = None,
+                 measure: list[list] | None = None):
+    """A sheet with one table from A1 (styled, filtered, frozen, print-ready) and its Totale row; returns it.
+    measure: the rows the widths are measured on, when records are only the first of them."""
     ws = wb.create_sheet(title)
     ws.append([HEADERS[k][0] for k in keys])
     for rec in records:
@@ -154,7 +163,7 @@ def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], tot
     if total is not None:
         ws.append(["Totale" if i == 0 else total.get(k) for i, k in enumerate(keys)])
         total_row = ws.max_row
-    col_widths = style_table(ws, _cols(keys), 1, len(records) + 1, total_row)
+    col_widths = style_table(ws, _cols(keys), 1, len(records) + 1, total_row, measure)
     print_setup(ws, landscape=is_wide(col_widths))
     return ws
 
@@ -304,7 +313,12 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
         ws = _table_sheet(wb, title, records, keys, totals.total)
         if chart:
             _chart_block(ws, chart, keys[0], records)
-    _table_sheet(wb, "Dettaglio", totals.detail, (*CSV_COLUMNS[:-2], "servizi_senza_durata", "minuti_lavoro", "ore"))
+    # The finest table can have hundreds of thousands of rows: openpyxl writes its header and first
+    # row (every setting of the sheet), table_rows all its rows straight into the saved sheet.
+    detail = totals.detail_frame().select(DETAIL_COLUMNS)
+    direct = detail.height <= OPENPYXL_DETAIL_ROWS
+    first = [[defuse(v) for v in row] for row in detail.head(SAMPLE_ROWS).iter_rows()]  # widths measured on these
+    _table_sheet(wb, "Dettaglio", (detail if direct else detail.head(1)).to_dicts(), DETAIL_COLUMNS, measure=first)
     if len(totals.months) > 1:
         trend_sheet(wb, totals)
     if totals.plan is not None:
@@ -321,6 +335,9 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
             ws.append(["Nota", note])
             ws.cell(ws.max_row, 1).font, ws.cell(ws.max_row, 2).font = font(bold=True), font()
     save_workbook(wb, path)
+    if not direct:
+        cols = _cols(DETAIL_COLUMNS)
+        fill_table(path, "Dettaglio", detail, cols, widths(cols, first))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -329,12 +346,12 @@ def _write_xlsx(totals: Totals, path: Path) -> None:
 
 def trend_tables(totals: Totals) -> list[tuple[str, list[str], list[list]]]:
     """(title, column names, rows): hours per month (rows) and office or LEP (columns), with totals."""
+    import polars as pl
+
     tables = []
     for key, title in (("sede", "Ore per mese e sede"), ("lep", "Ore per mese e LEP")):
-        minutes: dict[tuple[str, str], int] = {}
-        for rec in totals.detail:
-            cell = (rec["mese"], rec[key])
-            minutes[cell] = minutes.get(cell, 0) + (rec["minuti_lavoro"] or 0)
+        sums = totals.detail_frame().group_by("mese", key).agg(pl.col("minuti_lavoro").fill_null(0).sum())
+        minutes: dict[tuple[str, str], int] = {(m, k): v for m, k, v in sums.iter_rows()}
         names = sorted({k for _, k in minutes}, key=lambda n: (str(n).casefold()))
         if key == "lep":
             names = [r["lep"] for r in totals.by_lep if r["lep"] in names]
@@ -356,11 +373,12 @@ def trend_sheet(wb, totals: Totals):
     from openpyxl.utils import get_column_letter
 
     ws.column_dimensions["A"].width = 10
-    widest = max(len(header) for _, header, _ in trend_tables(totals))
+    tables = trend_tables(totals)
+    widest = max(len(header) for _, header, _ in tables)
     for j in range(2, widest + 1):
         ws.column_dimensions[get_column_letter(j)].width = 12
     top = 1
-    for title, header, rows in trend_tables(totals):
+    for title, header, rows in tables:
         ws.cell(top, 1, title).font = Font(bold=True, size=12)
         for j, name in enumerate(header, start=1):
             cell = ws.cell(top + 1, j, defuse(name))
