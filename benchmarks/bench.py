@@ -68,7 +68,7 @@ READ_SIDE_SCRIPT = (
     "files = sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')); t = time.perf_counter(); "
     "out = api._read_all(files, None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
 )
-SUMMARY = re.compile(r"Controllate (\d+) righe .*?: (\d+) errori, (\d+) avvisi")
+SUMMARY = re.compile(r"Controllat[ae] (\d+) rig(?:a|he) .*?: (\d+) error[ei](?: in \d+ rig(?:a|he))?, (\d+) avvis[oi]")
 
 
 @dataclass

@@ -26,3 +26,16 @@ def test_lo_schema_frictionless_ha_le_colonne_del_registro_e_i_codici_del_catalo
     code = next(f for f in schema["fields"] if f["name"] == "Codice servizio")
     alternatives = code["constraints"]["pattern"].split(")")[0].lstrip("(").split("|")
     assert r"F1\.15" in alternatives and "F" not in alternatives and "N" not in alternatives
+
+
+def test_il_riepilogo_di_registro_valida_e_letto_dal_benchmark(tmp_path):
+    # the benchmark reads errori and avvisi from the terminal summary: a change of its words must show here
+    from click.testing import CliRunner
+
+    from cli import main
+    from tests.registri import riga, write_xlsx
+
+    path = write_xlsx(tmp_path / "r.xlsx", [riga(), riga(codice="ZZ"), riga(durata=99999)])
+    out = CliRunner().invoke(main, ["valida", str(path)]).output
+    rows, errors, warnings = bench.SUMMARY.search(" ".join(out.split())).groups()
+    assert int(rows) == 3 and int(errors) >= 1 and int(errors) + int(warnings) >= 2

@@ -76,10 +76,11 @@ class ArchiveHistory:
         else:
             with self.archive.reading():
                 rows, self._keys = self.archive.history_rows()
-        if skip:
-            left_out = [i for i, key in enumerate(self._keys) if key in skip]
-            rows = rows.filter(~pl.col("parte").is_in(left_out))
+        # the persons of the month first (integers, the most selective): the rest runs on their few rows
         rows = rows.filter(wanted)
-        found = rows.filter(pl.col("codice_servizio").is_in(codes)).group_by("pseudonimo", "codice_servizio").agg(
-            pl.col("data").min())
+        left_out = [i for i, key in enumerate(self._keys) if key in skip]
+        keep = pl.col("codice_servizio").is_in(codes)
+        if left_out:
+            keep = keep & ~pl.col("parte").is_in(left_out)
+        found = rows.filter(keep).group_by("pseudonimo", "codice_servizio").agg(pl.col("data").min())
         return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")
