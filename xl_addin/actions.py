@@ -72,7 +72,7 @@ def _verifica(book, sheet, result: Outcome) -> None:
     if not result.problems:
         ver.range((2, 1)).color = GREEN
     # Column widths from the content: the one layout action that the classic add-in's VBA client
-    # also runs (a range's setAutofit; it has no freeze, wrap, filter or page setup actions).
+    # also runs (a range's setAutofit; it has no freeze, wrap or page setup actions).
     ver.range((1, 1), (len(rows), max(len(r) for r in rows))).columns.autofit()
 
 

@@ -81,7 +81,9 @@ def write_table(sheet, rows: list[list], top_left: tuple[int, int] = (1, 1), tex
     text=True formats the block as text first: Excel would read a code like the partita IVA
     00743110157 written into a General cell as the number 743110157. table names the block as an
     Excel table (header row with filter buttons, banded rows) when it has data rows: the classic
-    add-in's VBA and xlwings Lite both run that action (neither has freeze panes or page setup)."""
+    add-in's VBA and xlwings Lite both run that action. Freeze panes and page setup are left out:
+    the classic add-in's VBA (xlwings 0.37.8 Remote.bas) has no such actions and stops at one it
+    does not know; whether xlwings Lite runs them cannot be checked without Excel."""
     if not rows:
         return
     width = max(len(r) for r in rows)
