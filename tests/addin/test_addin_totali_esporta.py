@@ -20,8 +20,8 @@ def _book(rows, **kwargs):
 ROWS = [riga(), riga(codice="ZZ", cf=CF["laura"]), riga(codice="C.1", durata=None, cf=CF["sara"], sede="Jesi")]
 
 
-def _sheet_writes(book, name):
-    """The values written into a sheet right after it was added (actions run in order)."""
+def _sheet_actions(book, name, func):
+    """The actions `func` on a sheet right after it was added, up to the next sheet added (actions run in order)."""
     acts = actions(book)
     start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
     position = acts[start]["args"][0]
@@ -29,9 +29,14 @@ def _sheet_writes(book, name):
     for a in acts[start + 1:]:
         if a["func"] == "addSheet":
             break
-        if a["func"] == "setValues" and a["sheet_position"] == position:
+        if a["func"] == func and a["sheet_position"] == position:
             following.append(a)
     return following
+
+
+def _sheet_writes(book, name):
+    """The values written into a sheet right after it was added."""
+    return _sheet_actions(book, name, "setValues")
 
 
 def _sheet_grid(book, name):
@@ -47,16 +52,7 @@ def _sheet_grid(book, name):
 
 def _tables(book, name):
     """(range, table name) of the Excel tables added to a sheet."""
-    acts = actions(book)
-    start = max(i for i, a in enumerate(acts) if a["func"] == "addSheet" and a["args"][1] == name)
-    position = acts[start]["args"][0]
-    found = []
-    for a in acts[start + 1:]:
-        if a["func"] == "addSheet":
-            break
-        if a["func"] == "addTable" and a["sheet_position"] == position:
-            found.append((a["args"][0], a["args"][3]))
-    return found
+    return [(a["args"][0], a["args"][3]) for a in _sheet_actions(book, name, "addTable")]
 
 
 def test_totali_ricostruisce_il_foglio_con_i_raggruppamenti():
