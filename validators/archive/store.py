@@ -291,9 +291,12 @@ class Archive:
                     raise ArchiveError(f"file dell'archivio alterato: '{path}' ha {rows} righe, {META} ne indica "
                                        f"{p.rows}: ripristinarlo da una copia di sicurezza.")
                 total += rows
-            rebuilt = not self._history_matches()
+            expected = index.from_partitions(self.folder, self.partitions)  # the partition files read once
+            rebuilt = not self._history_matches(expected)
             if rebuilt:
-                self._commit(self.partitions, self._history(self.partitions, [], fresh=True))
+                name = index.new_name()
+                _write_parquet(expected, self.folder / name)
+                self._commit(self.partitions, index.entry(name, self.partitions))
         return Verification(len(self.partitions), total, leftovers, rebuilt)
 
     # -- internals ----------------------------------------------------------------------------
@@ -309,17 +312,16 @@ class Archive:
         if before and before != history["file"]:
             remove_file(self.folder, before)
 
-    def _history(self, kept: list[Partition], new: list[tuple[pl.DataFrame, Partition]], fresh: bool = False) -> dict:
+    def _history(self, kept: list[Partition], new: list[tuple[pl.DataFrame, Partition]]) -> dict:
         """Write the history index of kept + new partitions under a new name (the current index's
-        rows of kept partitions carried over, unless fresh or unusable: then read from their files)."""
+        rows of kept partitions carried over; read from their files when it is missing or unusable)."""
         base = None
-        if not fresh:
-            try:
-                current = index.read(self.folder, self._meta, self.partitions)
-            except ArchiveError:
-                current = None
-            if current is not None:
-                base = index.carried(current, self._meta["storico"]["partizioni"], kept)
+        try:
+            current = index.read(self.folder, self._meta, self.partitions)
+        except ArchiveError:
+            current = None
+        if current is not None:
+            base = index.carried(current, self._meta["storico"]["partizioni"], kept)
         if base is None:
             base = index.from_partitions(self.folder, kept)
         frames = [base, *(index.rows_of(frame, len(kept) + i) for i, (frame, _) in enumerate(new))]
@@ -327,19 +329,22 @@ class Archive:
         _write_parquet(pl.concat(frames), self.folder / name)
         return index.entry(name, kept + [p for _, p in new])
 
-    def _history_matches(self) -> bool:
-        """Whether the history index holds exactly the rows of the partition files, in their partitions."""
+    def _history_matches(self, expected: pl.DataFrame) -> bool:
+        """Whether the history index holds exactly `expected` (index.from_partitions of self.partitions):
+        the same rows in the same partition files, whatever the numbering of its partitions."""
         try:
             current = index.read(self.folder, self._meta, self.partitions)
         except ArchiveError:
             return False
         if current is None:
             return False
-        by_file = {p.file: p for p in self.partitions}
-        listed = [by_file[f] for f in self._meta["storico"]["partizioni"]]
-        expected = index.from_partitions(self.folder, listed)
-        order = ["parte", "pseudonimo", "codice_servizio", "data"]
-        return current.sort(order).equals(expected.sort(order))
+
+        def by_file(rows: pl.DataFrame, files: list[str]) -> pl.DataFrame:
+            rows = rows.with_columns(pl.col("parte").replace_strict(dict(enumerate(files)), return_dtype=pl.String))
+            return rows.sort(rows.columns)
+
+        return by_file(current, self._meta["storico"]["partizioni"]).equals(
+            by_file(expected, [p.file for p in self.partitions]))
 
     @contextmanager
     def _locked(self, exclusive: bool):
