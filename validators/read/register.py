@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.read import guard
+from validators.read import guard, split_sheet
 from validators.errors import FileProblem
 from validators.text import norm_key
 
@@ -182,7 +182,11 @@ def _load_sheet(path: Path, sheet: str | None, file: str) -> tuple[str, pl.DataF
 
     reader = fastexcel.read_excel(str(path))
     name = _pick_sheet(list(reader.sheet_names), sheet, file)
-    return name, reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    if path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
+        cells = split_sheet.read_in_parts(path, name)
+        if cells is not None:
+            return name, cells
+    return name, split_sheet.whole_sheet(reader, name)
 
 
 def read_sheet_cells(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from validators.errors import UsageError
+from validators import package as ooxml
 from validators.output import atomic_path, defuse, reproducible_zip, zip_entry
 from validators.read.register import (
     DEFAULT_SHEET, HEADER_SEARCH_ROWS, decode_text, locate_header, sniff_delimiter,
@@ -37,7 +38,6 @@ from validators.text import norm_key
 ESITO, VERIFICA = outcome.ESITO, outcome.VERIFICA
 # A part this large (unzipped) may grow past 4 GB with the annotation: written as zip64.
 LARGE_PART = 1 << 31
-OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 
 
 def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
@@ -93,9 +93,9 @@ class _Package:
 
     def related(self, part: str, rel_type: str) -> tuple[str | None, str | None]:
         """(relationship id, part name) of the first relationship of a type from part."""
-        for r in parts.relationships(self.text(parts.rels_name(part))):
+        for r in ooxml.relationships(self.text(ooxml.rels_name(part))):
             if r["Type"].endswith("/" + rel_type) and r["TargetMode"] != "External":
-                return r["Id"], parts.resolve(part, r["Target"])
+                return r["Id"], ooxml.resolve(part, r["Target"])
         return None, None
 
 
@@ -143,13 +143,12 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
     with zipfile.ZipFile(source) as zin:
         pkg = _Package(zin)
         content_types = pkg.text("[Content_Types].xml") or ""
-        wb_part = next((parts.resolve("", r["Target"]) for r in parts.relationships(pkg.text("_rels/.rels"))
-                        if r["Type"] == OFFICE_DOCUMENT), "xl/workbook.xml")
+        wb_part = ooxml.workbook_part(pkg.text("_rels/.rels"))
         wb_xml = pkg.text(wb_part)
-        wb_rels_part = parts.rels_name(wb_part)
+        wb_rels_part = ooxml.rels_name(wb_part)
         wb_rels = pkg.text(wb_rels_part)
-        targets = {r["Id"]: parts.resolve(wb_part, r["Target"]) for r in parts.relationships(wb_rels)}
-        sheets = parts.sheets(wb_xml)
+        targets = {r["Id"]: ooxml.resolve(wb_part, r["Target"]) for r in ooxml.relationships(wb_rels)}
+        sheets = ooxml.sheets(wb_xml)
         wanted = next((p.sheet for p in problems if p.sheet), None)
         register = _register_sheet(sheets, wanted, wb_xml)
         sheet_name, sheet_part = register["name"], targets[register["rid"]]
@@ -193,7 +192,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
             if old is not None and old is not register:
                 verifica_part, verifica_index = targets[old["rid"]], sheets.index(old)
                 wb_xml = parts.drop_defined_names(wb_xml, verifica_index, ("_xlnm.Print_Titles", "_xlnm._FilterDatabase"))
-                dropped = {parts.rels_name(verifica_part)}
+                dropped = {ooxml.rels_name(verifica_part)}
                 verifica_name = old["name"]
             else:
                 verifica_part = _free_name(pkg.names, "xl/worksheets/sheet{}.xml")
@@ -237,7 +236,7 @@ def _comment_parts(pkg: _Package, sheet_part: str, comments: dict, written: dict
     for (r, c), text in comments.items():
         merged[outcome.cell_ref(r, c)] = (outcome.COMMENT_AUTHOR, text)
     order = sorted(merged, key=split_ref)
-    rels_part = parts.rels_name(sheet_part)
+    rels_part = ooxml.rels_name(sheet_part)
     rels = pkg.text(rels_part)
     add, legacy_rel = [], None
     if comments_part is None:

@@ -6,13 +6,13 @@ prefixes and everything the annotation does not touch stay exactly as the user's
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from validators.render import outcome
-from validators.render.sheet_stream import REL_NS, get_attr, set_attr
+from validators.package import get_attr, relationships, set_attr, sheets
+from validators.render.sheet_stream import REL_NS
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -29,29 +29,6 @@ _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches
 def element_regex(name: str, flags=re.S) -> re.Pattern:
     """<name …/> or <name …>…</name>, any namespace prefix."""
     return re.compile(rf"<(\w+:)?{name}\b[^>]*?(?:/>|>.*?</(?:\w+:)?{name}>)", flags)
-
-
-def resolve(base_part: str, target: str) -> str:
-    """The part name a relationship of base_part points to (no leading slash)."""
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
-
-
-def rels_name(part: str) -> str:
-    """xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def relationships(xml: str | None) -> list[dict[str, str]]:
-    """[{Id, Type, Target, TargetMode}] of a .rels part."""
-    if not xml:
-        return []
-    out = []
-    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", xml):
-        out.append({k: get_attr(tag, k) or "" for k in ("Id", "Type", "Target", "TargetMode")})
-    return out
 
 
 def free_id(xml: str | None, prefix: str = "rId") -> str:
@@ -86,23 +63,6 @@ def add_content_types(xml: str, overrides: list[tuple[str, str]], defaults: list
 
 # ---------------------------------------------------------------------------------------------
 # workbook.xml
-
-
-def sheets(workbook_xml: str) -> list[dict[str, str]]:
-    """[{name, sheetId, rid, state}] of the workbook's sheets, in tab order."""
-    out = []
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook_xml):
-        rid = re.search(r"\s(?:\w+:)id\s*=\s*\"([^\"]*)\"", tag)
-        out.append({"name": unescape_attr(get_attr(tag, "name") or ""), "sheetId": get_attr(tag, "sheetId") or "0",
-                    "rid": rid.group(1) if rid else "", "state": get_attr(tag, "state") or "visible", "tag": tag})
-    return out
-
-
-def unescape_attr(value: str) -> str:
-    """An attribute value's text (XML entities resolved)."""
-    from xml.sax.saxutils import unescape
-
-    return unescape(value, {"&quot;": '"', "&apos;": "'"})
 
 
 def active_tab(workbook_xml: str) -> int:

@@ -10,12 +10,12 @@ the sheet's size. Also here: the first rows of a sheet and its shared strings, r
 
 from __future__ import annotations
 
-import functools
 import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from typing import Callable
-from xml.sax.saxutils import quoteattr
+
+from validators.package import get_attr, set_attr
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CHUNK = 1 << 20
@@ -69,26 +69,6 @@ def safe_parser(**handlers) -> xml.parsers.expat.XMLParserType:
 def local(name: str) -> str:
     """The local part of an expat 'namespace local' name."""
     return name.rpartition(" ")[2]
-
-
-@functools.lru_cache(maxsize=64)
-def _attr_pattern(name: str) -> re.Pattern:
-    return re.compile(r"(\s" + re.escape(name) + r"\s*=\s*)(\"[^\"]*\"|'[^']*')")
-
-
-def set_attr(tag: str, name: str, value: str) -> str:
-    """A start tag (text) with attribute name set to value (replaced or added)."""
-    pattern = _attr_pattern(name)
-    if pattern.search(tag):
-        return pattern.sub(lambda m: f"{m.group(1)}{quoteattr(value)}", tag, count=1)
-    end = len(tag) - (2 if tag.endswith("/>") else 1)
-    return f"{tag[:end].rstrip()} {name}={quoteattr(value)}{tag[end:]}"
-
-
-def get_attr(tag: str, name: str) -> str | None:
-    """The value of attribute name in a start tag (text), if present."""
-    m = _attr_pattern(name).search(tag)
-    return m.group(2)[1:-1] if m else None
 
 
 def read_first_rows(stream, limit: int, info: dict | None = None) -> list[tuple[int, list[tuple[int, str | None, str | None]]]]:

@@ -22,8 +22,8 @@ import polars as pl
 
 from validators.export.plan import defused
 from validators.output import Chunks, rewrite_zip
-from validators.render.package_parts import element_regex, relationships, resolve, sheets
-from validators.render.sheet_stream import get_attr
+from validators.package import get_attr, relationships, resolve, sheets
+from validators.render.package_parts import element_regex
 from validators.xlsx import Col, row_height
 
 CHUNK_ROWS = 20_000  # rows made and joined at a time

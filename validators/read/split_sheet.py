@@ -1,0 +1,368 @@
+"""A large .xlsx worksheet read in row ranges side by side: the same cells, on every core.
+
+calamine reads one sheet on one core. For a sheet whose XML is large (a region's month, a
+year), the XML is inflated once here and cut between rows into a few parts; each part becomes a
+small package in memory (the workbook's own parts copied byte for byte, plus that part of the
+sheet) that calamine reads in its own thread. The parts' cells are put back together at their
+own row and column, so the frame equals the one a single read of the whole sheet gives
+(`whole_sheet`); a test compares the two on varied sheets.
+
+Only what can be cut safely is cut: anything unusual (namespace-less row numbers, CDATA or
+comments in the sheet, a part larger than declared) and the sheet is read whole instead. The
+packages live in anonymous memory files (Linux `memfd`), never on disk: a register holds
+personal data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import struct
+import sys
+import tempfile
+import threading
+import zipfile
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import polars as pl
+
+from validators.package import relationships, rels_name, resolve, sheets, workbook_part
+from validators.parallel import threads_available, workers
+
+# A sheet whose XML is smaller than this is read whole: splitting it gains little.
+SPLIT_BYTES = 64 * 1024**2
+PART_MIN_BYTES = 16 * 1024**2
+# More parts start the threads sooner and end them together; each part costs a package's opening.
+PARTS_PER_THREAD = 3
+BLOCK = 4 * 1024**2  # compressed bytes inflated at a time
+HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
+# Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
+KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")
+_DANGER = (b"<![CDATA[", b"<!--")
+
+
+class _Unsplittable(Exception):
+    """This sheet is read whole (the reason is for debugging only)."""
+
+
+def whole_sheet(reader, sheet: str) -> pl.DataFrame:
+    """Every cell of a sheet of an open fastexcel reader as text, from row 1 (what read_in_parts reproduces)."""
+    return reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string").to_polars()
+
+
+def read_in_parts(path: Path, sheet: str, *, split_bytes: int | None = None, part_bytes: int | None = None,
+                  threads: int | None = None) -> pl.DataFrame | None:
+    """The sheet's cells as whole_sheet gives them, read in parts side by side; None when the
+    sheet is read whole instead (small, not splittable, or no threads or memory files here).
+
+    split_bytes: the XML size from which a sheet is split (SPLIT_BYTES); part_bytes: the XML of
+    one part (by default the sheet's divided into three parts per thread)."""
+    threads = threads or workers()
+    split_bytes = SPLIT_BYTES if split_bytes is None else split_bytes
+    if threads < 2 or not threads_available() or not hasattr(os, "memfd_create") or sys.platform != "linux":
+        return None
+    try:
+        with zipfile.ZipFile(path) as zin:
+            package = _Package(zin, sheet)
+            if package.sheet_info.file_size < split_bytes:
+                return None
+            size = part_bytes or max(PART_MIN_BYTES, package.sheet_info.file_size // (PARTS_PER_THREAD * threads))
+            with open(path, "rb") as raw:
+                return _read(package, raw, sheet, size, threads)
+    except Exception:  # _Unsplittable, or a part calamine could not read: the whole read decides
+        return None
+
+
+class _Package:
+    """Where the sheet is in the package, and the parts copied into every small package."""
+
+    def __init__(self, zin: zipfile.ZipFile, sheet: str):
+        names = set(zin.namelist())
+
+        def text(name):
+            return zin.read(name).decode("utf-8") if name in names else None
+
+        workbook = workbook_part(text("_rels/.rels"))
+        rels = relationships(text(rels_name(workbook)))
+        targets = {r["Id"]: resolve(workbook, r["Target"]) for r in rels}
+        found = [s for s in sheets(text(workbook) or "") if s["name"] == sheet]
+        if len(found) != 1 or found[0]["rid"] not in targets:
+            raise _Unsplittable("sheet part not found")
+        self.sheet_part = targets[found[0]["rid"]]
+        self.sheet_info = zin.getinfo(self.sheet_part)
+        if self.sheet_info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+            raise _Unsplittable("compression")
+        kept = {"[Content_Types].xml", "_rels/.rels", workbook, rels_name(workbook)}
+        kept |= {targets[r["Id"]] for r in rels if r["Type"].endswith(KEPT_TYPES) and r.get("TargetMode") != "External"}
+        self.kept = [zin.getinfo(n) for n in sorted(kept) if n in names]
+
+
+def _raw(raw, info: zipfile.ZipInfo) -> bytes:
+    """The compressed bytes of a part, as stored in the zip."""
+    raw.seek(_data_offset(raw, info))
+    return raw.read(info.compress_size)
+
+
+def _data_offset(raw, info: zipfile.ZipInfo) -> int:
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise _Unsplittable("local header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_length + extra_length
+
+
+def _inflated(raw, info: zipfile.ZipInfo):
+    """The sheet's XML in blocks, never more than its declared size."""
+    raw.seek(_data_offset(raw, info))
+    left, produced = info.compress_size, 0
+    inflate = _decompressor() if info.compress_type == zipfile.ZIP_DEFLATED else None
+    while left > 0:
+        data = raw.read(min(left, BLOCK))
+        if not data:
+            raise _Unsplittable("truncated")
+        left -= len(data)
+        block = inflate.decompress(data) if inflate else data
+        produced += len(block)
+        if produced > info.file_size:
+            raise _Unsplittable("larger than declared")
+        if block:
+            yield block
+    if inflate:
+        tail = inflate.flush()
+        if produced + len(tail) > info.file_size:
+            raise _Unsplittable("larger than declared")
+        if tail:
+            yield tail
+
+
+def _decompressor():
+    try:  # ISA-L inflates two to three times faster than zlib (README, "Prestazioni")
+        from isal import isal_zlib
+
+        return isal_zlib.decompressobj(-15)
+    except ImportError:
+        return zlib.decompressobj(-15)
+
+
+class _Sheet:
+    """The sheet XML's shape: what comes before the rows, how a row starts, how to close a part."""
+
+    def __init__(self, head: bytes):
+        data = re.search(rb"<(\w+:)?sheetData\b[^>]*?(/?)>", head)
+        root = re.search(rb"<(?![?!])([\w:]+)", head)
+        if not data or data.group(2) or not root:
+            raise _Unsplittable("no rows")
+        p = data.group(1) or b""
+        self.prefix, self.p = head[:data.end()], p
+        self.rows_start = data.end()
+        self.row = re.compile(rb"<" + re.escape(p) + rb"row[\s>/]")
+        self.close = b"</" + p + b"sheetData></" + root.group(1) + b">"
+
+    def row_number(self, data: bytes, at: int) -> int | None:
+        """The r attribute of the row tag starting at `at`."""
+        end = data.find(b">", at)
+        m = re.search(rb'\sr\s*=\s*"(\d+)"', data[at:end]) if end > 0 else None
+        return int(m.group(1)) if m else None
+
+    def marker_row(self, number: int) -> bytes:
+        """A row holding one cell in column A: every part's cells then start at column A."""
+        p = self.p
+        return (b'<%srow r="%d"><%sc r="A%d" t="inlineStr"><%sis><%st>x</%st></%sis></%sc></%srow>'
+                % (p, number, p, number, p, p, p, p, p, p))
+
+    def marker_in_first_row(self, data: bytes, at: int) -> tuple[bytes, bool]:
+        """data with a column-A cell put into the row starting at `at` if it has none (True then)."""
+        end = data.index(b">", at)
+        number = self.row_number(data, at)
+        after = data[end + 1:end + 200]
+        first = re.match(rb"\s*<" + re.escape(self.p) + rb'c\b[^>]*?\sr\s*=\s*"([A-Z]+)\d+"', after)
+        if data[end - 1:end] != b"/" and (first is None and re.match(rb"\s*<" + re.escape(self.p) + rb"c\b", after)
+                                          or first is not None and first.group(1) == b"A"):
+            return data, False
+        p = self.p
+        cell = b'<%sc r="A%d" t="inlineStr"><%sis><%st>x</%st></%sis></%sc>' % (p, number, p, p, p, p, p)
+        if data[end - 1:end] == b"/":
+            return data[:end - 1] + b">" + cell + b"</" + p + b"row>" + data[end + 1:], True
+        return data[:end + 1] + cell + data[end + 1:], True
+
+
+class _MemoryPackage:
+    """A small .xlsx in an anonymous memory file: the kept parts, then the piece of the sheet."""
+
+    def __init__(self, kept: list[tuple[zipfile.ZipInfo, bytes]], sheet_part: str):
+        self.fd = os.memfd_create("registro-parte")
+        self.entries: list[tuple[bytes, int, int, int, int, int]] = []  # name, method, crc, csize, size, offset
+        self.offset = 0
+        for info, data in kept:
+            self._entry(info.filename.encode("utf-8"), info.compress_type, info.CRC, len(data), info.file_size, [data])
+        self.sheet_name = sheet_part.encode("utf-8")
+        self.sheet_offset = self.offset
+        self._write(self._local(self.sheet_name, zipfile.ZIP_STORED, 0, 0, 0))
+        self.sheet_crc = self.sheet_size = 0
+
+    def _local(self, name: bytes, method: int, crc: int, csize: int, size: int) -> bytes:
+        return struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, csize, size, len(name), 0) + name
+
+    def _write(self, data) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+        self.offset += len(data)
+
+    def _entry(self, name, method, crc, csize, size, pieces) -> None:
+        self.entries.append((name, method, crc, csize, size, self.offset))
+        self._write(self._local(name, method, crc, csize, size))
+        for piece in pieces:
+            self._write(piece)
+
+    def add(self, data: bytes) -> None:
+        """Append XML to the sheet's piece."""
+        self.sheet_crc = zlib.crc32(data, self.sheet_crc)
+        self.sheet_size += len(data)
+        self._write(data)
+
+    def finish(self) -> int:
+        """Write the zip's directory; the memory file's descriptor."""
+        if self.sheet_size >= 0xFFFFFFFF:
+            raise _Unsplittable("part too large for a plain zip")
+        os.pwrite(self.fd, self._local(self.sheet_name, zipfile.ZIP_STORED, self.sheet_crc, self.sheet_size,
+                                       self.sheet_size), self.sheet_offset)
+        self.entries.append((self.sheet_name, zipfile.ZIP_STORED, self.sheet_crc, self.sheet_size, self.sheet_size,
+                             self.sheet_offset))
+        directory = b"".join(
+            struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, crc, csize, size,
+                        len(name), 0, 0, 0, 0, 0, offset) + name
+            for name, method, crc, csize, size, offset in self.entries)
+        start = self.offset
+        self._write(directory)
+        self._write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries),
+                                len(directory), start, 0))
+        return self.fd
+
+
+def _load(fd: int, sheet: str, skip: int, folder: str) -> pl.DataFrame:
+    """Read one small package (closing its memory file): its rows from row skip + 1."""
+    import fastexcel
+
+    link = os.path.join(folder, f"parte-{fd}.xlsx")  # calamine picks the format from the extension
+    try:
+        os.symlink(f"/proc/self/fd/{fd}", link)
+        reader = fastexcel.read_excel(link)
+    finally:
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.close(fd)
+    return reader.load_sheet(sheet, header_row=None, skip_rows=skip, dtypes="string").to_polars()
+
+
+def _head(blocks) -> bytes:
+    """The sheet's XML up to a little past the start of its first row."""
+    head = b""
+    for block in blocks:
+        head += block
+        data = re.search(rb"<(\w+:)?sheetData\b", head)
+        row = re.compile(rb"<(\w+:)?row[\s>/]").search(head, data.end()) if data else None
+        if row and head.find(b">", row.start()) > 0 and len(head) - row.start() > 512 or len(head) > HEAD_LIMIT:
+            break
+    return head
+
+
+def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> pl.DataFrame:
+    kept = [(info, _raw(raw, info)) for info in package.kept]
+    blocks = _inflated(raw, package.sheet_info)
+    head = _head(blocks)
+    shape = _Sheet(head)
+    first = shape.row.search(head, shape.rows_start)
+    if first is None or shape.row_number(head, first.start()) is None:
+        raise _Unsplittable("first row without a number")
+    head, marked_first = shape.marker_in_first_row(head, first.start())
+    first_number = last_number = shape.row_number(head, first.start())
+
+    pending = threading.BoundedSemaphore(threads + 1)  # small packages in memory at once
+    futures = []
+
+    def task(fd: int, skip: int) -> pl.DataFrame:
+        try:
+            return _load(fd, sheet, skip, folder)
+        finally:
+            pending.release()
+
+    def start_part(number: int | None) -> _MemoryPackage:
+        pending.acquire()
+        part = _MemoryPackage(kept, package.sheet_part)
+        part.add(shape.prefix)
+        if number is not None:  # a marker row just above the part's first row, then skipped
+            part.add(shape.marker_row(number - 1))
+        return part
+
+    def submit(part: _MemoryPackage, skip: int) -> None:
+        fd = part.finish()
+        futures.append((pool.submit(task, fd, skip), fd, skip))
+
+    with tempfile.TemporaryDirectory(prefix="registro-") as folder, \
+            ThreadPoolExecutor(max_workers=threads, thread_name_prefix="registro-parte") as pool:
+        try:
+            current, skip = None, 0
+            current = start_part(None)
+            carry, seen = b"", len(shape.prefix)
+            for block in itertools.chain([head[len(shape.prefix):]], blocks):
+                _check_danger(carry, block)
+                carry, pos = block[-16:], 0
+                seen += len(block)
+                while current.sheet_size + len(block) - pos >= part_bytes:
+                    cut = shape.row.search(block, pos + max(0, part_bytes - current.sheet_size))
+                    number = shape.row_number(block, cut.start()) if cut else None
+                    left = package.sheet_info.file_size - (seen - len(block) + cut.start()) if cut else 0
+                    if number is None or number <= last_number or left < part_bytes // 2:
+                        break  # (no last part smaller than half a part)
+                    current.add(block[pos:cut.start()])
+                    current.add(shape.close)
+                    submit(current, skip)
+                    current, skip, last_number, pos = None, number - 1, number, cut.start()
+                    current = start_part(number)
+                current.add(block[pos:] if pos else block)
+            submit(current, skip)
+        except BaseException:
+            for future, fd, _ in futures:
+                if future.cancel():
+                    os.close(fd)
+                    pending.release()
+            if current is not None and current.fd not in {fd for _, fd, _ in futures}:
+                os.close(current.fd)
+            raise
+        frames = [(future.result(), skip) for future, _, skip in futures]
+    return _joined(frames, marked_first, first_number)
+
+
+def _check_danger(carry: bytes, block: bytes) -> None:
+    window = carry + block[:16]
+    if any(d in block or d in window for d in _DANGER):
+        raise _Unsplittable("CDATA or comment in the sheet")
+
+
+def _joined(frames: list[tuple[pl.DataFrame, int]], marked_first: bool, first_number: int) -> pl.DataFrame:
+    """The parts' rows one after the other (with the empty rows between them), as one frame."""
+    pieces, height = [], 0
+    for frame, skip in frames:
+        if frame.height == 0:
+            continue
+        if skip > height:
+            pieces.append(pl.DataFrame({frame.columns[0]: pl.Series([None] * (skip - height), dtype=pl.String)}))
+            height = skip
+        pieces.append(frame)
+        height += frame.height
+    out = pl.concat(pieces, how="diagonal")
+    out = out.select(sorted(out.columns, key=lambda c: int(c.rsplit("_", 1)[-1])))
+    if marked_first:  # the marker cell put into the first row
+        first = out.columns[0]
+        out = out.with_columns(pl.when(pl.int_range(pl.len()) == first_number - 1).then(None)
+                               .otherwise(pl.col(first)).alias(first))
+    lead = 0
+    while lead < out.width - 1 and out[:, lead].null_count() == out.height:
+        lead += 1
+    out = out[:, lead:]
+    return out.rename({c: f"__UNNAMED__{i}" for i, c in enumerate(out.columns)})
