@@ -118,3 +118,21 @@ def test_ogni_opzione_di_controllo_ha_il_suo_campo_nel_pacchetto_checkoptions():
 
     names = [cli.option_name(option) for option in (*cli._CHECK_OPTIONS, cli._EXCLUDE_OPTION)]
     assert sorted(names) == sorted(f.name for f in fields(cli.CheckOptions))
+
+
+def test_il_comando_installato_esce_col_codice_giusto_senza_perdere_output(tmp_path):
+    """`registro` (cli:run) ends the process with os._exit: every line must still arrive."""
+    import subprocess
+    import sys
+
+    from tests.registri import riga, write_xlsx
+
+    exe = str(Path(sys.executable).parent / "registro")
+    listed = subprocess.run([exe, "catalogo", "--formato", "csv"], capture_output=True, text=True)
+    assert listed.returncode == 0
+    assert listed.stdout == CliRunner().invoke(main, ["catalogo", "--formato", "csv"]).output
+    wrong = write_xlsx(tmp_path / "r.xlsx", [riga(codice="Z.9")])
+    checked = subprocess.run([exe, "valida", str(wrong), "--oggi", "2026-11-01"], capture_output=True, text=True)
+    assert checked.returncode == 1 and "Controllata 1 riga" in checked.stdout
+    usage = subprocess.run([exe, "valida"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "Manca l'argomento 'REGISTRI...'" in usage.stderr

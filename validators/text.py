@@ -27,3 +27,8 @@ def service_code_part(text: str) -> str:
     """The code in a 'Codice servizio' cell: 'a. 1 – Accoglienza' -> 'A.1'."""
     head = clean_cell(text).split("-", 1)[0]
     return _SPACES.sub("", head).upper()
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """'1 riga', '2 righe': a count with its noun in Italian."""
+    return f"{count} {singular if count == 1 else plural}"

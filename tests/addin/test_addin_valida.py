@@ -51,7 +51,7 @@ def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
     assert table["sheet_position"] == 1 and table["args"][0].startswith("$A$1:") and table["args"][1:] == [
         True, "TableStyleLight9", "Verifica"]
     (alert,) = _by_func(acts, "alert")
-    assert "Controllate 4 righe: 2 errori e 1 avvisi" in alert["args"][0]
+    assert "Controllate 4 righe: 2 errori e 1 avviso" in alert["args"][0]
 
 
 def test_valida_non_scrive_nelle_colonne_dell_utente(monkeypatch):

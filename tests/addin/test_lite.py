@@ -65,7 +65,7 @@ def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
     acts = actions(book)
     assert acts[0]["func"] == "setValues" and acts[0]["values"][0] == ["Esito"]
     (alert,) = [a for a in acts if a["func"] == "alert"]
-    assert alert["args"][0].startswith("Controllate 1 righe")
+    assert alert["args"][0].startswith("Controllata 1 riga")
 
 
 def test_un_errore_imprevisto_nel_pulsante_diventa_un_avviso_senza_traceback(monkeypatch):

@@ -36,8 +36,8 @@ from validators.parallel import threads_available, workers
 SPLIT_BYTES = 64 * 1024**2
 PART_MIN_BYTES = 16 * 1024**2
 # More parts start the threads sooner and end them together; each part costs a package's opening.
-PARTS_PER_THREAD = 3
-BLOCK = 4 * 1024**2  # compressed bytes inflated at a time
+PARTS_PER_THREAD = 1
+BLOCK = 1024 * 1024  # compressed bytes inflated at a time
 HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
 # Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
 KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")

@@ -9,6 +9,7 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook
 from validators.report import COLUMNS, Problem, Report
+from validators.text import counted
 from validators.xlsx import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
@@ -113,8 +114,7 @@ def _write_xlsx(report: Report, path: Path) -> None:
 
 def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
     """'16 errori in 15 righe': problems and the rows they are in, never mixed up."""
-    text = f"{count} {singular if count == 1 else plural}"
-    return text + (f" in {rows} {'riga' if rows == 1 else 'righe'}" if rows else "")  # 0: problems of whole files
+    return counted(count, singular, plural) + (f" in {counted(rows, 'riga', 'righe')}" if rows else "")  # 0: problems of whole files
 
 
 def render_text(console, report: Report, limit: int = 20) -> None:
@@ -124,7 +124,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
 
     files = len(report.files)
     console.print(
-        f"Controllate {report.rows} righe in {files} file"
+        f"{'Controllata' if report.rows == 1 else 'Controllate'} {counted(report.rows, 'riga', 'righe')} in {files} file"
         + (f" (storico: {len(report.history)} file)" if report.history else "")
         + (f" (storico: {report.archive})" if report.archive else "")
         + f" con il catalogo {report.catalogue_version}: "
