@@ -37,7 +37,8 @@ SPLIT_BYTES = 64 * 1024**2
 PART_MIN_BYTES = 16 * 1024**2
 # More parts start the threads sooner and end them together; each part costs a package's opening.
 PARTS_PER_THREAD = 1
-BLOCK = 1024 * 1024  # compressed bytes inflated at a time
+FIRST_PART_EXTRA = 10  # percent
+BLOCK = 8 * 1024**2  # compressed bytes inflated at a time (few: each call gives the GIL away)
 HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
 # Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
 KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")
@@ -282,6 +283,9 @@ def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> 
     head, marked_first = shape.marker_in_first_row(head, first.start())
     first_number = last_number = shape.row_number(head, first.start())
 
+    # The first part starts while the next ones are still being inflated: it is made larger by
+    # about the time that takes, so that the parts end together.
+    first_bytes = part_bytes + part_bytes * FIRST_PART_EXTRA // 100
     pending = threading.BoundedSemaphore(threads + 1)  # small packages in memory at once
     futures = []
 
@@ -313,8 +317,8 @@ def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> 
                 _check_danger(carry, block)
                 carry, pos = block[-16:], 0
                 seen += len(block)
-                while current.sheet_size + len(block) - pos >= part_bytes:
-                    cut = shape.row.search(block, pos + max(0, part_bytes - current.sheet_size))
+                while current.sheet_size + len(block) - pos >= (wanted := part_bytes if futures else first_bytes):
+                    cut = shape.row.search(block, pos + max(0, wanted - current.sheet_size))
                     number = shape.row_number(block, cut.start()) if cut else None
                     left = package.sheet_info.file_size - (seen - len(block) + cut.start()) if cut else 0
                     if number is None or number <= last_number or left < part_bytes // 2:
