@@ -140,13 +140,19 @@ def _inflated(raw, info: zipfile.ZipInfo):
             yield tail
 
 
-def _decompressor():
-    try:  # ISA-L inflates two to three times faster than zlib (README, "Prestazioni")
+def _zlib():
+    """ISA-L's zlib when installed: it inflates 2.3 times and checksums 8 times faster than zlib
+    (README, "Prestazioni"); the standard zlib otherwise."""
+    try:
         from isal import isal_zlib
 
-        return isal_zlib.decompressobj(-15)
+        return isal_zlib
     except ImportError:
-        return zlib.decompressobj(-15)
+        return zlib
+
+
+def _decompressor():
+    return _zlib().decompressobj(-15)
 
 
 class _Sheet:
@@ -191,6 +197,9 @@ class _Sheet:
         return data[:end + 1] + cell + data[end + 1:], True
 
 
+_CRC32 = _zlib().crc32
+
+
 class _MemoryPackage:
     """A small .xlsx in an anonymous memory file: the kept parts, then the piece of the sheet."""
 
@@ -222,7 +231,7 @@ class _MemoryPackage:
 
     def add(self, data: bytes) -> None:
         """Append XML to the sheet's piece."""
-        self.sheet_crc = zlib.crc32(data, self.sheet_crc)
+        self.sheet_crc = _CRC32(data, self.sheet_crc)
         self.sheet_size += len(data)
         self._write(data)
 
