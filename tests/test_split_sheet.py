@@ -107,6 +107,24 @@ def test_le_parti_danno_le_stesse_celle_di_una_lettura_intera(tmp_path):
     assert compare(path) > 10
 
 
+def test_ogni_parte_e_un_pacchetto_zip_valido(tmp_path, monkeypatch):
+    import io
+
+    checked = []
+    original = split_sheet._load
+
+    def verified(fd, *args):
+        data = os.pread(fd, os.fstat(fd).st_size, 0)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            checked.append(z.testzip())  # None: every part's CRC and size are right
+        return original(fd, *args)
+
+    monkeypatch.setattr(split_sheet, "_load", verified)
+    path = package(tmp_path / "r.xlsx", varied_rows(200), shared=["uno", "due", "tre"])
+    assert split_sheet.read_in_parts(path, "Registro", split_bytes=0, part_bytes=2000, threads=2) is not None
+    assert len(checked) > 3 and checked == [None] * len(checked)
+
+
 def test_righe_sparse_colonne_vuote_e_celle_isolate_restano_al_loro_posto(tmp_path):
     rows = [row(4, {"C": "intestazione", "D": "b"})]
     rows += [row(n, {"C": f"c{n}", "E": n}) for n in range(5, 60)]
