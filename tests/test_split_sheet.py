@@ -223,3 +223,11 @@ def test_un_registro_grande_letto_in_parti_e_uguale_a_quello_letto_intero(tmp_pa
     parts = register.read_register(path)
     assert used and used[0] is not None
     assert (parts.header_row, parts.frame.to_dicts()) == (whole.header_row, whole.frame.to_dicts())
+
+
+def test_blocchi_piccoli_righe_tagliate_fra_due_blocchi(tmp_path, monkeypatch):
+    # the XML arrives in pieces smaller than a row: row tags and cells are cut between pieces
+    monkeypatch.setattr(split_sheet, "BLOCK", 37)
+    monkeypatch.setattr(split_sheet, "OUT_BLOCK", 101)
+    path = package(tmp_path / "r.xlsx", varied_rows(150), shared=["uno", "due", "tre"])
+    assert compare(path, part_bytes=900) > 5

@@ -7,7 +7,7 @@ sheet) that calamine reads in its own thread. The parts' cells are put back toge
 own row and column, so the frame equals the one a single read of the whole sheet gives
 (`whole_sheet`); a test compares the two on varied sheets.
 
-Only what can be cut safely is cut: anything unusual (namespace-less row numbers, CDATA or
+Only what can be cut safely is cut: anything unusual (rows without their number, CDATA or
 comments in the sheet, a part larger than declared) and the sheet is read whole instead. The
 packages live in anonymous memory files (Linux `memfd`), never on disk: a register holds
 personal data.
@@ -38,7 +38,8 @@ PART_MIN_BYTES = 16 * 1024**2
 # More parts start the threads sooner and end them together; each part costs a package's opening.
 PARTS_PER_THREAD = 1
 FIRST_PART_EXTRA = 10  # percent
-BLOCK = 8 * 1024**2  # compressed bytes inflated at a time (few: each call gives the GIL away)
+BLOCK = 8 * 1024**2  # compressed bytes inflated at a time (few calls: each gives the GIL away)
+OUT_BLOCK = 8 * BLOCK  # at most this much XML out of one call (a bomb never inflates at once)
 HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
 # Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
 KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")
@@ -60,7 +61,7 @@ def read_in_parts(path: Path, sheet: str, *, split_bytes: int | None = None, par
     sheet is read whole instead (small, not splittable, or no threads or memory files here).
 
     split_bytes: the XML size from which a sheet is split (SPLIT_BYTES); part_bytes: the XML of
-    one part (by default the sheet's divided into three parts per thread)."""
+    one part (by default the sheet's divided into PARTS_PER_THREAD parts per thread)."""
     threads = threads or workers()
     split_bytes = SPLIT_BYTES if split_bytes is None else split_bytes
     if threads < 2 or not threads_available() or not hasattr(os, "memfd_create") or sys.platform != "linux":
@@ -126,12 +127,13 @@ def _inflated(raw, info: zipfile.ZipInfo):
         if not data:
             raise _Unsplittable("truncated")
         left -= len(data)
-        block = inflate.decompress(data) if inflate else data
-        produced += len(block)
-        if produced > info.file_size:
-            raise _Unsplittable("larger than declared")
-        if block:
-            yield block
+        while data:
+            block, data = (inflate.decompress(data, OUT_BLOCK), inflate.unconsumed_tail) if inflate else (data, b"")
+            produced += len(block)
+            if produced > info.file_size:
+                raise _Unsplittable("larger than declared")
+            if block:
+                yield block
     if inflate:
         tail = inflate.flush()
         if produced + len(tail) > info.file_size:
