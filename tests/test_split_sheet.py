@@ -231,3 +231,16 @@ def test_blocchi_piccoli_righe_tagliate_fra_due_blocchi(tmp_path, monkeypatch):
     monkeypatch.setattr(split_sheet, "OUT_BLOCK", 101)
     path = package(tmp_path / "r.xlsx", varied_rows(150), shared=["uno", "due", "tre"])
     assert compare(path, part_bytes=900) > 5
+
+
+def test_con_piu_file_che_core_nessun_foglio_e_letto_in_parti(tmp_path, monkeypatch):
+    from validators import api
+
+    calls = []
+    monkeypatch.setattr(split_sheet, "read_in_parts", lambda path, *a, **k: calls.append(path.name))
+    monkeypatch.setattr(api, "workers", lambda: 2)
+    files = [write_xlsx(tmp_path / f"{n}.xlsx", [riga()]) for n in ("uno", "due")]
+    api._read_all(files, None, None)
+    assert calls == []  # two files already take the two cores
+    api._read_all(files[:1], None, None)
+    assert calls == ["uno.xlsx"]

@@ -22,7 +22,7 @@ from pathlib import Path
 from validators.catalogue import Catalogue, load_catalogue
 from validators.errors import FileProblem, UsageError
 from validators.export.plan import ExportResult
-from validators.parallel import side_by_side
+from validators.parallel import side_by_side, workers
 from validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from validators.read.register import RawRegister, find_registers, read_register, register_from_values
 from validators.report import Problem, Report
@@ -63,20 +63,23 @@ def _file_problem(p: FileProblem) -> Problem:
     return Problem(p.file, p.sheet, None, None, p.rule, "errore", f"File '{p.file}': {p}", None)
 
 
-def _read_one(path: Path, sheet) -> RawRegister | Problem:
+def _read_one(path: Path, sheet, in_parts: bool) -> RawRegister | Problem:
     try:
-        return read_register(path, sheet)
+        return read_register(path, sheet, in_parts=in_parts)
     except FileProblem as exc:
         return _file_problem(exc)
 
 
 def _read_all(paths: list[Path], sheet, progress: Progress | None) -> list[RawRegister | Problem]:
-    """Read the files side by side (the readers release the GIL): a register or a problem each, in order."""
+    """Read the files side by side (the readers release the GIL): a register or a problem each, in order.
+
+    With fewer files than cores, a large sheet is also read in parts on the cores left free."""
     total = len(paths) + 1  # the check is the last step
     if progress and paths:
         progress(f"Lettura di {paths[0].name}" if len(paths) == 1 else f"Lettura di {len(paths)} file", 0, total)
     done = (lambda n: progress(f"Lettura: {n} di {len(paths)} file", n, total)) if progress else None
-    return side_by_side([lambda p=p: _read_one(p, sheet) for p in paths], done=done)
+    in_parts = len(paths) < workers()
+    return side_by_side([lambda p=p: _read_one(p, sheet, in_parts) for p in paths], done=done)
 
 
 def _split(results: list[RawRegister | Problem]) -> tuple[list[RawRegister], list[Problem]]:

@@ -177,20 +177,22 @@ def _unreadable(file: str, reason: str) -> FileProblem:
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 
 
-def _load_sheet(path: Path, sheet: str | None, file: str) -> tuple[str, pl.DataFrame]:
+def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tuple[str, pl.DataFrame]:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
     name = _pick_sheet(list(reader.sheet_names), sheet, file)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
+    if in_parts and path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
         cells = split_sheet.read_in_parts(path, name)
         if cells is not None:
             return name, cells
     return name, split_sheet.whole_sheet(reader, name)
 
 
-def read_sheet_cells(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
+def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tuple[str, pl.DataFrame]:
     """(sheet name, all its cells as text from A1) of a spreadsheet, after the guard's checks.
+
+    in_parts=False reads a large sheet whole, on one core (when other files take the other cores).
 
     Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used.
     """
@@ -207,9 +209,9 @@ def read_sheet_cells(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
             with tempfile.TemporaryDirectory(prefix="registro-") as tmp:
                 link = Path(tmp) / f"registro{real_suffix}"
                 os.symlink(path.resolve(), link)
-                name, data = _load_sheet(link, sheet, file)
+                name, data = _load_sheet(link, sheet, file, in_parts)
         else:
-            name, data = _load_sheet(path, sheet, file)
+            name, data = _load_sheet(path, sheet, file, in_parts)
     except FileProblem:
         raise
     except MemoryError:
@@ -223,8 +225,8 @@ def read_sheet_cells(path: Path, sheet: str | None) -> tuple[str, pl.DataFrame]:
     return name, data
 
 
-def _read_excel(path: Path, sheet: str | None) -> RawRegister:
-    name, data = read_sheet_cells(path, sheet)
+def _read_excel(path: Path, sheet: str | None, in_parts: bool) -> RawRegister:
+    name, data = read_sheet_cells(path, sheet, in_parts)
     return _shape(data, str(path), name)
 
 
@@ -299,8 +301,11 @@ def _read_csv(path: Path) -> RawRegister:
     return _shape(data, file, None)
 
 
-def read_register(path: str | Path, sheet: str | None = None) -> RawRegister:
-    """Read one register file; raises FileProblem when it cannot be used."""
+def read_register(path: str | Path, sheet: str | None = None, *, in_parts: bool = True) -> RawRegister:
+    """Read one register file; raises FileProblem when it cannot be used.
+
+    in_parts: a large .xlsx sheet may be read in parts on every core (read/split_sheet.py); False
+    when the other cores are busy reading other files."""
     path = Path(path)
     if not path.is_file():
         raise _unreadable(str(path), "file non trovato")
@@ -308,7 +313,7 @@ def read_register(path: str | Path, sheet: str | None = None) -> RawRegister:
     if suffix in CSV_SUFFIXES:
         return _read_csv(path)
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, sheet)
+        return _read_excel(path, sheet, in_parts)
     raise _unreadable(str(path), f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
 
 
