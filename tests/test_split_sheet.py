@@ -95,7 +95,7 @@ def compare(path: Path, sheet: str = "Registro", part_bytes: int = 600, monkeypa
 
 
 def varied_rows(count: int, p: str = "", start: int = 1) -> str:
-    kinds = [lambda i: f"testo {i} &amp; più", lambda i: ("s", i % 3), lambda i: ("d", 46296 + i % 30),
+    kinds = [lambda i: f"testo {i} &amp; più!", lambda i: ("s", i % 3), lambda i: ("d", 46296 + i % 30),
              lambda i: i * 1.5, lambda i: ("b", i % 2), lambda i: ("e", "#N/A"), lambda i: "",
              lambda i: f"{i:011d}"]
     return "".join(row(n, {c: kinds[(n + j) % len(kinds)](n) for j, c in enumerate("ABCDEFGH")}, p)
@@ -231,6 +231,9 @@ def test_blocchi_piccoli_righe_tagliate_fra_due_blocchi(tmp_path, monkeypatch):
     monkeypatch.setattr(split_sheet, "OUT_BLOCK", 101)
     path = package(tmp_path / "r.xlsx", varied_rows(150), shared=["uno", "due", "tre"])
     assert compare(path, part_bytes=900) > 5
+    commented = package(tmp_path / "c.xlsx", varied_rows(60) + "<!-- x -->" + varied_rows(60, start=61),
+                        shared=["uno", "due", "tre"])
+    assert split_sheet.read_in_parts(commented, "Registro", split_bytes=0, part_bytes=900, threads=2) is None
 
 
 def test_con_piu_file_che_core_nessun_foglio_e_letto_in_parti(tmp_path, monkeypatch):

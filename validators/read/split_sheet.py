@@ -43,7 +43,6 @@ OUT_BLOCK = 8 * BLOCK  # at most this much XML out of one call (a bomb never inf
 HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
 # Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
 KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")
-_DANGER = (b"<![CDATA[", b"<!--")
 
 
 class _Unsplittable(Exception):
@@ -354,9 +353,13 @@ def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> 
 
 
 def _check_danger(carry: bytes, block: bytes) -> None:
-    window = carry + block[:16]
-    if any(d in block or d in window for d in _DANGER):
-        raise _Unsplittable("CDATA or comment in the sheet")
+    """Refuse a block holding '<!' (a comment or CDATA, where a row tag may hide): looked for as
+    '!' (rare in a sheet, found at memchr speed), then the character before it."""
+    at = block.find(b"!")
+    while at != -1:
+        if (block[at - 1:at] if at else carry[-1:]) == b"<":
+            raise _Unsplittable("CDATA or comment in the sheet")
+        at = block.find(b"!", at + 1)
 
 
 def _joined(frames: list[tuple[pl.DataFrame, int]], marked_first: bool, first_number: int) -> pl.DataFrame:
