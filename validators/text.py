@@ -32,3 +32,8 @@ def service_code_part(text: str) -> str:
 def counted(count: int, singular: str, plural: str) -> str:
     """'1 riga', '2 righe': a count with its noun in Italian."""
     return f"{count} {singular if count == 1 else plural}"
+
+
+def rows_checked(rows: int) -> str:
+    """'Controllata 1 riga', 'Controllate 5 righe'."""
+    return f"{'Controllata' if rows == 1 else 'Controllate'} {counted(rows, 'riga', 'righe')}"

@@ -11,7 +11,7 @@ from validators.api import check_values
 from validators.errors import RegistroError
 from validators.read.register import DEFAULT_SHEET
 from validators.render.outcome import ESITO, VERIFICA, Outcome
-from validators.text import counted
+from validators.text import counted, rows_checked
 from xl_addin.workbook import (
     GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
 )
@@ -56,7 +56,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
     for (r, c), fill in sorted(result.cell_colours().items()):
         sheet.range((r, c)).color = colour(fill)
     _verifica(book, sheet, result)
-    message = (f"{'Controllata' if report.rows == 1 else 'Controllate'} {counted(report.rows, 'riga', 'righe')}: "
+    message = (f"{rows_checked(report.rows)}: "
                f"{counted(report.errors, 'errore', 'errori')} e {counted(report.warnings, 'avviso', 'avvisi')}. "
                + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."))
     if alert:

@@ -9,7 +9,7 @@ from pathlib import Path
 from validators.errors import UsageError
 from validators.output import atomic_path, defuse, save_workbook
 from validators.report import COLUMNS, Problem, Report
-from validators.text import counted
+from validators.text import counted, rows_checked
 from validators.xlsx import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
 
     files = len(report.files)
     console.print(
-        f"{'Controllata' if report.rows == 1 else 'Controllate'} {counted(report.rows, 'riga', 'righe')} in {files} file"
+        f"{rows_checked(report.rows)} in {files} file"
         + (f" (storico: {len(report.history)} file)" if report.history else "")
         + (f" (storico: {report.archive})" if report.archive else "")
         + f" con il catalogo {report.catalogue_version}: "
