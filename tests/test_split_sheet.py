@@ -73,7 +73,7 @@ def row(number: int, cells: dict[str, object], p: str = "", **attrs) -> str:
     return f'<{p}row r="{number}"{extra}>{inner}</{p}row>'
 
 
-def compare(path: Path, sheet: str = "Registro", part_bytes: int = 600, monkeypatch=None) -> int:
+def compare(path: Path, sheet: str = "Registro", part_bytes: int = 600) -> int:
     """Read in small parts and whole; assert the same frame; the number of parts read."""
     loads = []
     original = split_sheet._load
