@@ -21,8 +21,6 @@ import polars as pl
 from validators.archive.meta import office_slug
 from validators.archive.store import Archive
 
-_COLUMNS = ["pseudonimo", "codice_servizio", "data"]
-
 
 class ArchiveHistory:
     """The history source of validators.check.checked for one archive."""

@@ -114,15 +114,20 @@ def _check_declared_size(raw, part: zipfile.ZipInfo) -> None:
         raise _bomb(part.filename, f"è compressa in modo anomalo (oltre {MAX_PART_RATIO}:1)")
 
 
-def _inflated_size(raw, part: zipfile.ZipInfo, limit: int) -> tuple[int, int]:
-    """(bytes produced, compressed bytes read) inflating the raw deflate stream of a part until it
-    ends, its compressed size is read, or `limit` bytes have come out; memory stays about 1 MB."""
+def data_offset(raw, part: zipfile.ZipInfo) -> int:
+    """Where a part's stored (compressed) bytes start in the zip file `raw`, after its local header."""
     raw.seek(part.header_offset)
     header = raw.read(30)
     if header[:4] != b"PK\x03\x04":
         raise zipfile.BadZipFile("local header")
     name_length, extra_length = struct.unpack("<HH", header[26:30])
-    raw.seek(part.header_offset + 30 + name_length + extra_length)
+    return part.header_offset + 30 + name_length + extra_length
+
+
+def _inflated_size(raw, part: zipfile.ZipInfo, limit: int) -> tuple[int, int]:
+    """(bytes produced, compressed bytes read) inflating the raw deflate stream of a part until it
+    ends, its compressed size is read, or `limit` bytes have come out; memory stays about 1 MB."""
+    raw.seek(data_offset(raw, part))
     inflate = zlib.decompressobj(-15)
     produced = consumed = 0
     left = part.compress_size

@@ -31,6 +31,7 @@ import polars as pl
 
 from validators.package import relationships, rels_name, resolve, sheets, workbook_part
 from validators.parallel import threads_available, workers
+from validators.read.guard import data_offset
 
 # A sheet whose XML is smaller than this is read whole: splitting it gains little.
 SPLIT_BYTES = 64 * 1024**2
@@ -43,6 +44,9 @@ OUT_BLOCK = 8 * BLOCK  # at most this much XML out of one call (a bomb never inf
 HEAD_LIMIT = 4 * 1024**2  # the rows must start within this many bytes of the sheet's XML
 # Parts each small package carries besides its piece of the sheet (the rest is not read by calamine).
 KEPT_TYPES = ("/styles", "/sharedStrings", "/theme")
+
+
+_ANY_ROW = re.compile(rb"<(\w+:)?row[\s>/]")  # a row's start tag, any namespace prefix
 
 
 class _Unsplittable(Exception):
@@ -103,22 +107,13 @@ class _Package:
 
 def _raw(raw, info: zipfile.ZipInfo) -> bytes:
     """The compressed bytes of a part, as stored in the zip."""
-    raw.seek(_data_offset(raw, info))
+    raw.seek(data_offset(raw, info))
     return raw.read(info.compress_size)
-
-
-def _data_offset(raw, info: zipfile.ZipInfo) -> int:
-    raw.seek(info.header_offset)
-    header = raw.read(30)
-    if header[:4] != b"PK\x03\x04":
-        raise _Unsplittable("local header")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    return info.header_offset + 30 + name_length + extra_length
 
 
 def _inflated(raw, info: zipfile.ZipInfo):
     """The sheet's XML in blocks, never more than its declared size."""
-    raw.seek(_data_offset(raw, info))
+    raw.seek(data_offset(raw, info))
     left, produced = info.compress_size, 0
     inflate = _decompressor() if info.compress_type == zipfile.ZIP_DEFLATED else None
     while left > 0:
@@ -276,7 +271,7 @@ def _head(blocks) -> bytes:
     for block in blocks:
         head += block
         data = re.search(rb"<(\w+:)?sheetData\b", head)
-        row = re.compile(rb"<(\w+:)?row[\s>/]").search(head, data.end()) if data else None
+        row = _ANY_ROW.search(head, data.end()) if data else None
         if row and head.find(b">", row.start()) > 0 and len(head) - row.start() > 512 or len(head) > HEAD_LIMIT:
             break
     return head
