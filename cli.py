@@ -90,7 +90,7 @@ def _italian_click() -> None:
 
 
 _italian_click()
-# validators.check.rules.context.DEFAULT_WORKDAY_MINUTES, repeated so that --help needs no polars import
+# registro.validators.check.rules.context.DEFAULT_WORKDAY_MINUTES, repeated so that --help needs no polars import
 WORKDAY_MINUTES = 432
 
 CATALOGO_OPTION = click.option(
@@ -124,7 +124,7 @@ def handles_domain_errors(func):
         except click.ClickException:
             raise
         except Exception as exc:  # noqa: BLE001 - the single place where errors become messages
-            from validators.errors import user_message
+            from registro.validators.errors import user_message
 
             if ctx.find_root().params.get("debug"):
                 raise
@@ -156,7 +156,7 @@ def main(debug: bool) -> None:
       registro esporta registri/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
       registro archivio aggiungi registri/ --mese 2026-10 --archivio archivio/
       registro modello                     crea il modello Excel templates/registro.xlsx
-      registro addin crea                  crea il componente aggiuntivo xl_addin.xlam
+      registro addin crea                  crea il componente aggiuntivo registro.xlam
     """
 
 
@@ -195,8 +195,8 @@ def catalogo_cmd(codice, formato, check_path, tutti, catalogue_path):
       registro catalogo --formato csv > catalogo.csv
       registro catalogo --verifica nuovo_catalogo.yaml
     """
-    from validators.catalogue import view as catalogue_view
-    from validators.catalogue import load_catalogue
+    from registro.validators.catalogue import view as catalogue_view
+    from registro.validators.catalogue import load_catalogue
 
     cat = load_catalogue(check_path or catalogue_path)
     if check_path:
@@ -326,7 +326,7 @@ def validation_options(func=None, *, exclude: bool = False):
 
 
 def _check_arguments(options: CheckOptions, archive=None) -> dict:
-    """The shared options as the keyword arguments of validators.api.check; `archive` an already
+    """The shared options as the keyword arguments of registro.validators.api.check; `archive` an already
     opened archive in place of options.archive."""
     return dict(history=list(options.history), month=options.month, sheet=options.sheet,
                 catalogue=options.catalogue_path, today=options.today.date() if options.today else None,
@@ -336,7 +336,7 @@ def _check_arguments(options: CheckOptions, archive=None) -> dict:
 
 def _check(paths, options: CheckOptions, archive=None):
     """Read and check the registers with the shared options (progress bar when interactive)."""
-    from validators.api import check
+    from registro.validators.api import check
 
     with _progress_bar() as progress:
         return check(list(paths), progress=progress, **_check_arguments(options, archive))
@@ -365,7 +365,7 @@ def valida_cmd(paths, check, report_path, annotate_path, limit):
       registro valida registro.xlsx --annota registro_annotato.xlsx
       registro valida registri_ottobre/ --mese 2026-10 --archivio archivio/
     """
-    from validators.render.report_files import render_text, write_report
+    from registro.validators.render.report_files import render_text, write_report
 
     checked = _check(paths, check)
     report = checked.report
@@ -374,7 +374,7 @@ def valida_cmd(paths, check, report_path, annotate_path, limit):
         write_report(report, report_path, checked.inputs)
         click.echo(f"Rapporto scritto in {report_path}")
     if annotate_path:
-        from validators.render.annotated import annotate_all
+        from registro.validators.render.annotated import annotate_all
 
         for out in annotate_all(report, annotate_path, checked.inputs):
             click.echo(f"Copia annotata scritta in {out}")
@@ -414,7 +414,7 @@ def modello_cmd(output, catalogue_path, rows, config_path, lite, package):
     """
     from importlib.metadata import version
 
-    from xl_addin.build.template import build_template
+    from registro.xl_addin.build.template import build_template
 
     if package and not lite:
         raise click.UsageError("--pacchetto si usa solo con --lite.")
@@ -437,7 +437,7 @@ def regole_cmd(formato):
       registro regole
       registro regole --formato markdown
     """
-    from validators.check.rules.registry import RULES, readme_table
+    from registro.validators.check.rules.registry import RULES, readme_table
 
     if formato == "markdown":
         click.echo(readme_table())
@@ -487,8 +487,8 @@ def totali_cmd(paths, check, since, until, outputs, fte_hours, carichi):
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
       registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
     """
-    from validators.api import archive_totals, totals_of
-    from validators.render.totals_workbook import render_totals, write_totals
+    from registro.validators.api import archive_totals, totals_of
+    from registro.validators.render.totals_workbook import render_totals, write_totals
 
     if not paths:
         if check.archive is None:
@@ -543,7 +543,7 @@ def esporta_cmd(paths, check, target, rejects, profile):
       registro esporta registri_ottobre/ --mese 2026-10 -o ja.csv --scarti scarti.xlsx
       registro esporta registro.xlsx -o ja.xlsx --profilo profilo_ja.yaml
     """
-    from validators.api import export_of
+    from registro.validators.api import export_of
 
     checked = _check(paths, check)
     result = export_of(checked, target, rejects=rejects, profile=profile)
@@ -612,8 +612,8 @@ def mese_cmd(paths, check: CheckOptions, folder, fte_hours, carichi, profile, te
       registro mese registri_2026/ -o anno --senza-excel
       registro mese registri_novembre/ --mese 2026-11 --archivio archivio/ --archivia -o novembre
     """
-    from validators.api import archive_of, month_pass, open_archive
-    from validators.render.month import render_month
+    from registro.validators.api import archive_of, month_pass, open_archive
+    from registro.validators.render.month import render_month
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True) if store else None
     with _progress_bar() as progress:
@@ -686,8 +686,8 @@ def archivio_aggiungi_cmd(paths, check, limit):
       registro archivio aggiungi registri_ottobre/ --mese 2026-10 --archivio archivio/
       registro archivio aggiungi registro_ancona_corretto.xlsx --mese 2026-10 --archivio archivio/
     """
-    from validators.api import archive_of, open_archive
-    from validators.render.report_files import render_text
+    from registro.validators.api import archive_of, open_archive
+    from registro.validators.render.report_files import render_text
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True)
     checked = _check(paths, check, archive=target)
@@ -737,7 +737,7 @@ def archivio_stato_cmd(archive):
     from rich.markup import escape
     from rich.table import Table
 
-    from validators.archive.meta import status  # the metadata alone: no polars to load, answers at once
+    from registro.validators.archive.meta import status  # the metadata alone: no polars to load, answers at once
 
     folder = _archive_folder(archive)
     parts = status(folder)
@@ -772,7 +772,7 @@ def archivio_rimuovi_cmd(archive, office, mese, prima_del):
       registro archivio rimuovi --sede Ancona --mese 2026-10 --archivio archivio/
       registro archivio rimuovi --prima-del 2021-01 --archivio archivio/
     """
-    from validators.api import open_archive, parse_month
+    from registro.validators.api import open_archive, parse_month
 
     if bool(mese) == bool(prima_del):
         raise click.UsageError("indicare --mese AAAA-MM oppure --prima-del AAAA-MM (uno dei due).")
@@ -803,8 +803,8 @@ def archivio_verifica_cmd(archive, key):
     """
     from rich.markup import escape
 
-    from validators.api import open_archive
-    from validators.archive.store import SCHEMA_VERSION
+    from registro.validators.api import open_archive
+    from registro.validators.archive.store import SCHEMA_VERSION
 
     target = open_archive(_archive_folder(archive), key)
     result = target.verify()
@@ -834,18 +834,18 @@ def addin_group():
 
 @addin_group.command("crea")
 @click.option("-o", "--cartella", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Cartella in cui scrivere xl_addin.xlam.")
+              show_default=True, help="Cartella in cui scrivere registro.xlam.")
 @handles_domain_errors
 def addin_crea_cmd(folder):
-    """Crea xl_addin.xlam: la scheda "Registro CPI" con il pulsante che controlla il registro aperto.
+    """Crea registro.xlam: la scheda "Registro CPI" con il pulsante che controlla il registro aperto.
 
-    Il nome del file deve restare xl_addin.xlam: il pulsante esegue xl_addin.main().
+    Il nome del file deve restare registro.xlam: il pulsante esegue registro.main().
 
     \b
     Esempio:
       registro addin crea -o C:\\Users\\operatore\\registro
     """
-    from xl_addin.build.xlam import build_addin
+    from registro.xl_addin.build.xlam import build_addin
 
     path = build_addin(folder)
     click.echo(f"Componente aggiuntivo scritto in {path}")

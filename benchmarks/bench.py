@@ -62,9 +62,9 @@ READ_EACH_SCRIPT = (
     "    t = time.perf_counter(); n += pl.read_excel(f, engine='calamine').height; total += time.perf_counter() - t\n"
     "print(total, n)"
 )
-# The same files read side by side as `registro mese` reads them (validators.api's reading step).
+# The same files read side by side as `registro mese` reads them (registro.validators.api's reading step).
 READ_SIDE_SCRIPT = (
-    "import sys, time, pathlib; from validators import api; "
+    "import sys, time, pathlib; from registro.validators import api; "
     "files = sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')); t = time.perf_counter(); "
     "out = api._read_all(files, None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
 )
@@ -156,7 +156,7 @@ def setup_frictionless() -> None:
 
 def frictionless_schema() -> dict:
     """A Table Schema with the column constraints frictionless can express (codes from the catalogue)."""
-    from validators.catalogue import load_catalogue
+    from registro.validators.catalogue import load_catalogue
 
     cat = load_catalogue()
     codes = "|".join(s.code.replace(".", r"\.") for s in cat.registrable)
@@ -361,7 +361,7 @@ def detail_rows(path: Path) -> int:
     """The data rows of the riepilogo's Dettaglio sheet, from its dimension (the sheet is not loaded)."""
     import zipfile
 
-    from validators.package import relationships, resolve, sheets
+    from registro.validators.package import relationships, resolve, sheets
 
     with zipfile.ZipFile(path) as z:
         rels = relationships(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))

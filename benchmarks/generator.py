@@ -144,7 +144,7 @@ class _Catalogue:
 
 
 def _load_catalogue(catalogue):
-    from validators.catalogue import Catalogue, load_catalogue
+    from registro.validators.catalogue import Catalogue, load_catalogue
 
     return catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
 

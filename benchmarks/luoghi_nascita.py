@@ -20,7 +20,7 @@ from stdnum.it import codicefiscale
 
 from tests.month_generator import person_cf
 from tests.vettori_pubblici import VECTORS
-from validators.check import fiscal
+from registro.validators.check import fiscal
 
 OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from validators.text import service_code_part
+from registro.validators.text import service_code_part
 
 ROW_MISTAKES = (
     "cf.non_valido", "codice.sconosciuto", "data.fuori_periodo", "data.non_valida", "modalita.non_valida",

@@ -14,7 +14,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from validators.read.register import COLUMNS
+from registro.validators.read.register import COLUMNS
 
 SHEET = "Registro"
 _EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()

@@ -19,10 +19,10 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.libreoffice import LibreOfficeRunner  # noqa: E402
 from tests.template_rows import OFFICES, OPERATORS, row_for, sample_rows, typed  # noqa: E402
-from validators.catalogue import load_catalogue  # noqa: E402
-from validators.output import save_workbook  # noqa: E402
-from xl_addin.build.template import build_workbook, load_config  # noqa: E402
-from xl_addin.build.template_register import REGISTER_COLUMNS, SHEET  # noqa: E402
+from registro.validators.catalogue import load_catalogue  # noqa: E402
+from registro.validators.output import save_workbook  # noqa: E402
+from registro.xl_addin.build.template import build_workbook, load_config  # noqa: E402
+from registro.xl_addin.build.template_register import REGISTER_COLUMNS, SHEET  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "img" / "registro.png"
 DPI = 200

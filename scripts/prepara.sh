@@ -20,7 +20,7 @@ stamp=.venv/.pyproject-installato
 want="$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest())')"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --disable-pip-version-check -q -e '.[test]' 2>&1 | grep -v -e '^WARNING: Location' || true
-  .venv/bin/python -c 'import cli' && echo "$want" > "$stamp"
+  .venv/bin/python -c 'import registro.cli' && echo "$want" > "$stamp"
 fi
-.venv/bin/python -c 'import cli' || { echo "Installazione non riuscita." >&2; exit 2; }
+.venv/bin/python -c 'import registro.cli' || { echo "Installazione non riuscita." >&2; exit 2; }
 export PATH="$PWD/.venv/bin:$PATH"

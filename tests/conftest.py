@@ -11,7 +11,7 @@ import pytest
 
 from tests.month_generator import write_month
 from tests.support.libreoffice import LibreOfficeRunner, require_libreoffice
-from validators.catalogue import Catalogue, load_catalogue
+from registro.validators.catalogue import Catalogue, load_catalogue
 
 
 @pytest.fixture(scope="session")

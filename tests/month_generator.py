@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from stdnum import luhn
 from stdnum.it import codicefiscale
 
-from validators.catalogue import Catalogue, load_catalogue
-from validators.read.register import COLUMNS
+from registro.validators.catalogue import Catalogue, load_catalogue
+from registro.validators.read.register import COLUMNS
 
 CONSONANTS = "BCDFGLMNPRSTVZ"
 MONTH_LETTERS = "ABCDEHLMPRST"

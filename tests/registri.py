@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from validators.read.register import COLUMNS
+from registro.validators.read.register import COLUMNS
 
 TODAY = dt.date(2026, 11, 1)
 MONTH = "2026-10"
@@ -117,7 +117,7 @@ def run_from_root(*args):
 
     from click.testing import CliRunner
 
-    from cli import main
+    from registro.cli import main
 
     cwd = os.getcwd()
     os.chdir(ROOT)

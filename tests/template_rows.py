@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from validators.catalogue import Catalogue, Service
+from registro.validators.catalogue import Catalogue, Service
 
 TODAY = dt.date(2026, 11, 1)
 PERSONS = ["RSSMRA80A01H501U", "BNCLRA85M41D451W", "VRDGPP90C12A271Y", "NREFNC75T10E388T", "GLLSRA99H55I608H"]
@@ -28,7 +28,7 @@ def serial(day: dt.date) -> int:
 
 def typed(rows: list[dict], first: int = 2, sheet: str = "Registro") -> list[dict]:
     """The LibreOffice driver's `set` operations that type rows (by contract column) from row `first` on."""
-    from validators.read.register import COLUMNS
+    from registro.validators.read.register import COLUMNS
 
     ops = []
     for r, row in enumerate(rows, start=first):

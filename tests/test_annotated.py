@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.registri import CF, TODAY, riga, write_csv, write_xlsx
-from validators.api import validate
-from validators.check.rules.registry import RULES
-from validators.render.annotated import annotate, annotate_all
-from xl_addin.build.template import build_template
+from registro.validators.api import validate
+from registro.validators.check.rules.registry import RULES
+from registro.validators.render.annotated import annotate, annotate_all
+from registro.xl_addin.build.template import build_template
 
 RULE_IDS = tuple(r.id for r in RULES)
 
@@ -88,7 +88,7 @@ def test_il_modello_compilato_resta_il_modello_con_esito_dopo_le_colonne_calcola
     template = build_template(tmp_path / "modello.xlsx")
     wb = load_workbook(template)
     ws = wb["Registro"]
-    from validators.read.register import COLUMNS
+    from registro.validators.read.register import COLUMNS
 
     for r, row in enumerate([riga(), riga(codice="ZZ", cf=CF["laura"])], start=2):
         for j, name in enumerate(COLUMNS, start=1):
@@ -247,7 +247,7 @@ def test_un_pacchetto_malformato_da_un_messaggio_e_non_un_traceback(tmp_path):
         parts["xl/worksheets/sheet1.xml"] = sheet[:sheet.index(b"</sheetData>")]  # cut short
 
     bad = _rewrite_parts(path, tmp_path / "r.xlsx", broken)
-    from validators.errors import UsageError
+    from registro.validators.errors import UsageError
 
     with pytest.raises(UsageError, match="non si può scrivere: il file non ha la struttura di un .xlsx"):
         annotate(bad, report, tmp_path / "copia.xlsx", [bad])
@@ -300,8 +300,8 @@ def test_un_foglio_minimo_riceve_riquadri_larghezza_e_impostazioni_di_stampa(tmp
 
 def test_nella_copia_annotata_i_messaggi_non_citano_le_opzioni_del_comando(tmp_path):
     # A date outside --mese: at the terminal the hint names the option, in the workbook it does not.
-    from validators.render.outcome import person_message
-    from validators.report import Problem
+    from registro.validators.render.outcome import person_message
+    from registro.validators.report import Problem
 
     message = "Riga 5, 'Data': la data 03/09/2026 è fuori dal mese 2026-10 indicato con --mese."
     p = Problem("r.xlsx", "Registro", 5, "Data", "data.fuori_periodo", "errore", message, "03/09/2026")

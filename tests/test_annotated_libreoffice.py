@@ -15,9 +15,9 @@ import pytest
 from tests.registri import CF, TODAY, riga, write_xlsx
 from tests.support.annotated_openpyxl import annotate as annotate_openpyxl
 from tests.support.libreoffice import Job
-from validators.api import validate
-from validators.render.annotated import annotate
-from validators.render.outcome import title
+from registro.validators.api import validate
+from registro.validators.render.annotated import annotate
+from registro.validators.render.outcome import title
 
 pytestmark = pytest.mark.libreoffice
 

@@ -23,8 +23,12 @@ LAST = max(STAGES.values())
 ALLOWED_BACKWARDS = {("read", "check.rules.registry")}
 
 
+PREFIX = "registro.validators."
+
+
 def _part(module: str) -> str:
-    return module.split(".")[1] if module.count(".") else module
+    """The stage of an imported module: registro.validators.read.register -> read."""
+    return module.removeprefix(PREFIX).split(".")[0]
 
 
 def _imports(path: Path) -> set[str]:
@@ -34,7 +38,7 @@ def _imports(path: Path) -> set[str]:
             found.add(node.module)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-    return {m for m in found if m.startswith("validators.")}
+    return {m for m in found if m.startswith(PREFIX)}
 
 
 def test_ogni_stadio_importa_solo_gli_stadi_precedenti():
@@ -48,9 +52,23 @@ def test_ogni_stadio_importa_solo_gli_stadi_precedenti():
         own = relative.parts[0]
         for imported in _imports(path):
             target = _part(imported)
-            inner = imported.removeprefix("validators.")
+            inner = imported.removeprefix(PREFIX)
             if STAGES.get(target, LAST) > STAGES.get(own, LAST) and (own, inner) not in ALLOWED_BACKWARDS:
                 wrong.append(f"validators/{relative}.py importa {imported}")
+    assert wrong == []
+
+
+def test_nessun_modulo_importa_i_vecchi_nomi_di_primo_livello():
+    """Everything is imported as registro.*: a bare `validators`, `xl_addin` or `cli` would be another
+    distribution's module once installed (PyPI has a `validators`)."""
+    old = {"validators", "xl_addin", "cli", "commands"}
+    wrong = []
+    for folder in ("validators", "xl_addin", "tests", "benchmarks", "scripts"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+                names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+                         else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+                wrong += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in old]
     assert wrong == []
 
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from benchmarks import bench
-from validators.read.register import COLUMNS
+from registro.validators.read.register import COLUMNS
 
 
 def test_la_misura_riporta_tempo_e_memoria_del_solo_processo_figlio():
@@ -32,7 +32,7 @@ def test_il_riepilogo_di_registro_valida_e_letto_dal_benchmark(tmp_path):
     # the benchmark reads errori and avvisi from the terminal summary: a change of its words must show here
     from click.testing import CliRunner
 
-    from cli import main
+    from registro.cli import main
     from tests.registri import riga, write_xlsx
 
     path = write_xlsx(tmp_path / "r.xlsx", [riga(), riga(codice="ZZ"), riga(durata=99999)])

@@ -13,9 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import main
-from validators.catalogue import DEFAULT_PATH, load_catalogue
-from validators.errors import CatalogueError
+from registro.cli import main
+from registro.validators.catalogue import DEFAULT_PATH, load_catalogue
+from registro.validators.errors import CatalogueError
 
 SOURCE = Path(__file__).parents[1] / "docs" / "fonte" / "allegato2_tabella_attivita.txt"
 CODE = re.compile(r"^[A-S](\d+)?(\.\d+)?$")

@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import cli
-from cli import main
+from registro import cli
+from registro.cli import main
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 # Frequent words that tell Italian from English in a help text.
@@ -108,7 +108,7 @@ def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
 
 
 def test_la_giornata_predefinita_della_riga_di_comando_e_quella_del_motore():
-    from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES
+    from registro.validators.check.rules.context import DEFAULT_WORKDAY_MINUTES
 
     assert cli.WORKDAY_MINUTES == DEFAULT_WORKDAY_MINUTES
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cli import main
+from registro.cli import main
 from tests.registri import CF, riga, write_xlsx
-from validators.api import validate
-from validators.check.rules.registry import RULES
+from registro.validators.api import validate
+from registro.validators.check.rules.registry import RULES
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "esempi" / "registro_esempio.csv"

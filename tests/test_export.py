@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.registri import run_from_root
-from validators.export import plan as export_module
-from validators.api import check, export, export_of
-from validators.errors import BalanceError, ProfileError
-from validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
+from registro.validators.export import plan as export_module
+from registro.validators.api import check, export, export_of
+from registro.validators.errors import BalanceError, ProfileError
+from registro.validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ["esempi/registro_esempio.csv"]
@@ -66,7 +66,7 @@ def test_mese_generato_esportate_piu_scartate_uguale_righe_lette(month, tmp_path
 
 def test_mese_generato_aziende_su_s_con_programma_vuoto_e_persone_in_gol_sfl_adi_esportate(month, tmp_path):
     folder, rows = month
-    from validators.catalogue import load_catalogue
+    from registro.validators.catalogue import load_catalogue
 
     cat = load_catalogue()
     good = [r for r in rows if r.bad is None]

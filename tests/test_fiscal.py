@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.it import codicefiscale, iva
 
-from validators.check import fiscal
+from registro.validators.check import fiscal
 
 FULL_WIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F)}  # '0' -> '０', 'A' -> 'Ａ'
 

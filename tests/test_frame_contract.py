@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 
 from benchmarks.generator import generate, write_csv, write_xlsx
-from validators.api import check, check_values
-from validators.check import frame
-from validators.read.register import COLUMNS
+from registro.validators.api import check, check_values
+from registro.validators.check import frame
+from registro.validators.read.register import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 MONTH, TODAY = "2026-10", dt.date(2026, 11, 1)

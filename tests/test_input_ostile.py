@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from registro.cli import main
 from tests.registri import CF, register_sheet, riga, write_csv, write_xlsx
-from validators.read import guard
-from validators.check.rules.registry import RULES
-from validators.read.register import COLUMNS
+from registro.validators.read import guard
+from registro.validators.check.rules.registry import RULES
+from registro.validators.read.register import COLUMNS
 
 FILE_RULES = {r.id for r in RULES if r.file_level}
 
@@ -31,9 +31,9 @@ def _run(path: Path, *extra):
 
 
 def test_il_controllo_dei_casi_ostili_fallisce_se_compare_un_traceback(tmp_path, monkeypatch):
-    import validators.render.report_files
+    import registro.validators.render.report_files
 
-    monkeypatch.setattr(validators.render.report_files, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
+    monkeypatch.setattr(registro.validators.render.report_files, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
     with pytest.raises(AssertionError, match="Traceback"):
         _run(write_csv(tmp_path / "r.csv", [riga()]))
 

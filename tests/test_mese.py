@@ -11,8 +11,8 @@ import pytest
 
 from tests.month_generator import write_month
 from tests.registri import riga, run_from_root, write_csv, write_xlsx
-from validators import parallel
-from validators.api import annotated_names, month_pass
+from registro.validators import parallel
+from registro.validators.api import annotated_names, month_pass
 
 EXAMPLE = ["esempi/registro_esempio.csv"]
 EXAMPLE_OPTIONS = ["--storico", "esempi/storico_settembre.csv", "--mese", "2026-10", "--oggi", "2026-11-01"]

@@ -1,10 +1,10 @@
-"""The one zip writer (validators.output.rewrite_zip) used by the workbooks, the template, Lite and the .xlam."""
+"""The one zip writer (registro.validators.output.rewrite_zip) used by the workbooks, the template, Lite and the .xlam."""
 
 from __future__ import annotations
 
 import zipfile
 
-from validators.output import REPRODUCIBLE_STAMP, Chunks, rewrite_zip
+from registro.validators.output import REPRODUCIBLE_STAMP, Chunks, rewrite_zip
 
 
 def _zip(path, parts, date_time=(2024, 5, 6, 7, 8, 10)):

@@ -17,10 +17,10 @@ from openpyxl import load_workbook
 
 from tests.registri import run_from_root as run
 from tests.support.libreoffice import Job
-from validators.api import totals
-from validators.check.rules.registry import BY_ID, RULES, in_excel
-from validators.read.register import COLUMNS
-from validators.render.totals_workbook import chart_rows
+from registro.validators.api import totals
+from registro.validators.check.rules.registry import BY_ID, RULES, in_excel
+from registro.validators.read.register import COLUMNS
+from registro.validators.render.totals_workbook import chart_rows
 
 EXAMPLE = ["esempi/registro_esempio.csv", "--storico", "esempi/storico_settembre.csv", "--mese", "2026-10",
            "--oggi", "2026-11-01"]
@@ -258,7 +258,7 @@ HELPER_HEADERS = ("Filtro LEP", "Codice estratto", "Nome servizio", "Minuti cont
 
 
 def test_il_modello_stampa_le_colonne_dell_operatore_e_le_righe_vuote_restano_bianche():
-    from xl_addin.build.template_register import PRINTED_COLUMNS, REGISTER_COLUMNS
+    from registro.xl_addin.build.template_register import PRINTED_COLUMNS, REGISTER_COLUMNS
 
     ws = load_workbook(TEMPLATE)["Registro"]
     last = ws.max_row
@@ -290,7 +290,7 @@ def _text(pdf: Path) -> list[str]:
 def template_printed(libreoffice, tmp_path_factory) -> dict[str, list[str]]:
     """{case: the text of each page} of the template's Registro printed by LibreOffice after typing rows."""
     from tests.template_rows import sample_rows, typed
-    from validators.catalogue import load_catalogue
+    from registro.validators.catalogue import load_catalogue
 
     rows = sample_rows(load_catalogue())
     many = (rows * 10)[:120]
@@ -326,8 +326,8 @@ def test_una_riga_scritta_in_fondo_dopo_righe_vuote_si_stampa_sulla_sua_pagina(t
 def test_una_tabella_lunghissima_resta_filtrabile_con_celle_semplici(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
-    from validators import xlsx
-    from validators.output import save_workbook
+    from registro.validators import xlsx
+    from registro.validators.output import save_workbook
 
     monkeypatch.setattr(xlsx, "STYLED_ROWS", 3)
     cols = [xlsx.Col("Codice", text=True), xlsx.Col("Messaggio", 20, wrap=True)]

@@ -12,12 +12,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import main
+from registro.cli import main
 from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
-from validators.api import check, export, totals_of, validate
-from validators.catalogue import DEFAULT_PATH, load_catalogue
-from validators.catalogue.load import parse_catalogue
-from validators.errors import CatalogueError
+from registro.validators.api import check, export, totals_of, validate
+from registro.validators.catalogue import DEFAULT_PATH, load_catalogue
+from registro.validators.catalogue.load import parse_catalogue
+from registro.validators.errors import CatalogueError
 
 D = dt.date
 CAT = load_catalogue()
@@ -216,7 +216,7 @@ def test_l68_implicito_nei_totali_e_nell_export(tmp_path):
 
 
 def test_i_servizi_riservati_si_leggono_come_intervalli_della_tabella():
-    from validators.catalogue.view import reserved_runs
+    from registro.validators.catalogue.view import reserved_runs
 
     assert reserved_runs(CAT, "L.68") == "M1.1–M5.2, M5.5–M6.4, S.1–S.3"
     assert reserved_runs(CAT, "GG") == "A.2, B.3, E.3, F1.3–F1.4, M5.3–M5.4"

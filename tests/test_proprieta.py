@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.registri import CF, PIVA, TODAY
-from validators.api import validate_values
-from validators.read.register import COLUMNS
+from registro.validators.api import validate_values
+from registro.validators.read.register import COLUMNS
 
 CODES = ["A.1", "a.2", "B.1 - DID", "D.1", "D.2", "E.5", "E.6", "F", "M", "N", "O.2", "P.1", "S.1", "K.3", "ZZ",
          "F1.09", "M5.3", "G.4", ""]
@@ -54,7 +54,7 @@ def test_validare_due_volte_da_lo_stesso_rapporto(rows):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(row, min_size=1, max_size=25))
 def test_esportate_piu_scartate_sono_le_righe_lette(rows):
-    from validators.api import check_values, export_tables_of
+    from registro.validators.api import check_values, export_tables_of
 
     checked = check_values(_values(rows), name="casuale.xlsx", today=TODAY)
     if checked.report.unusable_files:
@@ -68,8 +68,8 @@ def test_esportate_piu_scartate_sono_le_righe_lette(rows):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(row, min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_i_totali_non_dipendono_dall_ordine_delle_righe(rows, rnd):
-    from validators.api import check_values, totals_of
-    from validators.render.totals_workbook import as_dict
+    from registro.validators.api import check_values, totals_of
+    from registro.validators.render.totals_workbook import as_dict
 
     shuffled = list(rows)
     rnd.shuffle(shuffled)

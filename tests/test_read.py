@@ -8,8 +8,8 @@ import pytest
 from openpyxl import Workbook
 
 from tests.registri import CF, MONTH, TODAY, register_sheet, riga, write_csv, write_ods, write_xlsx
-from validators.api import validate, validate_values
-from validators.read.register import COLUMNS
+from registro.validators.api import validate, validate_values
+from registro.validators.read.register import COLUMNS
 
 
 def _rules(report):

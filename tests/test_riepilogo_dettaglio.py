@@ -14,10 +14,10 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from validators.api import totals as compute_totals
-from validators.output import defuse
-from validators.render import table_rows, totals_workbook
-from validators.render.totals_workbook import DETAIL_COLUMNS, write_totals
+from registro.validators.api import totals as compute_totals
+from registro.validators.output import defuse
+from registro.validators.render import table_rows, totals_workbook
+from registro.validators.render.totals_workbook import DETAIL_COLUMNS, write_totals
 
 ROOT = Path(__file__).parents[1]
 ROWS = 2100  # more than the 2,000 rows the widths are measured on

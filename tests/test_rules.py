@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
-from validators.api import validate
-from validators.check.rules.registry import RULES
-from validators.read.register import COLUMNS
+from registro.validators.api import validate
+from registro.validators.check.rules.registry import RULES
+from registro.validators.read.register import COLUMNS
 
 D = dt.date
 

@@ -11,7 +11,7 @@ import fastexcel
 import pytest
 
 from tests.registri import CF, riga, write_xlsx
-from validators.read import register, split_sheet
+from registro.validators.read import register, split_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -237,7 +237,7 @@ def test_blocchi_piccoli_righe_tagliate_fra_due_blocchi(tmp_path, monkeypatch):
 
 
 def test_con_piu_file_che_core_nessun_foglio_e_letto_in_parti(tmp_path, monkeypatch):
-    from validators import api
+    from registro.validators import api
 
     calls = []
     monkeypatch.setattr(split_sheet, "read_in_parts", lambda path, *a, **k: calls.append(path.name))

@@ -9,15 +9,15 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cli import main
+from registro.cli import main
 from tests.template_rows import TODAY, sample_rows
 from tests.template_structure import all_formulas, describe, function_names
-from validators.api import validate
-from validators.errors import UsageError
-from validators.read.register import COLUMNS, header_field
-from xl_addin.build import template
-from xl_addin.build.template import DEFAULT_ROWS, MAX_ROWS, build_template, load_config
-from xl_addin.build.template_register import ERROR_PREFIX, REGISTER_COLUMNS, WARNING_PREFIX, checks, formulas
+from registro.validators.api import validate
+from registro.validators.errors import UsageError
+from registro.validators.read.register import COLUMNS, header_field
+from registro.xl_addin.build import template
+from registro.xl_addin.build.template import DEFAULT_ROWS, MAX_ROWS, build_template, load_config
+from registro.xl_addin.build.template_register import ERROR_PREFIX, REGISTER_COLUMNS, WARNING_PREFIX, checks, formulas
 
 COMMITTED = Path(__file__).parents[1] / "templates" / "registro.xlsx"
 # Functions present in both Excel 2013 and LibreOffice 7.4 (no XLOOKUP, LET, LAMBDA, dynamic arrays).
@@ -323,8 +323,8 @@ def test_le_opzioni_del_comando_seguono_le_costanti_dell_api():
 
 
 def test_il_catalogo_elenca_i_caratteri_che_il_validatore_toglie_dal_codice_fiscale(wb):
-    from validators.check import fiscal
-    from xl_addin.build.template_catalogue import CF_DIGITS, CF_SEPARATORS
+    from registro.validators.check import fiscal
+    from registro.xl_addin.build.template_catalogue import CF_DIGITS, CF_SEPARATORS
 
     def listed(name):
         (sheet, ref), = wb.defined_names[name].destinations

@@ -18,13 +18,13 @@ from tests.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
     sample_rows, typed,
 )
-from validators.api import check, validate_values
-from validators.catalogue import load_catalogue
-from validators.read.register import COLUMNS
-from validators.text import service_code_part
-from xl_addin.build.template import build_template
-from xl_addin.build.template_register import LETTER, REGISTER_COLUMNS
-from xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
+from registro.validators.api import check, validate_values
+from registro.validators.catalogue import load_catalogue
+from registro.validators.read.register import COLUMNS
+from registro.validators.text import service_code_part
+from registro.xl_addin.build.template import build_template
+from registro.xl_addin.build.template_register import LETTER, REGISTER_COLUMNS
+from registro.xl_addin.build.template_reports import WORKLOAD_FIRST_ROW
 
 pytestmark = pytest.mark.libreoffice
 

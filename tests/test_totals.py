@@ -16,10 +16,10 @@ from openpyxl import Workbook, load_workbook
 
 from tests.registri import run_from_root
 from tests.month_generator import write_month
-from validators.api import check, totals, totals_of
-from validators.catalogue import load_catalogue
-from validators.errors import UsageError
-from validators.render.totals_workbook import CSV_COLUMNS, write_totals
+from registro.validators.api import check, totals, totals_of
+from registro.validators.catalogue import load_catalogue
+from registro.validators.errors import UsageError
+from registro.validators.render.totals_workbook import CSV_COLUMNS, write_totals
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ["esempi/registro_esempio.csv"]

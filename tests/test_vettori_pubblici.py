@@ -5,7 +5,7 @@ import pytest
 from stdnum.it import codicefiscale, iva
 
 from tests.vettori_pubblici import VECTORS
-from validators.check import fiscal
+from registro.validators.check import fiscal
 
 ALL = [(group, code) for group in VECTORS for code in group.codes]
 

@@ -19,17 +19,17 @@ from dataclasses import dataclass, replace
 from typing import Callable
 from pathlib import Path
 
-from validators.catalogue import Catalogue, load_catalogue
-from validators.errors import FileProblem, UsageError
-from validators.export.plan import ExportResult
-from validators.parallel import side_by_side, workers
-from validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
-from validators.read.register import RawRegister, find_registers, read_register, register_from_values
-from validators.report import Problem, Report
-from validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Options
-from validators.check.rules.registry import BY_ID
-from validators.totals import DEFAULT_FTE_HOURS, Totals, compare_plan
-from validators.totals import compute as compute_totals
+from registro.validators.catalogue import Catalogue, load_catalogue
+from registro.validators.errors import FileProblem, UsageError
+from registro.validators.export.plan import ExportResult
+from registro.validators.parallel import side_by_side, workers
+from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
+from registro.validators.read.register import RawRegister, find_registers, read_register, register_from_values
+from registro.validators.report import Problem, Report
+from registro.validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Options
+from registro.validators.check.rules.registry import BY_ID
+from registro.validators.totals import DEFAULT_FTE_HOURS, Totals, compare_plan
+from registro.validators.totals import compute as compute_totals
 
 
 def parse_month(text: str | None) -> tuple[dt.date, dt.date] | None:
@@ -88,7 +88,7 @@ def _split(results: list[RawRegister | Problem]) -> tuple[list[RawRegister], lis
 
 # The checking engine, and pandera's built-in checks that pandera itself imports only at the
 # first validation (their registration takes a quarter of a second).
-_ENGINE_MODULES = ("validators.check.engine", "pandera.backends.polars.builtin_checks")
+_ENGINE_MODULES = ("registro.validators.check.engine", "pandera.backends.polars.builtin_checks")
 
 
 def _import_engine_in_background() -> None:
@@ -138,8 +138,8 @@ def _archive_history(archive, key):
     missing archive or a wrong key stops the run at once."""
     if archive is None:
         return None
-    from validators.archive.history import ArchiveHistory
-    from validators.archive.store import Archive
+    from registro.validators.archive.history import ArchiveHistory
+    from registro.validators.archive.store import Archive
 
     return ArchiveHistory(archive if isinstance(archive, Archive) else Archive.open(archive, key))
 
@@ -188,7 +188,7 @@ def totals_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi
     result = compute_totals(checked.clean(), checked.catalogue, files=checked.report.files,
                             rows_read=checked.rows_read, fte_hours=fte_hours)
     if carichi is not None:
-        from validators.read.carichi import read_plan
+        from registro.validators.read.carichi import read_plan
 
         result = compare_plan(result, read_plan(carichi, checked.catalogue), checked.catalogue)
     return result
@@ -200,9 +200,9 @@ def totals(paths, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, **check
 
 
 def export_plan(checked: Checked, *, profile=None):
-    """The export of already-checked rows, proven balanced (validators.export.plan.ExportPlan)."""
-    from validators.export.plan import ExportPlan
-    from validators.export.profile import Profile, load_profile
+    """The export of already-checked rows, proven balanced (registro.validators.export.plan.ExportPlan)."""
+    from registro.validators.export.plan import ExportPlan
+    from registro.validators.export.profile import Profile, load_profile
 
     require_usable(checked)
     return ExportPlan.prepare(checked, profile if isinstance(profile, Profile) else load_profile(profile))
@@ -210,7 +210,7 @@ def export_plan(checked: Checked, *, profile=None):
 
 def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
     """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
-    from validators.export.plan import check_targets, default_rejects
+    from registro.validators.export.plan import check_targets, default_rejects
 
     target = Path(target)
     check_targets(target, Path(rejects) if rejects else default_rejects(target))  # before any work
@@ -243,7 +243,7 @@ class Month:
 
     checked: Checked
     totals: Totals | None
-    plan: object | None  # validators.export.plan.ExportPlan
+    plan: object | None  # registro.validators.export.plan.ExportPlan
 
 
 def month_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, profile=None) -> Month:
@@ -301,8 +301,8 @@ def write_month(month: Month, folder, *, excel: bool = True) -> MonthResult:
     excel=False writes text files only (rapporto.json, riepilogo.csv, ja.csv, scarti.csv) and no
     annotated copies: for very large volumes, where Excel files cost more than the check.
     """
-    from validators.render.totals_workbook import write_totals
-    from validators.render.report_files import write_report
+    from registro.validators.render.totals_workbook import write_totals
+    from registro.validators.render.report_files import write_report
 
     checked, folder = month.checked, Path(folder)
     report, inputs = checked.report, checked.inputs
@@ -318,7 +318,7 @@ def write_month(month: Month, folder, *, excel: bool = True) -> MonthResult:
         unusable = {p.file for p in report.unusable_files}
         copies = annotated_names([Path(f) for f in report.files if f in with_problems and f not in unusable], folder)
         if copies:
-            from validators.render.annotated import annotate
+            from registro.validators.render.annotated import annotate
 
             tasks += [lambda s=s, t=t: annotate(s, report, t, inputs) for s, t in copies.items()]
     if month.totals is not None:
@@ -349,7 +349,7 @@ def month_pass(paths, folder, *, history=(), fte_hours: float = DEFAULT_FTE_HOUR
     was usable (the seam for keeping the month's rows, e.g. in an archive); its result is
     MonthResult.stored.
     """
-    from validators.export.profile import Profile, load_profile
+    from registro.validators.export.profile import Profile, load_profile
 
     folder = Path(folder)
     for given in (*paths, *history):  # the next month's run would read the outputs as registers
@@ -368,19 +368,19 @@ def month_pass(paths, folder, *, history=(), fte_hours: float = DEFAULT_FTE_HOUR
 
 
 # ---------------------------------------------------------------------------------------------
-# Archive: the checked months kept with pseudonyms (validators.archive)
+# Archive: the checked months kept with pseudonyms (registro.validators.archive)
 
 
 def open_archive(folder, key=None, *, create: bool = False, need_key: bool = True):
-    """The archive in `folder` (validators.archive.store.Archive); key = its key file (default beside it)."""
-    from validators.archive.store import Archive
+    """The archive in `folder` (registro.validators.archive.store.Archive); key = its key file (default beside it)."""
+    from registro.validators.archive.store import Archive
 
     return Archive.open(folder, key, create=create, need_key=need_key)
 
 
 def archive_of(checked: Checked, archive, key=None):
     """Store the rows without errori of already-checked registers (AddResult); creates the archive if new."""
-    from validators.archive.store import Archive
+    from registro.validators.archive.store import Archive
 
     require_usable(checked)
     target = archive if isinstance(archive, Archive) else open_archive(archive, key, create=True)

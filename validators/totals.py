@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
-from validators.catalogue import Catalogue
-from validators.read.carichi import PlannedVolume
+from registro.validators.catalogue import Catalogue
+from registro.validators.read.carichi import PlannedVolume
 
 DEFAULT_FTE_HOURS = 36 * 52 / 12  # 156 hours a month: 36 hours a week, 52 weeks, 12 months
 
@@ -203,7 +203,7 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
             fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
     """Totals of the rows without errori (Checked.clean()); rows_read - clean.height rows were left out."""
     if fte_hours <= 0:
-        from validators.errors import UsageError
+        from registro.validators.errors import UsageError
 
         raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
     groups = _detail_groups(clean, cat)

@@ -7,12 +7,12 @@ totals or export logic lives here.
 
 from __future__ import annotations
 
-from validators.api import check_values
-from validators.errors import RegistroError
-from validators.read.register import DEFAULT_SHEET
-from validators.render.outcome import ESITO, VERIFICA, Outcome
-from validators.text import counted, rows_checked
-from xl_addin.workbook import (
+from registro.validators.api import check_values
+from registro.validators.errors import RegistroError
+from registro.validators.read.register import DEFAULT_SHEET
+from registro.validators.render.outcome import ESITO, VERIFICA, Outcome
+from registro.validators.text import counted, rows_checked
+from registro.xl_addin.workbook import (
     GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
 )
 
@@ -84,8 +84,8 @@ EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 
 def totali(book, checked=None, result=None) -> dict:
     """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP (result: totals already computed)."""
-    from validators.api import totals_of
-    from validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
+    from registro.validators.api import totals_of
+    from registro.validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
 
     sheet = _register(book)
     if result is None:
@@ -115,8 +115,8 @@ def totali(book, checked=None, result=None) -> dict:
 def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     """Write the JA file and the rejects next to the workbook, or into sheets where there are no files
     (plan: the export already prepared from the same check)."""
-    from validators.api import export_plan
-    from xl_addin.workbook import book_folder
+    from registro.validators.api import export_plan
+    from registro.xl_addin.workbook import book_folder
 
     sheet = _register(book)
     checked = checked or _checked(book, sheet, sheet_values(sheet))
@@ -141,8 +141,8 @@ def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
 def run_all(book=None) -> dict:
     """The month in one pass on the open workbook (api.month_of, as `registro mese`): one check, then
     Esito and Verifica, the Totali sheet and the JA export from it; errors become an Excel alert."""
-    from validators.api import month_of
-    from validators.errors import user_message
+    from registro.validators.api import month_of
+    from registro.validators.errors import user_message
 
     if book is None:
         import xlwings as xw

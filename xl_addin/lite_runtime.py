@@ -14,7 +14,7 @@ from importlib import metadata
 
 TITLE = "registro"
 ALTERNATIVES = (
-    "In alternativa usare il componente aggiuntivo classico (xl_addin.xlam, Excel per Windows o Mac) "
+    "In alternativa usare il componente aggiuntivo classico (registro.xlam, Excel per Windows o Mac) "
     "o la riga di comando (registro valida, registro totali, registro esporta)."
 )
 FALLBACK_MINIMUM = "1.30"  # used only if the package metadata cannot be read
@@ -59,10 +59,10 @@ def run(book, action: str):
     if problem:
         book.app.alert(problem, title=TITLE, mode="critical")
         return {"errore": problem}
-    from validators.errors import user_message
+    from registro.validators.errors import user_message
 
     try:
-        from xl_addin import actions
+        from registro.xl_addin import actions
 
         return getattr(actions, action)(book)
     except Exception as exc:  # noqa: BLE001 - in Excel every failure must become a readable alert

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validators.render import outcome  # values only: no polars
-from validators.text import norm_key
+from registro.validators.render import outcome  # values only: no polars
+from registro.validators.text import norm_key
 
 
 def colour(rgb: str) -> str:
-    """An outcome colour (RRGGBB, validators.render.outcome) as xlwings writes it (#RRGGBB)."""
+    """An outcome colour (RRGGBB, registro.validators.render.outcome) as xlwings writes it (#RRGGBB)."""
     return f"#{rgb}"
 
 
@@ -25,7 +25,7 @@ SEVERITY_COLOUR = {severity: colour(c) for severity, c in outcome.SEVERITY_COLOU
 def find_sheet(book, name: str | None = None):
     """The sheet called name (default: the register's, any case), or the only sheet; None if absent."""
     if name is None:
-        from validators.read.register import DEFAULT_SHEET
+        from registro.validators.read.register import DEFAULT_SHEET
 
         name = DEFAULT_SHEET
     sheets = list(book.sheets)
@@ -44,7 +44,7 @@ def sheet_values(sheet) -> list[list]:
 
 def header_layout(values: list[list]) -> tuple[int, dict[str, int]]:
     """(1-based header row, {contract column: 1-based column index})."""
-    from validators.read.register import locate_header
+    from registro.validators.read.register import locate_header
 
     index, mapping = locate_header(values, "registro", None)
     return index + 1, {name: j + 1 for j, name in mapping.items()}

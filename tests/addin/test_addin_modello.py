@@ -6,9 +6,9 @@ from openpyxl import load_workbook
 
 from tests.addin.books import actions, make_book
 from tests.registri import CF, PIVA, riga
-from validators.read.register import COLUMNS
-from xl_addin import main
-from xl_addin.build.template import build_template
+from registro.validators.read.register import COLUMNS
+from registro.xl_addin import main
+from registro.xl_addin.build.template import build_template
 
 
 def _template_book(tmp_path, rows):

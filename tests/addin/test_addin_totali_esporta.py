@@ -8,9 +8,9 @@ from openpyxl.utils import get_column_letter
 
 from tests.addin.books import actions, make_book
 from tests.registri import CF, riga
-from validators.read.register import COLUMNS
-from xl_addin import main
-from xl_addin.actions import esporta, totali
+from registro.validators.read.register import COLUMNS
+from registro.xl_addin import main
+from registro.xl_addin.actions import esporta, totali
 
 
 def _book(rows, **kwargs):
@@ -83,7 +83,7 @@ def test_esporta_senza_file_system_scrive_i_fogli_export_e_scarti():
 
 
 def test_esporta_classico_scrive_i_file_accanto_alla_cartella(tmp_path, monkeypatch):
-    monkeypatch.setattr("xl_addin.workbook.book_folder", lambda book: tmp_path)
+    monkeypatch.setattr("registro.xl_addin.workbook.book_folder", lambda book: tmp_path)
     book = _book(ROWS, name="ottobre.xlsx")
     assert esporta(book)["esportate"] == 2
     with open(tmp_path / "ottobre_ja.csv", encoding="utf-8-sig") as fh:
@@ -123,11 +123,11 @@ def test_esporta_senza_file_system_scrive_i_codici_come_testo():
 
 
 def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatch):
-    import validators.api
-    import xl_addin.actions as module
+    import registro.validators.api
+    import registro.xl_addin.actions as module
 
     checks, months = [], []
-    real_check, real_month = module.check_values, validators.api.month_of
+    real_check, real_month = module.check_values, registro.validators.api.month_of
 
     def counted_check(*args, **kwargs):
         checks.append(1)
@@ -138,7 +138,7 @@ def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatc
         return real_month(checked, **kwargs)
 
     monkeypatch.setattr(module, "check_values", counted_check)
-    monkeypatch.setattr(validators.api, "month_of", counted_month)
+    monkeypatch.setattr(registro.validators.api, "month_of", counted_month)
     summary = main(_book(ROWS))
     assert len(checks) == 1 and len(months) == 1  # one check; totals and export from it
     assert summary["totali"]["righe_conteggiate"] == summary["esporta"]["esportate"] == 2

@@ -6,12 +6,12 @@ import json
 
 from click.testing import CliRunner
 
-from cli import main
+from registro.cli import main
 from tests.addin.books import actions, make_book
 from tests.registri import CF, TODAY, riga, write_xlsx
-from validators.check.rules.registry import RULES, in_excel
-from validators.read.register import COLUMNS
-from xl_addin.actions import valida
+from registro.validators.check.rules.registry import RULES, in_excel
+from registro.validators.read.register import COLUMNS
+from registro.xl_addin.actions import valida
 
 
 def _rows():
@@ -27,7 +27,7 @@ def _by_func(acts, func):
 
 
 def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     book = make_book({"Registro": _values(_rows()), "Istruzioni": [["Guida"]]})
     counts = valida(book)
     assert {k: counts[k] for k in ("righe", "errori", "avvisi")} == {"righe": 4, "errori": 2, "avvisi": 1}
@@ -55,7 +55,7 @@ def test_valida_scrive_esito_colora_le_celle_e_crea_verifica(monkeypatch):
 
 
 def test_valida_non_scrive_nelle_colonne_dell_utente(monkeypatch):
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     book = make_book({"Registro": _values(_rows(), title=[["Registro di ottobre"], []])})
     valida(book)
     writes = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 0]
@@ -63,7 +63,7 @@ def test_valida_non_scrive_nelle_colonne_dell_utente(monkeypatch):
 
 
 def test_un_foglio_esito_esistente_viene_riusato(monkeypatch):
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     values = _values(_rows())
     values[0] = values[0] + ["Esito"]
     book = make_book({"Registro": values, "Verifica": [["vecchio"]]})
@@ -74,7 +74,7 @@ def test_un_foglio_esito_esistente_viene_riusato(monkeypatch):
 
 
 def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monkeypatch):
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     rows = _rows() + [riga(codice="D.2", durata=45, cf=CF["laura"]), riga()]
     book = make_book({"Registro": _values(rows)})
     valida(book)
@@ -90,7 +90,7 @@ def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monk
 
 
 def test_verifica_mostra_il_titolo_della_regola_e_non_l_id(monkeypatch):
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     book = make_book({"Registro": _values(_rows())})
     valida(book)
     verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
@@ -101,7 +101,7 @@ def test_verifica_mostra_il_titolo_della_regola_e_non_l_id(monkeypatch):
 
 
 def _fixed_today(values, **kwargs):
-    from validators.api import check_values
+    from registro.validators.api import check_values
 
     return check_values(values, today=TODAY, **kwargs)
 
@@ -109,7 +109,7 @@ def _fixed_today(values, **kwargs):
 def test_un_mese_pulito_con_aziende_su_s_e_persone_in_gol_adi_sfl_non_ha_errori_ne_avvisi(monkeypatch):
     from benchmarks.generator import generate
 
-    monkeypatch.setattr("xl_addin.actions.check_values", _fixed_today)
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
     rows = generate(2000, "2026-10", seed=3, today=TODAY).rows
     assert any(r[3] == "Azienda" and r[5] is None and str(r[6]).startswith("S.") for r in rows)
     assert {"GOL", "SFL", "ADI"} <= {r[5] for r in rows}

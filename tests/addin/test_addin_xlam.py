@@ -7,8 +7,8 @@ import zipfile
 from click.testing import CliRunner
 from defusedxml import ElementTree
 
-from cli import main
-from xl_addin.build.xlam import ADDIN_NAME, CUSTOM_UI, VBA_PROJECT, template_path
+from registro.cli import main
+from registro.xl_addin.build.xlam import ADDIN_NAME, CUSTOM_UI, VBA_PROJECT, template_path
 
 NS = {"ui": "http://schemas.microsoft.com/office/2006/01/customui"}
 
@@ -37,7 +37,7 @@ def test_il_progetto_vba_e_identico_a_quello_di_xlwings(tmp_path):
 
 
 def test_il_nome_del_file_da_il_modulo_python_chiamato_dal_pulsante():
-    import xl_addin
+    import registro as module
 
-    assert ADDIN_NAME.rsplit(".", 1)[0] == xl_addin.__name__
-    assert callable(xl_addin.main)
+    assert ADDIN_NAME.rsplit(".", 1)[0] == module.__name__
+    assert callable(module.main)

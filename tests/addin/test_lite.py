@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from cli import main
-from xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
+from registro.cli import main
+from registro.xl_addin.build.lite import BUTTONS, COMMANDS_SHEET, WEBEXT, extract, main_py
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_i_pulsanti_di_main_py_sono_celle_del_foglio_comandi(lite_book):
 
 
 def test_le_funzioni_di_main_py_chiamano_le_azioni_del_componente():
-    from xl_addin import actions
+    from registro.xl_addin import actions
 
     called = re.findall(r'run\(book, "(\w+)"\)', main_py())
     assert called == ["run_all", "valida", "totali", "esporta"]
@@ -58,7 +58,7 @@ def _buttons():
 def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
     from tests.addin.books import actions, make_book
     from tests.registri import riga
-    from validators.read.register import COLUMNS
+    from registro.validators.read.register import COLUMNS
 
     book = make_book({"Registro": [list(COLUMNS), [riga()[c] for c in COLUMNS]]}, client="Office.js")
     _buttons()["controlla_registro"](book)
@@ -74,7 +74,7 @@ def test_un_errore_imprevisto_nel_pulsante_diventa_un_avviso_senza_traceback(mon
     def broken(book):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("xl_addin.actions.totali", broken)
+    monkeypatch.setattr("registro.xl_addin.actions.totali", broken)
     book = make_book({"Registro": [["x"]]}, client="Office.js")
     _buttons()["calcola_totali"](book)
     (alert,) = actions(book)
@@ -85,7 +85,7 @@ def test_con_polars_troppo_vecchio_il_pulsante_avvisa_e_non_tocca_il_libro(monke
     import polars
 
     from tests.addin.books import actions, make_book
-    from xl_addin.lite_runtime import ALTERNATIVES
+    from registro.xl_addin.lite_runtime import ALTERNATIVES
 
     monkeypatch.setattr(polars, "__version__", "1.18.0")
     book = make_book({"Registro": [["x"]]}, client="Office.js")
@@ -100,7 +100,7 @@ def test_senza_il_pacchetto_registro_il_pulsante_dice_cosa_manca(monkeypatch):
 
     from tests.addin.books import actions, make_book
 
-    monkeypatch.setitem(sys.modules, "xl_addin.lite_runtime", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "registro.xl_addin.lite_runtime", None)  # import fails as if not installed
     book = make_book({"Registro": [["x"]]}, client="Office.js")
     _buttons()["prepara_export_ja"](book)
     (alert,) = actions(book)
@@ -111,7 +111,7 @@ def test_il_minimo_di_polars_e_quello_dichiarato_nel_pacchetto():
     import tomllib
     from pathlib import Path
 
-    from xl_addin.lite_runtime import FALLBACK_MINIMUM, missing, polars_minimum
+    from registro.xl_addin.lite_runtime import FALLBACK_MINIMUM, missing, polars_minimum
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     (declared,) = [d for d in project["dependencies"] if d.startswith("polars")]

@@ -17,8 +17,8 @@ import pytest
 
 from tests.support.lite_scenario import BUTTONS
 from tests.support.pyodide import Runtime, emscripten_requirements, require_pyodide
-from xl_addin.build.lite import main_py, requirements
-from xl_addin.lite_runtime import ALTERNATIVES, polars_minimum
+from registro.xl_addin.build.lite import main_py, requirements
+from registro.xl_addin.lite_runtime import ALTERNATIVES, polars_minimum
 
 pytestmark = pytest.mark.pyodide
 

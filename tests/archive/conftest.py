@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from tests.archive.months import MONTHS, TODAY, write_months
-from validators import api
+from registro.validators import api
 
 
 @pytest.fixture(scope="session")

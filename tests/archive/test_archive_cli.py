@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from registro.cli import main
 from tests.archive.months import MONTHS, TODAY
-from validators.archive.store import Archive
+from registro.validators.archive.store import Archive
 
 ROOT = Path(__file__).resolve().parents[2]
 OGGI = ("--oggi", TODAY.isoformat())

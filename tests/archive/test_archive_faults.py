@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from registro.cli import main
 from tests.archive.months import MONTHS, TODAY
-from validators import api
-from validators.archive.store import Archive
-from validators.errors import ArchiveError
+from registro.validators import api
+from registro.validators.archive.store import Archive
+from registro.validators.errors import ArchiveError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +33,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 CHILD = """
 import sys, time, datetime as dt
 from pathlib import Path
-from validators.archive import store
-from validators import api
+from registro.validators.archive import store
+from registro.validators import api
 
 marker, point, folder, month, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 calls = {"n": 0}

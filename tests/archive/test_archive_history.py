@@ -5,10 +5,10 @@ import json
 import polars as pl
 
 from tests.archive.months import MONTHS, TODAY
-from validators import api
-from validators.archive.store import Archive
-from validators.catalogue import load_catalogue
-from validators.text import service_code_part
+from registro.validators import api
+from registro.validators.archive.store import Archive
+from registro.validators.catalogue import load_catalogue
+from registro.validators.text import service_code_part
 
 JUNE = MONTHS[-1]
 

@@ -7,8 +7,8 @@ import os
 import polars as pl
 import pytest
 
-from validators.archive.pseudonym import Key, Pseudonyms, create_key, read_key
-from validators.errors import ArchiveError
+from registro.validators.archive.pseudonym import Key, Pseudonyms, create_key, read_key
+from registro.validators.errors import ArchiveError
 
 
 def test_lo_pseudonimo_e_l_hmac_sha256_del_codice_fiscale_con_la_chiave():

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from validators.errors import UsageError
-from validators.output import atomic_path, defuse
-from validators.read.register import decode_text, header_field, sniff_delimiter
-from validators.report import Problem, Report
+from registro.validators.errors import UsageError
+from registro.validators.output import atomic_path, defuse
+from registro.validators.read.register import decode_text, header_field, sniff_delimiter
+from registro.validators.report import Problem, Report
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
 ESITO = "Esito"
@@ -66,7 +66,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from validators.check.rules.registry import in_excel
+    from registro.validators.check.rules.registry import in_excel
 
     # The messages as a workbook shows them (issue 16): command-line hints in their Excel wording.
     mine = [p._replace(message=in_excel(p.rule, p.message)) for p in report.problems if p.file == str(source)]

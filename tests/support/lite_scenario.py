@@ -46,7 +46,7 @@ def installed(name: str) -> str | None:
 
 def helpers_round_trip() -> dict:
     """The Book helpers of xl_addin.workbook that need no polars: what they read and write."""
-    from xl_addin import workbook
+    from registro.xl_addin import workbook
 
     b = fresh()
     sheet = workbook.find_sheet(b, "registro")
@@ -64,7 +64,7 @@ def helpers_round_trip() -> dict:
 def buttons() -> dict:
     """Each main.py button on a fresh Book: the actions it sends back to Excel."""
     # the workbook's main.py (given by the Pyodide test: it lives in the workbook, not in the package)
-    code = globals().get("MAIN_PY") or files("xl_addin").joinpath("data/lite_main.py").read_text(encoding="utf-8")
+    code = globals().get("MAIN_PY") or files("registro.xl_addin").joinpath("data/lite_main.py").read_text(encoding="utf-8")
     namespace: dict = {"__name__": "main"}
     exec(compile(code, "main.py", "exec"), namespace)
     out = {}

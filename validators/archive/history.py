@@ -1,12 +1,12 @@
 """Archived rows as history for the checks: each person's first date of each prerequisite service.
 
-validators.check asks a history source for the persons of the registers being checked (their
+registro.validators.check asks a history source for the persons of the registers being checked (their
 normalised codici fiscali), the services that are some service's prerequisite, and the
 (office, month) pairs of those registers, which the archive must not answer for (the registers
 replace them). The pseudonyms of those persons are computed with the archive's key, matched
 against the archived rows, and mapped back to the caller's codici fiscali in memory only.
 
-The archive's history index (validators.archive.index: every archived row's person, code,
+The archive's history index (registro.validators.archive.index: every archived row's person, code,
 date and partition, in one file) is read while the registers are being read (`prefetch`):
 reading a spreadsheet leaves the second core idle, and the lookup that remains after the
 reading is a filter on rows already in memory.
@@ -18,12 +18,12 @@ import threading
 
 import polars as pl
 
-from validators.archive.meta import office_slug
-from validators.archive.store import Archive
+from registro.validators.archive.meta import office_slug
+from registro.validators.archive.store import Archive
 
 
 class ArchiveHistory:
-    """The history source of validators.check.checked for one archive."""
+    """The history source of registro.validators.check.checked for one archive."""
 
     def __init__(self, archive: Archive):
         if archive.key is None:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.archive.meta import Partition
-from validators.archive.meta import history_file as referenced
-from validators.errors import ArchiveError
+from registro.validators.archive.meta import Partition
+from registro.validators.archive.meta import history_file as referenced
+from registro.validators.errors import ArchiveError
 
 COLUMNS = {"pseudonimo": pl.UInt64(), "codice_servizio": pl.String(), "data": pl.Date(), "parte": pl.UInt32()}
 ROW_COLUMNS = ["pseudonimo", "codice_servizio", "data"]

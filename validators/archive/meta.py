@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from validators.errors import ArchiveError
+from registro.validators.errors import ArchiveError
 
 SCHEMA_VERSION = 1
 FORMAT = "registro-archivio"
 META = "archivio.json"
 LOCK = ".registro.lock"
-HISTORY_FILE = re.compile(r"^storico-[0-9a-f]{32}\.parquet(\.tmp)?$")  # validators.archive.index
+HISTORY_FILE = re.compile(r"^storico-[0-9a-f]{32}\.parquet(\.tmp)?$")  # registro.validators.archive.index
 PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")
 MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
 OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
@@ -154,7 +154,7 @@ def file_lock(path: Path, exclusive: bool):
 
 
 def history_file(meta: dict) -> str | None:
-    """The history index file the metadata names (validators.archive.index); None without one."""
+    """The history index file the metadata names (registro.validators.archive.index); None without one."""
     entry = meta.get("storico")
     return entry.get("file") if isinstance(entry, dict) else None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.errors import ArchiveError
+from registro.validators.errors import ArchiveError
 
 KEY_BYTES = 32
 KEY_SUFFIX = ".chiave"

@@ -27,12 +27,12 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.archive import index
-from validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
+from registro.validators.archive import index
+from registro.validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
                                      fsync_dir, now, office_slug, partitions, read_meta, remove_file)
-from validators.archive.meta import write_json as _write_json
-from validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
-from validators.errors import ArchiveError
+from registro.validators.archive.meta import write_json as _write_json
+from registro.validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
+from registro.validators.errors import ArchiveError
 
 # The columns of an archived row (the Hive keys mese and sede live in the folder names).
 ROW_SCHEMA: dict[str, pl.DataType] = {

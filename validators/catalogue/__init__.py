@@ -3,6 +3,6 @@
 It imports nothing of the engine: every other stage reads the catalogue, never the other way round.
 """
 
-from validators.catalogue.load import DEFAULT_PATH, TARGETS, Catalogue, Service, load_catalogue
+from registro.validators.catalogue.load import DEFAULT_PATH, TARGETS, Catalogue, Service, load_catalogue
 
 __all__ = ["DEFAULT_PATH", "TARGETS", "Catalogue", "Service", "load_catalogue"]

@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from validators.errors import CatalogueError
-from validators.yamlfile import read_yaml
-from validators.text import norm_key
+from registro.validators.errors import CatalogueError
+from registro.validators.yamlfile import read_yaml
+from registro.validators.text import norm_key
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "catalogo.yaml"
 

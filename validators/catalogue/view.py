@@ -6,9 +6,9 @@ import csv
 import difflib
 from typing import IO
 
-from validators.catalogue import Catalogue, Service
-from validators.errors import UsageError
-from validators.text import service_code_part
+from registro.validators.catalogue import Catalogue, Service
+from registro.validators.errors import UsageError
+from registro.validators.text import service_code_part
 
 RECORD_FIELDS = (
     "codice", "lep", "nome_lep", "gruppo", "nome_gruppo", "nome", "registrabile", "destinatario",

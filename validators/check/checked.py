@@ -13,18 +13,18 @@ from typing import Callable, Protocol
 
 import polars as pl
 
-from validators.catalogue import Catalogue
-from validators.check.frame import ERRORS, FILE, HISTORY, IDX, INTERNAL, ROW, SHEET, TABLE, WARNINGS
-from validators.check.normalise import normalise
-from validators.check.rules.context import Context, Options
-from validators.read.register import COLUMNS, ROW_NUMBER, RawRegister
-from validators.report import Problem, Report
+from registro.validators.catalogue import Catalogue
+from registro.validators.check.frame import ERRORS, FILE, HISTORY, IDX, INTERNAL, ROW, SHEET, TABLE, WARNINGS
+from registro.validators.check.normalise import normalise
+from registro.validators.check.rules.context import Context, Options
+from registro.validators.read.register import COLUMNS, ROW_NUMBER, RawRegister
+from registro.validators.report import Problem, Report
 
 Progress = Callable[[str, int, int], None]  # (stage, steps done, total steps)
 
 
 class HistorySource(Protocol):
-    """Rows already checked in earlier runs (validators.archive.history.ArchiveHistory), in public names."""
+    """Rows already checked in earlier runs (registro.validators.archive.history.ArchiveHistory), in public names."""
 
     description: str
 
@@ -105,7 +105,7 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
     `archived` adds the history of an archive: the first dates of the prerequisite services of
     the persons being checked, outside the (sede, mese) pairs of the current registers.
     """
-    from validators.check import engine
+    from registro.validators.check import engine
 
     ctx = Context(catalogue, options)
     frames = [f for f in (_stack(current, False), _stack(history, True)) if f.height or f.width]
@@ -155,7 +155,7 @@ def _with_archived(frame: pl.DataFrame, archived: HistorySource, ctx: Context,
     a prerequisite can only move earlier), and the archive is not asked about them at all (fewer
     pseudonyms computed, a smaller lookup).
     """
-    from validators.check.rules import sequencing
+    from registro.validators.check.rules import sequencing
 
     unmet = sequencing.found(frame.lazy(), ctx).select("_idx").collect()
     persons = frame.join(unmet, on="_idx", how="semi")["_cf"]

@@ -16,13 +16,13 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from validators.report import Problem
-from validators.check.rules.checks import row_checks
-from validators.check.rules.context import Context, RowCheck
-from validators.check.rules import crossrow, sequencing
-from validators.check.rules.crossrow import crossrow_checks
-from validators.check.rules.registry import RULES, rule
-from validators.check.rules.sequencing import sequencing_checks
+from registro.validators.report import Problem
+from registro.validators.check.rules.checks import row_checks
+from registro.validators.check.rules.context import Context, RowCheck
+from registro.validators.check.rules import crossrow, sequencing
+from registro.validators.check.rules.crossrow import crossrow_checks
+from registro.validators.check.rules.registry import RULES, rule
+from registro.validators.check.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
 

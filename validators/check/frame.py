@@ -1,7 +1,7 @@
 """The checked frame: every internal column of the engine, declared once with its type and meaning.
 
 The engine works on one polars frame: the register's text cells (the contract columns of
-validators.read, e.g. 'Codice servizio') plus the internal columns below, whose names start with
+registro.validators.read, e.g. 'Codice servizio') plus the internal columns below, whose names start with
 '_'. They are a contract between the modules of validators/check/ only: normalise.py and
 fiscal.py add the typed values and the catalogue's facts, the rules/ modules add the cross-row
 facts, checked.py adds the verdict counts. Nothing outside check/ names them: the outer layers

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators.check import fiscal
-from validators.check.frame import BY_NAME
-from validators.catalogue import Catalogue
-from validators.text import norm_key, service_code_part
+from registro.validators.check import fiscal
+from registro.validators.check.frame import BY_NAME
+from registro.validators.catalogue import Catalogue
+from registro.validators.text import norm_key, service_code_part
 
 EXCEL_EPOCH = pl.date(1899, 12, 30)
 # Excel serial numbers accepted as dates: 1954-10-14 .. 2173-10-14 (plausible register dates).

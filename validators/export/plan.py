@@ -1,7 +1,7 @@
 """The clean file for JA and the rejects: every row read ends in exactly one of the two.
 
 Rows without errori (avvisi allowed) become normalised records laid out by a profile
-(validators.export.profile); rows with errori go to the rejects with file, sheet, row and the messages
+(registro.validators.export.profile); rows with errori go to the rejects with file, sheet, row and the messages
 of their problems. The balance "read = exported + rejected" is checked on the row identities
 before anything is written; both files are written atomically and together.
 """
@@ -15,13 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.errors import BalanceError, UsageError
-from validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
-from validators.check.rules.registry import BY_ID, in_excel
-from validators.export.profile import Profile
-from validators.read.register import COLUMNS
-from validators.report import Report
-from validators.xlsx import Col, write_only_table
+from registro.validators.errors import BalanceError, UsageError
+from registro.validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
+from registro.validators.check.rules.registry import BY_ID, in_excel
+from registro.validators.export.profile import Profile
+from registro.validators.read.register import COLUMNS
+from registro.validators.report import Report
+from registro.validators.xlsx import Col, write_only_table
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
@@ -82,7 +82,7 @@ TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"
 
 
 def defused(value: pl.Expr) -> pl.Expr:
-    """validators.output.defuse as an expression."""
+    """registro.validators.output.defuse as an expression."""
     return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from validators.errors import ProfileError
-from validators.yamlfile import read_yaml
+from registro.validators.errors import ProfileError
+from registro.validators.yamlfile import read_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "profilo_ja.yaml"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from validators.catalogue import Catalogue
-from validators.errors import FileProblem, UsageError
-from validators.read.register import HEADER_SEARCH_ROWS, match_header, read_sheet_cells
-from validators.text import norm_key, service_code_part
+from registro.validators.catalogue import Catalogue
+from registro.validators.errors import FileProblem, UsageError
+from registro.validators.read.register import HEADER_SEARCH_ROWS, match_header, read_sheet_cells
+from registro.validators.text import norm_key, service_code_part
 
 SHEET = "Carichi"
 CODE_HEADERS = {norm_key("Codice"), norm_key("Codice servizio")}

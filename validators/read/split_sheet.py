@@ -29,9 +29,9 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.package import relationships, rels_name, resolve, sheets, workbook_part
-from validators.parallel import threads_available, workers
-from validators.read.guard import data_offset
+from registro.validators.package import relationships, rels_name, resolve, sheets, workbook_part
+from registro.validators.parallel import threads_available, workers
+from registro.validators.read.guard import data_offset
 
 # A sheet whose XML is smaller than this is read whole: splitting it gains little.
 SPLIT_BYTES = 64 * 1024**2

@@ -21,19 +21,19 @@ from collections import defaultdict
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
-from validators.errors import UsageError
-from validators import package as ooxml
-from validators.output import atomic_path, defuse, reproducible_zip, zip_entry
-from validators.read.register import (
+from registro.validators.errors import UsageError
+from registro.validators import package as ooxml
+from registro.validators.output import atomic_path, defuse, reproducible_zip, zip_entry
+from registro.validators.read.register import (
     DEFAULT_SHEET, HEADER_SEARCH_ROWS, decode_text, locate_header, sniff_delimiter,
 )
-from validators.render import outcome
-from validators.render import package_parts as parts
-from validators.render.sheet_stream import (
+from registro.validators.render import outcome
+from registro.validators.render import package_parts as parts
+from registro.validators.render.sheet_stream import (
     Refused, SheetPlan, read_first_rows, rewrite_sheet, shared_strings, split_ref,
 )
-from validators.report import Problem, Report
-from validators.text import norm_key
+from registro.validators.report import Problem, Report
+from registro.validators.text import norm_key
 
 ESITO, VERIFICA = outcome.ESITO, outcome.VERIFICA
 # A part this large (unzipped) may grow past 4 GB with the annotation: written as zip64.

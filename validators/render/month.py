@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from validators.render.report_files import render_text
+from registro.validators.render.report_files import render_text
 
 
 def render_month(console, result, folder: Path, limit: int = 20) -> None:
     """One summary of an api.MonthResult (no codici fiscali: messages and totals hold none)."""
     from rich.markup import escape
 
-    from validators.render.totals_workbook import _it, fte_rule
+    from registro.validators.render.totals_workbook import _it, fte_rule
 
     render_text(console, result.report, limit)
     if result.export is None:

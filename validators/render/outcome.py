@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
-from validators.report import Problem
+from registro.validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
+from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
 LINK_BLUE = "0563C1"

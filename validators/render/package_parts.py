@@ -10,9 +10,9 @@ import re
 from typing import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
-from validators.render import outcome
-from validators.package import get_attr, relationships, set_attr, sheets
-from validators.render.sheet_stream import REL_NS
+from registro.validators.render import outcome
+from registro.validators.package import get_attr, relationships, set_attr, sheets
+from registro.validators.render.sheet_stream import REL_NS
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

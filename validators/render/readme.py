@@ -1,6 +1,6 @@
 """README sections generated from the code's registries (rules, register columns).
 
-`python -m validators.render.readme` rewrites them in README.md; a test fails when they are stale.
+`python -m registro.validators.render.readme` rewrites them in README.md; a test fails when they are stale.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import re
 import sys
 from pathlib import Path
 
-from validators.catalogue import load_catalogue
-from validators.catalogue.view import it_date, programme_records, reserved_runs
-from validators.read.register import FIELDS
-from validators.check.rules.registry import readme_table
+from registro.validators.catalogue import load_catalogue
+from registro.validators.catalogue.view import it_date, programme_records, reserved_runs
+from registro.validators.read.register import FIELDS
+from registro.validators.check.rules.registry import readme_table
 
 README = Path(__file__).parents[2] / "README.md"
 VALUES = {

@@ -6,11 +6,11 @@ import csv
 import json
 from pathlib import Path
 
-from validators.errors import UsageError
-from validators.output import atomic_path, defuse, save_workbook
-from validators.report import COLUMNS, Problem, Report
-from validators.text import counted, rows_checked
-from validators.xlsx import Col, write_only_table
+from registro.validators.errors import UsageError
+from registro.validators.output import atomic_path, defuse, save_workbook
+from registro.validators.report import COLUMNS, Problem, Report
+from registro.validators.text import counted, rows_checked
+from registro.validators.xlsx import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
 # Files
@@ -49,7 +49,7 @@ PROBLEM_COLUMNS = [
 
 def title_of(rule_id: str) -> str:
     """The rule's Italian title (the id itself for a rule the registry does not know)."""
-    from validators.check.rules.registry import BY_ID
+    from registro.validators.check.rules.registry import BY_ID
 
     r = BY_ID.get(rule_id)
     return r.title if r is not None else rule_id
@@ -58,7 +58,7 @@ def title_of(rule_id: str) -> str:
 def people_message(p: Problem) -> str:
     """The message as read in a workbook: without the "Riga N, 'Colonna': " that the columns already show,
     and with the wording for Excel instead of the command-line options."""
-    from validators.check.rules.registry import in_excel
+    from registro.validators.check.rules.registry import in_excel
 
     text = in_excel(p.rule, p.message)
     prefix = f"Riga {p.row}, '{p.column}': "

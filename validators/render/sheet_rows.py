@@ -12,7 +12,7 @@ import re
 from typing import Callable
 from xml.sax.saxutils import escape
 
-from validators.render.sheet_stream import CHUNK, SheetPlan, column_index, set_attr
+from registro.validators.render.sheet_stream import CHUNK, SheetPlan, column_index, set_attr
 
 _ROW_OPEN = re.compile(rb"<(\w+:)?row\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
@@ -31,7 +31,7 @@ class RowRewriter:
     """The rows of <sheetData>: Esito cells added, faulty cells restyled, absent faulty cells created."""
 
     def __init__(self, plan: SheetPlan, out: Callable[[bytes], None]):
-        from validators.render.outcome import column_letter
+        from registro.validators.render.outcome import column_letter
 
         self.plan = plan
         self.out = out
@@ -159,7 +159,7 @@ class RowRewriter:
         tag = self._spans(tag)
         if esito is None or len(esito) <= self.plan.esito_width - 2:
             return tag
-        from validators.render.outcome import LINE_HEIGHT, text_lines
+        from registro.validators.render.outcome import LINE_HEIGHT, text_lines
 
         height = LINE_HEIGHT * text_lines(esito, self.plan.esito_width)
         current = _HEIGHT.search(tag)
@@ -191,7 +191,7 @@ class RowRewriter:
 
     def _slow(self, row: bytes, start, prefix: str, faults: dict[int, str]) -> bytes:
         """A row rebuilt cell by cell: the header row, faulty rows, rows with cells beyond Esito."""
-        from validators.render.outcome import ESITO, cell_ref
+        from registro.validators.render.outcome import ESITO, cell_ref
 
         p, r = self.plan, self.row
         todo = sorted(faults)

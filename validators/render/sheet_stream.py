@@ -15,7 +15,7 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from typing import Callable
 
-from validators.package import get_attr, set_attr
+from registro.validators.package import get_attr, set_attr
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CHUNK = 1 << 20
@@ -277,7 +277,7 @@ class SheetRewriter:
             return self.el("cols", "", self._esito_col_tag())
         if name == "autoFilter":
             if p.autofilter and p.last_row > p.header_row:
-                from validators.render.outcome import column_letter
+                from registro.validators.render.outcome import column_letter
 
                 last_col = max(p.esito_col, p.last_col)
                 p.sheet_info["autofilter"] = (p.header_row, p.last_row, last_col)
@@ -306,7 +306,7 @@ class SheetRewriter:
             ref = get_attr(raw, "ref") or "A1"
             first, _, last = ref.partition(":")
             last = last or first
-            from validators.render.outcome import column_letter
+            from registro.validators.render.outcome import column_letter
 
             row, col = split_ref(last)
             return set_attr(raw, "ref", f"{first}:{column_letter(max(col, p.esito_col))}{row}")
@@ -412,7 +412,7 @@ def rewrite_sheet(stream, plan: SheetPlan, out: Callable[[bytes], None]) -> Shee
         return plan
     head.feed(bytes(data[:m.end()]))
     head.flush()
-    from validators.render.sheet_rows import RowRewriter
+    from registro.validators.render.sheet_rows import RowRewriter
 
     rest = RowRewriter(plan, out).run(data[m.end():], stream)
     head.feed(rest)

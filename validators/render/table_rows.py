@@ -7,7 +7,7 @@ the header and the first data row only, and defines every setting (cell styles, 
 header, filter, print setup); fill_table then puts all the frame's rows after the header, made by
 polars string expressions: the cells openpyxl writes (text inline, defused, XML-escaped; numbers
 formatted as openpyxl formats them; a styled empty cell for a missing value) with each column's
-style as openpyxl wrote it in the first data row, and the heights validators.xlsx.row_height gives
+style as openpyxl wrote it in the first data row, and the heights registro.validators.xlsx.row_height gives
 to wrapped text (computed once per distinct value). The sheet's dimension and filter and the
 workbook's names on the sheet (the filter's range) are extended to the last row.
 """
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import polars as pl
 
-from validators.export.plan import defused
-from validators.output import Chunks, rewrite_zip
-from validators.package import get_attr, relationships, resolve, sheets
-from validators.render.package_parts import element_regex
-from validators.xlsx import Col, row_height
+from registro.validators.export.plan import defused
+from registro.validators.output import Chunks, rewrite_zip
+from registro.validators.package import get_attr, relationships, resolve, sheets
+from registro.validators.render.package_parts import element_regex
+from registro.validators.xlsx import Col, row_height
 
 CHUNK_ROWS = 20_000  # rows made and joined at a time
 # bytes of more than <row r="1048576" ht="…" customHeight="1"></row>, and of a cell's markup without its text
@@ -38,7 +38,7 @@ _RANGE_END_AT_2 = re.compile(r"(:\$?[A-Z]+\$?)2\b")
 def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col], col_widths: list[float]) -> None:
     """Write every row of frame (its columns in the table's order) below the header of sheet `title`
     of the workbook at path, in place. The sheet holds the table from A1 as openpyxl saved it with
-    the frame's first row only (validators.xlsx.style_table styles each column's first data cell)."""
+    the frame's first row only (registro.validators.xlsx.style_table styles each column's first data cell)."""
     from openpyxl.utils import get_column_letter
 
     with zipfile.ZipFile(path) as z:

@@ -14,9 +14,9 @@ from importlib.resources import files
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from validators.output import atomic_path, rewrite_zip
+from registro.validators.output import atomic_path, rewrite_zip
 
-MAIN_PY = files("xl_addin").joinpath("data/lite_main.py")
+MAIN_PY = files("registro.xl_addin").joinpath("data/lite_main.py")
 STORE_ID = "wa200008175"
 WEBEXT = "xl/webextensions/webextension1.xml"
 TASKPANES = "xl/webextensions/taskpanes.xml"

@@ -17,19 +17,19 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from validators.catalogue import Catalogue, load_catalogue
-from validators.errors import UsageError
-from validators.output import atomic_path, save_workbook
-from xl_addin.build.template_catalogue import write_catalogue, write_lists
-from xl_addin.build.template_guide import write_guide
-from xl_addin.build.template_register import write_register
-from xl_addin.build.template_reports import write_summary, write_workload
+from registro.validators.catalogue import Catalogue, load_catalogue
+from registro.validators.errors import UsageError
+from registro.validators.output import atomic_path, save_workbook
+from registro.xl_addin.build.template_catalogue import write_catalogue, write_lists
+from registro.xl_addin.build.template_guide import write_guide
+from registro.xl_addin.build.template_register import write_register
+from registro.xl_addin.build.template_reports import write_summary, write_workload
 
 DEFAULT_OUTPUT = Path("templates/registro.xlsx")
 DEFAULT_ROWS = 1000
 MAX_ROWS = 50_000
 CONFIG_KEYS = {"sedi": "offices", "operatori": "operators"}
-# Fixed document time (zip entry times: validators.output.save_workbook) make the build reproducible.
+# Fixed document time (zip entry times: registro.validators.output.save_workbook) make the build reproducible.
 BUILD_TIME = dt.datetime(2019, 1, 1)
 
 
@@ -67,7 +67,7 @@ def load_config(source: str | Path | Mapping | TemplateConfig | None) -> Templat
         return source
     where = "(in memoria)"
     if not isinstance(source, Mapping):
-        from validators.yamlfile import read_yaml
+        from registro.validators.yamlfile import read_yaml
 
         path = Path(source)
         where = f"'{path}'"
@@ -119,7 +119,7 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
     settings = load_config(config)
     wb = build_workbook(cat, rows, settings)
     if lite_package:
-        from xl_addin.build.lite import write_commands_sheet
+        from registro.xl_addin.build.lite import write_commands_sheet
 
         write_commands_sheet(wb)
     inputs = [Path(cat.path)] + ([Path(config)] if isinstance(config, (str, Path)) else [])
@@ -129,7 +129,7 @@ def build_template(path: str | Path = DEFAULT_OUTPUT, catalogue: Catalogue | str
     with atomic_path(target, inputs) as tmp:
         save_workbook(wb, tmp, document_time=BUILD_TIME, mode=0o644)
         if lite_package:
-            from xl_addin.build.lite import inject
+            from registro.xl_addin.build.lite import inject
 
             # openpyxl drops web-extension parts on save: add xlwings Lite's after it.
             inject(tmp, tmp.with_name(tmp.name + ".lite"), lite_package, id_name=target.name)

@@ -15,10 +15,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
-from validators.catalogue import TARGETS, Catalogue, Service
-from validators.catalogue.view import duration_label
-from validators.check import fiscal
-from xl_addin.build.template_style import (
+from registro.validators.catalogue import TARGETS, Catalogue, Service
+from registro.validators.catalogue.view import duration_label
+from registro.validators.check import fiscal
+from registro.xl_addin.build.template_style import (
     BOLD, DATE_FORMAT, INPUT_FILL, SECTION_FONT, TEXT_FORMAT, WRAP_TOP, absolute, header_row, landscape, put, set_widths,
 )
 
@@ -30,7 +30,7 @@ YES, NO = "Sì", "No"
 # How a target reads in a Controllo message ("servizio per aziende").
 TARGET_WORDS = {"persona": "persone", "azienda": "aziende", "entrambi": "persone e aziende"}
 # The characters the validator removes from a codice fiscale and those it reads as digits, listed on
-# the Catalogo sheet for the Controllo (validators.check.fiscal.clean). Control characters a cell
+# the Catalogo sheet for the Controllo (registro.validators.check.fiscal.clean). Control characters a cell
 # cannot hold (XML 1.0) are left out, and so is the carriage return (XML reads it as a line feed,
 # which would then count twice).
 CF_SEPARATORS, CF_DIGITS = "Cat_SeparatoriCF", "Cat_CifreCF"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 
-from validators.catalogue import Catalogue
-from xl_addin.build.template_register import REGISTER_COLUMNS, checks
-from xl_addin.build.template_reports import DEFAULT_WEEKLY_HOURS
-from xl_addin.build.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
+from registro.validators.catalogue import Catalogue
+from registro.xl_addin.build.template_register import REGISTER_COLUMNS, checks
+from registro.xl_addin.build.template_reports import DEFAULT_WEEKLY_HOURS
+from registro.xl_addin.build.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
 
 SHEET = "Istruzioni"
 NOTICE_FONT = Font(name=FONT, size=11, bold=True, color="9C0006")

@@ -1,6 +1,6 @@
 """The `Registro` sheet: contract columns, LEP filter, computed columns and the `Controllo` check.
 
-The ten contract columns of the validator (validators.read.COLUMNS) come first and in order; after
+The ten contract columns of the validator (registro.validators.read.COLUMNS) come first and in order; after
 them an optional input column (Filtro LEP) and the computed columns. Every row of the pre-sized
 table carries its formulas and validations, because LibreOffice does not grow tables.
 Formulas use only functions of Excel 2013 and LibreOffice 7.4 (INDEX/MATCH, IFERROR, COUNTIFS...).
@@ -17,12 +17,12 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from validators.catalogue import Catalogue
-from validators.read.register import REQUIRED
-from xl_addin.build.template_catalogue import (
+from registro.validators.catalogue import Catalogue
+from registro.validators.read.register import REQUIRED
+from registro.xl_addin.build.template_catalogue import (
     ALL_CODES, BOTH_TARGETS, CF_DIGITS, CF_SEPARATORS, COMPANY, LEP_NAME_PREFIX, NO, define, user_types,
 )
-from xl_addin.build.template_style import (
+from registro.xl_addin.build.template_style import (
     BOX, COMPUTED_FILL, COMPUTED_FONT, DATE_FORMAT, ERROR_FILL, ERROR_FONT, TEXT_FORMAT, WARNING_FILL,
     WARNING_FONT, WHOLE_FORMAT, header_row, landscape, put_formula,
 )
@@ -46,7 +46,7 @@ class Column:
 
 
 # The contract columns, named as the validator names them; a test checks they equal
-# validators.read.COLUMNS in the same order. The prompts are the input messages of each column.
+# registro.validators.read.COLUMNS in the same order. The prompts are the input messages of each column.
 _CONTRACT = {"data": "Data", "sede": "Sede", "operatore": "Operatore", "tipo": "Tipo utente", "cf": "Codice fiscale",
              "programma": "Programma", "codice": "Codice servizio", "durata": "Durata (min)", "modalita": "Modalità",
              "note": "Note"}
@@ -125,7 +125,7 @@ def checks() -> list[Check]:
     """The Controllo tests in priority order; the first that holds gives the message."""
     stated = f'IF({_c("programma")}="",Prog_Predefinito,{_c("programma")})'
     company = f'LOWER({_c("tipo")})="{COMPANY}"'
-    # A company's blank (or default) programme is the one its service implies (validators.normalise).
+    # A company's blank (or default) programme is the one its service implies (registro.validators.normalise).
     prog = (f'IF(AND({company},{stated}=Prog_Predefinito,{_idx("Cat_ProgImplicito")}<>""),'
             f'{_idx("Cat_ProgImplicito")},{stated})')
     prog_row = f"MATCH({prog},Elenco_Programmi,0)"

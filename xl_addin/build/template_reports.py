@@ -12,10 +12,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from validators.catalogue import Catalogue
-from validators.catalogue.view import duration_label
-from xl_addin.build.template_catalogue import LISTS_SHEET, Lists, define
-from xl_addin.build.template_style import (
+from registro.validators.catalogue import Catalogue
+from registro.validators.catalogue.view import duration_label
+from registro.xl_addin.build.template_catalogue import LISTS_SHEET, Lists, define
+from registro.xl_addin.build.template_style import (
     BOLD, BOX, COMPUTED_FILL, HOURS_FORMAT, INPUT_FILL, PERCENT_FORMAT, SECTION_FONT, TITLE_FONT, WHOLE_FORMAT,
     header_row, landscape, put, put_formula, set_widths,
 )

@@ -2,8 +2,8 @@
 
 xlwings ships `quickstart_addin_ribbon.xlam` (what `xlwings quickstart NAME --addin --ribbon`
 copies). Its ribbon button calls the VBA macro RibbonMyAddin.RunMain, which imports the Python
-module named like the add-in file and calls its main(): the file must be `xl_addin.xlam`, so the
-button runs `xl_addin.main()` on the active workbook. Only customUI/customUI.xml is rewritten;
+module named like the add-in file and calls its main(): the file must be `registro.xlam`, so the
+button runs `registro.main()` on the active workbook. Only customUI/customUI.xml is rewritten;
 xlwings' VBA project is copied byte for byte.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from validators.output import atomic_path, rewrite_zip
+from registro.validators.output import atomic_path, rewrite_zip
 
-ADDIN_NAME = "xl_addin.xlam"  # the VBA derives the Python module (xl_addin) from this name
+ADDIN_NAME = "registro.xlam"  # the VBA derives the Python module (registro) from this name
 CUSTOM_UI = "customUI/customUI.xml"
 VBA_PROJECT = "xl/vbaProject.bin"
 LABELS = {"tab": "Registro CPI", "group": "Registro dei servizi", "button": "Controlla, totali ed export JA"}
@@ -42,7 +42,7 @@ def custom_ui(labels: dict[str, str] = LABELS) -> bytes:
 
 
 def build_addin(folder: str | Path) -> Path:
-    """Write xl_addin.xlam into folder (atomically) and return its path."""
+    """Write registro.xlam into folder (atomically) and return its path."""
     source = template_path()
     target = Path(folder) / ADDIN_NAME
     with atomic_path(target) as tmp:

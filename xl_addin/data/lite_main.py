@@ -6,7 +6,7 @@ import xlwings as xw
 from xlwings import script
 
 try:
-    from xl_addin.lite_runtime import run
+    from registro.xl_addin.lite_runtime import run
 except ImportError:  # requirements.txt did not install (e.g. a Pyodide release without polars)
 
     def run(book, action):
@@ -14,7 +14,7 @@ except ImportError:  # requirements.txt did not install (e.g. a Pyodide release 
             "Il pacchetto registro non è installato in xlwings Lite: il riquadro Output di xlwings Lite mostra "
             "quale riga di requirements.txt non si è installata (polars deve essere fornito dalla distribuzione "
             "Pyodide di xlwings Lite). In alternativa usare il componente aggiuntivo classico "
-            "(xl_addin.xlam, Excel per Windows o Mac) o la riga di comando (registro valida, registro totali, "
+            "(registro.xlam, Excel per Windows o Mac) o la riga di comando (registro valida, registro totali, "
             "registro esporta).",
             title="registro",
             mode="critical",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators.catalogue.view import suggest_codes
-from validators.read.register import REQUIRED
-from validators.check.rules.context import Context, RowCheck, day
+from registro.validators.catalogue.view import suggest_codes
+from registro.validators.read.register import REQUIRED
+from registro.validators.check.rules.context import Context, RowCheck, day
 
 AUDIENCE = {"persona": "alle persone", "azienda": "alle aziende", "entrambi": "a persone e aziende"}
 WHO = {"persona": "una persona", "azienda": "un'azienda"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators.check.rules.context import Context, RowCheck, day
+from registro.validators.check.rules.context import Context, RowCheck, day
 
 DUPLICATE_KEYS = ("_cf", "_codice", "_data", "_operatore")
 DAY_KEYS = ("_operatore", "_data")

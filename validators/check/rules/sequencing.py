@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from validators.check.rules.context import Context, RowCheck, day
+from registro.validators.check.rules.context import Context, RowCheck, day
 
 _FIELDS = ("_seq_stato", "_seq_prereq", "_seq_nome", "_seq_data_prereq", "_seq_gravita", "_seq_fonte")
 
