@@ -18,8 +18,8 @@ from pathlib import Path
 import polars as pl
 from stdnum.it import codicefiscale
 
-from tests.month_generator import person_cf
-from tests.vettori_pubblici import VECTORS
+from tests.support.month_generator import person_cf
+from tests.support.vettori_pubblici import VECTORS
 from registro.validators.check import fiscal
 
 OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.libreoffice import LibreOfficeRunner  # noqa: E402
-from tests.template_rows import OFFICES, OPERATORS, row_for, sample_rows, typed  # noqa: E402
+from tests.support.template_rows import OFFICES, OPERATORS, row_for, sample_rows, typed  # noqa: E402
 from registro.validators.catalogue import load_catalogue  # noqa: E402
 from registro.validators.output import save_workbook  # noqa: E402
 from registro.xl_addin.build.template import build_workbook, load_config  # noqa: E402

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scripts.immagine_modello import _content_box  # noqa: E402
-from tests.registri import run_from_root  # noqa: E402
+from tests.support.registri import run_from_root  # noqa: E402
 from tests.support.libreoffice import Job, LibreOfficeRunner  # noqa: E402
 
 EXAMPLE = ["esempi/registro_esempio.csv", "--storico", "esempi/storico_settembre.csv", "--mese", "2026-10",

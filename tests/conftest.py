@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.month_generator import write_month
+from tests.support.month_generator import write_month
 from tests.support.libreoffice import LibreOfficeRunner, require_libreoffice
 from registro.validators.catalogue import Catalogue, load_catalogue
 

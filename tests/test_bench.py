@@ -33,7 +33,7 @@ def test_il_riepilogo_di_registro_valida_e_letto_dal_benchmark(tmp_path):
     from click.testing import CliRunner
 
     from registro.cli import main
-    from tests.registri import riga, write_xlsx
+    from tests.support.registri import riga, write_xlsx
 
     path = write_xlsx(tmp_path / "r.xlsx", [riga(), riga(codice="ZZ"), riga(durata=99999)])
     out = CliRunner().invoke(main, ["valida", str(path)]).output

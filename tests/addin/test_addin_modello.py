@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from tests.addin.books import actions, make_book
-from tests.registri import CF, PIVA, riga
+from tests.support.books import actions, make_book
+from tests.support.registri import CF, PIVA, riga
 from registro.validators.read.register import COLUMNS
 from registro.xl_addin import main
 from registro.xl_addin.build.template import build_template

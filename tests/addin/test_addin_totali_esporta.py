@@ -6,8 +6,8 @@ import csv
 
 from openpyxl.utils import get_column_letter
 
-from tests.addin.books import actions, make_book
-from tests.registri import CF, riga
+from tests.support.books import actions, make_book
+from tests.support.registri import CF, riga
 from registro.validators.read.register import COLUMNS
 from registro.xl_addin import main
 from registro.xl_addin.actions import esporta, totali

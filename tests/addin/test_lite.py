@@ -56,8 +56,8 @@ def _buttons():
 
 
 def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
-    from tests.addin.books import actions, make_book
-    from tests.registri import riga
+    from tests.support.books import actions, make_book
+    from tests.support.registri import riga
     from registro.validators.read.register import COLUMNS
 
     book = make_book({"Registro": [list(COLUMNS), [riga()[c] for c in COLUMNS]]}, client="Office.js")
@@ -69,7 +69,7 @@ def test_con_polars_il_pulsante_esegue_il_controllo_del_registro():
 
 
 def test_un_errore_imprevisto_nel_pulsante_diventa_un_avviso_senza_traceback(monkeypatch):
-    from tests.addin.books import actions, make_book
+    from tests.support.books import actions, make_book
 
     def broken(book):
         raise RuntimeError("boom")
@@ -84,7 +84,7 @@ def test_un_errore_imprevisto_nel_pulsante_diventa_un_avviso_senza_traceback(mon
 def test_con_polars_troppo_vecchio_il_pulsante_avvisa_e_non_tocca_il_libro(monkeypatch):
     import polars
 
-    from tests.addin.books import actions, make_book
+    from tests.support.books import actions, make_book
     from registro.xl_addin.lite_runtime import ALTERNATIVES
 
     monkeypatch.setattr(polars, "__version__", "1.18.0")
@@ -98,7 +98,7 @@ def test_con_polars_troppo_vecchio_il_pulsante_avvisa_e_non_tocca_il_libro(monke
 def test_senza_il_pacchetto_registro_il_pulsante_dice_cosa_manca(monkeypatch):
     import sys
 
-    from tests.addin.books import actions, make_book
+    from tests.support.books import actions, make_book
 
     monkeypatch.setitem(sys.modules, "registro.xl_addin.lite_runtime", None)  # import fails as if not installed
     book = make_book({"Registro": [["x"]]}, client="Office.js")

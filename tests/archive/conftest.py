@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from tests.archive.months import MONTHS, TODAY, write_months
+from tests.support.months import MONTHS, TODAY, write_months
 from registro.validators import api
 
 

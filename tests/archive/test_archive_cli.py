@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from registro.cli import main
-from tests.archive.months import MONTHS, TODAY
+from tests.support.months import MONTHS, TODAY
 from registro.validators.archive.store import Archive
 
 ROOT = Path(__file__).resolve().parents[2]

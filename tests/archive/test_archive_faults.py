@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from registro.cli import main
-from tests.archive.months import MONTHS, TODAY
+from tests.support.months import MONTHS, TODAY
 from registro.validators import api
 from registro.validators.archive.store import Archive
 from registro.validators.errors import ArchiveError

@@ -4,7 +4,7 @@ import json
 
 import polars as pl
 
-from tests.archive.months import MONTHS, TODAY
+from tests.support.months import MONTHS, TODAY
 from registro.validators import api
 from registro.validators.archive.store import Archive
 from registro.validators.catalogue import load_catalogue

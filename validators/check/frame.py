@@ -8,7 +8,7 @@ facts, checked.py adds the verdict counts. Nothing outside check/ names them: th
 (totals, export, archive, render, the add-in) read `Checked` (checked.py), whose `table()` gives
 the rows as a plain table with the public names of TABLE below.
 
-A test (tests/test_frame_contract.py) checks that the frame the engine builds has exactly
+A test (tests/check/test_frame_contract.py) checks that the frame the engine builds has exactly
 these columns with these types, so this list cannot drift from the code.
 """
 

@@ -19,7 +19,7 @@ from registro.validators.output import defuse
 from registro.validators.render import table_rows, totals_workbook
 from registro.validators.render.totals_workbook import DETAIL_COLUMNS, write_totals
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 ROWS = 2100  # more than the 2,000 rows the widths are measured on
 OFFICES = ["Ancona", "Forlì & Cesena", "<Sud>", 'Sede "centrale"', "-Nord", "Fermo"]
 OPERATORS = ["Niccolò Rossi", "=SOMMA(A1:A9)", "+39 ufficio", "@mario", " spazio ", "", None, "Anna Bianchi",

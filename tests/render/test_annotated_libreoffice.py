@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.registri import CF, TODAY, riga, write_xlsx
+from tests.support.registri import CF, TODAY, riga, write_xlsx
 from tests.support.annotated_openpyxl import annotate as annotate_openpyxl
 from tests.support.libreoffice import Job
 from registro.validators.api import validate
@@ -136,7 +136,7 @@ def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, t
     """The bundled example's copy printed 16 A4 pages (columns split, empty pages): now 2."""
     from pathlib import Path
 
-    root = Path(__file__).parents[1]
+    root = Path(__file__).parents[2]
     report = validate([root / "esempi" / "registro_esempio.csv"], history=[root / "esempi" / "storico_settembre.csv"],
                       month="2026-10", today=TODAY)
     copy = annotate(root / "esempi" / "registro_esempio.csv", report, tmp_path / "registro_annotato.xlsx")

@@ -17,7 +17,7 @@ from registro.cli import main
 from registro.validators.catalogue import DEFAULT_PATH, load_catalogue
 from registro.validators.errors import CatalogueError
 
-SOURCE = Path(__file__).parents[1] / "docs" / "fonte" / "allegato2_tabella_attivita.txt"
+SOURCE = Path(__file__).parents[2] / "docs" / "fonte" / "allegato2_tabella_attivita.txt"
 CODE = re.compile(r"^[A-S](\d+)?(\.\d+)?$")
 
 

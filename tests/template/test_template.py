@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from registro.cli import main
-from tests.template_rows import TODAY, sample_rows
-from tests.template_structure import all_formulas, describe, function_names
+from tests.support.template_rows import TODAY, sample_rows
+from tests.support.template_structure import all_formulas, describe, function_names
 from registro.validators.api import validate
 from registro.validators.errors import UsageError
 from registro.validators.read.register import COLUMNS, header_field
@@ -19,7 +19,7 @@ from registro.xl_addin.build import template
 from registro.xl_addin.build.template import DEFAULT_ROWS, MAX_ROWS, build_template, load_config
 from registro.xl_addin.build.template_register import ERROR_PREFIX, REGISTER_COLUMNS, WARNING_PREFIX, checks, formulas
 
-COMMITTED = Path(__file__).parents[1] / "templates" / "registro.xlsx"
+COMMITTED = Path(__file__).parents[2] / "templates" / "registro.xlsx"
 # Functions present in both Excel 2013 and LibreOffice 7.4 (no XLOOKUP, LET, LAMBDA, dynamic arrays).
 ALLOWED_FUNCTIONS = {
     "IF", "AND", "OR", "NOT", "ISNUMBER", "ISNA", "ISERROR", "IFERROR", "INDEX", "MATCH", "COUNTA", "COUNTIFS",

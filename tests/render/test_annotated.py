@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.registri import CF, TODAY, riga, write_csv, write_xlsx
+from tests.support.registri import CF, TODAY, riga, write_csv, write_xlsx
 from registro.validators.api import validate
 from registro.validators.check.rules.registry import RULES
 from registro.validators.render.annotated import annotate, annotate_all

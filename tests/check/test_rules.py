@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
+from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from registro.validators.api import validate
 from registro.validators.check.rules.registry import RULES
 from registro.validators.read.register import COLUMNS

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.registri import CF, PIVA, TODAY
+from tests.support.registri import CF, PIVA, TODAY
 from registro.validators.api import validate_values
 from registro.validators.read.register import COLUMNS
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from registro.cli import main
-from tests.registri import CF, register_sheet, riga, write_csv, write_xlsx
+from tests.support.registri import CF, register_sheet, riga, write_csv, write_xlsx
 from registro.validators.read import guard
 from registro.validators.check.rules.registry import RULES
 from registro.validators.read.register import COLUMNS
@@ -206,7 +206,7 @@ def test_bomba_zip_non_consuma_memoria(tmp_path):
     peaks = {}
     for path in (small, bomb):
         out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
-                             cwd=Path(__file__).parents[1], check=True).stdout
+                             cwd=Path(__file__).parents[2], check=True).stdout
         assert ("uscita 2" in out) == (path == bomb), out
         peaks[path.name] = int(out.rsplit("memoria", 1)[1]) * 1024
     assert peaks["bomba.xlsx"] < peaks["piccolo.xlsx"] + 64 * 1024**2, peaks

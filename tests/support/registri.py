@@ -108,7 +108,7 @@ def write_ods(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def run_from_root(*args):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.registri import run_from_root as run
+from tests.support.registri import run_from_root as run
 from tests.support.libreoffice import Job
 from registro.validators.api import totals
 from registro.validators.check.rules.registry import BY_ID, RULES, in_excel
@@ -32,7 +32,7 @@ PAGES = {
     "riepilogo.xlsx": {"Riepilogo": 1, "Per sede": 2, "Per operatore": 2, "Per LEP": 2, "Per mese": 1,
                        "Per servizio": 1, "Dettaglio": 1},
 }
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 CHART_SHEETS = ("Per sede", "Per operatore", "Per LEP")
 
 
@@ -289,7 +289,7 @@ def _text(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def template_printed(libreoffice, tmp_path_factory) -> dict[str, list[str]]:
     """{case: the text of each page} of the template's Registro printed by LibreOffice after typing rows."""
-    from tests.template_rows import sample_rows, typed
+    from tests.support.template_rows import sample_rows, typed
     from registro.validators.catalogue import load_catalogue
 
     rows = sample_rows(load_catalogue())

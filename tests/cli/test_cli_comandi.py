@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from registro import cli
 from registro.cli import main
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 # Frequent words that tell Italian from English in a help text.
 ITALIAN = {"il", "la", "le", "di", "del", "della", "dei", "delle", "un", "una", "per", "con", "che", "da", "non", "è"}
 ENGLISH = {"the", "and", "of", "with", "this", "to", "for", "is", "file(s)", "show", "write", "writes"}
@@ -125,7 +125,7 @@ def test_il_comando_installato_esce_col_codice_giusto_senza_perdere_output(tmp_p
     import subprocess
     import sys
 
-    from tests.registri import riga, write_xlsx
+    from tests.support.registri import riga, write_xlsx
 
     exe = str(Path(sys.executable).parent / "registro")
     listed = subprocess.run([exe, "catalogo", "--formato", "csv"], capture_output=True, text=True)

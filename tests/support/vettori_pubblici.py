@@ -1,6 +1,6 @@
 """Public test vectors for codici fiscali and partite IVA, copied from the test suites of other
 projects (repository, path and commit read are named for each group), with the verdict of that
-suite and ours. tests/test_vettori_pubblici.py runs ours.
+suite and ours. tests/check/test_vettori_pubblici.py runs ours.
 
 Where ours differs from theirs, `why` says why; those differences are deliberate.
 """

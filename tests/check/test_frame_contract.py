@@ -15,7 +15,7 @@ from registro.validators.api import check, check_values
 from registro.validators.check import frame
 from registro.validators.read.register import COLUMNS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MONTH, TODAY = "2026-10", dt.date(2026, 11, 1)
 DECLARED = {**{name: pl.String() for name in COLUMNS}, **{c.name: c.dtype for c in frame.INTERNAL}}
 

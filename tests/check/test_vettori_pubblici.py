@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 from stdnum.it import codicefiscale, iva
 
-from tests.vettori_pubblici import VECTORS
+from tests.support.vettori_pubblici import VECTORS
 from registro.validators.check import fiscal
 
 ALL = [(group, code) for group in VECTORS for code in group.codes]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.month_generator import write_month
-from tests.registri import riga, run_from_root, write_csv, write_xlsx
+from tests.support.month_generator import write_month
+from tests.support.registri import riga, run_from_root, write_csv, write_xlsx
 from registro.validators import parallel
 from registro.validators.api import annotated_names, month_pass
 

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.registri import run_from_root
-from tests.month_generator import write_month
+from tests.support.registri import run_from_root
+from tests.support.month_generator import write_month
 from registro.validators.api import check, totals, totals_of
 from registro.validators.catalogue import load_catalogue
 from registro.validators.errors import UsageError
 from registro.validators.render.totals_workbook import CSV_COLUMNS, write_totals
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 EXAMPLE = ["esempi/registro_esempio.csv"]
 EXAMPLE_OPTIONS = ["--storico", "esempi/storico_settembre.csv", "--mese", "2026-10", "--oggi", "2026-11-01"]
 TODAY = dt.date(2026, 11, 1)
@@ -357,7 +357,7 @@ def test_carichi_senza_intestazioni_riconosciute(tmp_path):
     assert res.exit_code == 2 and "'Volume mensile previsto'" in res.output
 
 
-# A real client (LibreOffice keeping the charts, their order and labels): tests/test_outputs_print.py
+# A real client (LibreOffice keeping the charts, their order and labels): tests/render/test_outputs_print.py
 
 
 def test_fte_su_due_mesi_divide_per_le_ore_di_due_mesi(tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import fastexcel
 import pytest
 
-from tests.registri import CF, riga, write_xlsx
+from tests.support.registri import CF, riga, write_xlsx
 from registro.validators.read import register, split_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

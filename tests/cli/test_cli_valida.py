@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from registro.cli import main
-from tests.registri import CF, riga, write_xlsx
+from tests.support.registri import CF, riga, write_xlsx
 from registro.validators.api import validate
 from registro.validators.check.rules.registry import RULES
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "esempi" / "registro_esempio.csv"
 HISTORY = ROOT / "esempi" / "storico_settembre.csv"
 BASE = ["--oggi", "2026-11-01"]

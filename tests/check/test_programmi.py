@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from registro.cli import main
-from tests.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
+from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from registro.validators.api import check, export, totals_of, validate
 from registro.validators.catalogue import DEFAULT_PATH, load_catalogue
 from registro.validators.catalogue.load import parse_catalogue

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from benchmarks.generator import generate
 from tests.support.libreoffice import Job
-from tests.template_rows import (
+from tests.support.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
     sample_rows, typed,
 )

@@ -14,13 +14,13 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from tests.registri import run_from_root
+from tests.support.registri import run_from_root
 from registro.validators.export import plan as export_module
 from registro.validators.api import check, export, export_of
 from registro.validators.errors import BalanceError, ProfileError
 from registro.validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 EXAMPLE = ["esempi/registro_esempio.csv"]
 EXAMPLE_OPTIONS = ["--storico", "esempi/storico_settembre.csv", "--mese", "2026-10", "--oggi", "2026-11-01"]
 TODAY = dt.date(2026, 11, 1)
