@@ -1,16 +1,36 @@
-"""The data flow of docs/architecture.md is one way: a stage of validators/ imports only earlier stages."""
+"""The architecture of docs/architecture.md, checked on every import of the package's code.
+
+Every module of the package (the root `__init__`, cli.py, commands/, validators/, xl_addin/) is
+parsed once; each import becomes the module it loads: `from registro.validators import api` is
+the module registro.validators.api, relative imports are resolved, imports inside functions count
+(only the cycle check leaves them out: they run after every module is loaded). The rules:
+
+- a stage of validators/ imports only its own and earlier stages, and never the API's clients;
+- totals, export and archive never import one another (each receives a Checked);
+- the command line (cli.py, commands/) and the add-in (xl_addin/ but its builders, build/) use only
+  the public API (`from registro import X`, X in registro.__all__) and the renderers;
+- no import cycle among the modules as they load.
+"""
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import registro
+
 ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "registro"
+FOLDERS = ("commands", "validators", "xl_addin")  # beside __init__.py, __main__.py and cli.py at the root
+
 # Stage of each top-level part of validators/ (docs/architecture.md): a module may import its own
 # stage and earlier ones. Parts not listed (new ones) count as the last stage: nothing earlier may
 # import them.
 STAGES = {
     "text": 0, "errors": 0, "yamlfile": 0, "output": 0, "parallel": 0, "xlsx": 0, "report": 0, "package": 0,
+    "options": 0,
     "catalogue": 1,
     "read": 2,
     "check": 3,
@@ -21,41 +41,178 @@ STAGES = {
 LAST = max(STAGES.values())
 # read/ takes the Italian messages of the three file-level rules from the rule registry (pure data).
 ALLOWED_BACKWARDS = {("read", "check.rules.registry")}
+ENGINE = f"{PACKAGE}.validators"
 
 
-PREFIX = "registro.validators."
+@dataclass(frozen=True)
+class Import:
+    target: str  # the module of ours that the statement loads
+    names: tuple[str, ...]  # what `from target import ...` takes ((): a plain import)
+    line: int
+    at_load: bool  # runs when the module is imported (not inside a function, not for type checkers only)
 
 
-def _part(module: str) -> str:
-    """The stage of an imported module: registro.validators.read.register -> read."""
-    return module.removeprefix(PREFIX).split(".")[0]
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join((PACKAGE, *(parts[:-1] if parts[-1] == "__init__" else parts)))
 
 
-def _imports(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-    return {m for m in found if m.startswith(PREFIX)}
+@cache
+def modules() -> dict[str, Path]:
+    """Every module of the package, by its import name."""
+    paths = [ROOT / "__init__.py", ROOT / "__main__.py", ROOT / "cli.py"]
+    paths += [p for folder in FOLDERS for p in sorted((ROOT / folder).rglob("*.py"))]
+    return {_module_name(p): p for p in paths}
+
+
+def _resolve(module: str, path: Path, node: ast.ImportFrom) -> str:
+    """The absolute module name of a `from ... import` (relative ones from the module's package)."""
+    if node.level == 0:
+        return node.module or ""
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+    return f"{base}.{node.module}" if node.module else base
+
+
+def _type_checking(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+
+
+@cache
+def imports(module: str) -> tuple[Import, ...]:
+    """The imports of our modules in one module, wherever they are written."""
+    path = modules()[module]
+    known = modules()
+    found: list[Import] = []
+
+    def visit(node: ast.AST, at_load: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) or _type_checking(node):
+            at_load = False
+        if isinstance(node, ast.Import):
+            found.extend(Import(a.name, (), node.lineno, at_load) for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(module, path, node)
+            names = tuple(a.name for a in node.names)
+            submodules = [n for n in names if f"{base}.{n}" in known]  # `from package import module`
+            found.extend(Import(f"{base}.{n}", (), node.lineno, at_load) for n in submodules)
+            if len(submodules) < len(names):
+                found.append(Import(base, tuple(n for n in names if n not in submodules), node.lineno, at_load))
+        for child in ast.iter_child_nodes(node):
+            visit(child, at_load)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), True)
+    return tuple(i for i in found if i.target == PACKAGE or i.target.startswith(PACKAGE + "."))
+
+
+def _where(module: str, imp: Import) -> str:
+    return f"{modules()[module].relative_to(ROOT)}:{imp.line} importa {imp.target}"
+
+
+def _part(module: str) -> str | None:
+    """The part of validators/ a module belongs to: registro.validators.read.register -> read."""
+    if not module.startswith(ENGINE + "."):
+        return None
+    return module.removeprefix(ENGINE + ".").split(".")[0]
+
+
+def test_le_importazioni_sono_viste_in_ogni_forma():
+    """The parser itself: `from package import module`, relative imports, imports inside functions."""
+    api = {i.target for i in imports("registro.validators.api")}
+    assert {"registro.validators.check.checked", "registro.validators.render.annotated"} <= api
+    catalogo = {i.target for i in imports("registro.commands.catalogo")}
+    assert "registro.validators.render.catalogue" in catalogo  # from registro.validators.render import catalogue
+    assert "registro.cli" in {i.target for i in imports("registro.__main__")}
+    assert len(modules()) > 60 and {"registro", "registro.cli", "registro.commands.shared"} <= set(modules())
 
 
 def test_ogni_stadio_importa_solo_gli_stadi_precedenti():
     wrong = []
-    modules = sorted((ROOT / "validators").rglob("*.py"))
-    assert len(modules) > 20
-    for path in modules:
-        relative = path.relative_to(ROOT / "validators").with_suffix("")
-        if relative.parts == ("__init__",):
+    for module in modules():
+        own = _part(module)
+        if own is None:
             continue
-        own = relative.parts[0]
-        for imported in _imports(path):
-            target = _part(imported)
-            inner = imported.removeprefix(PREFIX)
-            if STAGES.get(target, LAST) > STAGES.get(own, LAST) and (own, inner) not in ALLOWED_BACKWARDS:
-                wrong.append(f"validators/{relative}.py importa {imported}")
+        for imp in imports(module):
+            target = _part(imp.target)
+            if target is None:  # the API's clients, or the root package: never from the engine
+                wrong.append(_where(module, imp))
+            elif (STAGES.get(target, LAST) > STAGES.get(own, LAST)
+                  and (own, imp.target.removeprefix(ENGINE + ".")) not in ALLOWED_BACKWARDS):
+                wrong.append(_where(module, imp))
     assert wrong == []
+
+
+def test_totali_export_e_archivio_non_si_importano_a_vicenda():
+    peers = {"totals", "export", "archive"}
+    wrong = [_where(m, i) for m in modules() for i in imports(m)
+             if _part(m) in peers and _part(i.target) in peers - {_part(m)}]
+    assert wrong == []
+
+
+def _client(module: str) -> str | None:
+    """'cli' for the command line, 'xl_addin' for the add-in (its builders are the API's), else None."""
+    if module in ("registro.cli", "registro.__main__") or module.startswith("registro.commands"):
+        return "cli"
+    if (module == "registro.xl_addin" or module.startswith("registro.xl_addin.")) and \
+            not module.startswith("registro.xl_addin.build"):
+        return "xl_addin"
+    return None
+
+
+def test_riga_di_comando_e_componente_usano_solo_l_api_pubblica_e_i_renderer():
+    public = set(registro.__all__)
+    wrong = []
+    for module in modules():
+        side = _client(module)
+        if side is None:
+            continue
+        for imp in imports(module):
+            if imp.target == PACKAGE:
+                wrong += [f"{_where(module, imp)}.{n} (non è nell'API)" for n in imp.names if n not in public]
+            elif not (imp.target.startswith(f"{ENGINE}.render.") or _client(imp.target) == side
+                      or (module == "registro.__main__" and imp.target == "registro.cli")):
+                wrong.append(_where(module, imp))
+    assert wrong == []
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module, or a module importing itself (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1 or v in edges.get(v, ()):
+                found.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            connect(v)
+    return found
+
+
+def test_nessun_ciclo_di_importazioni():
+    edges = {m: {i.target for i in imports(m) if i.at_load and i.target in modules()} for m in modules()}
+    assert _cycles({"a": {"b"}, "b": {"a"}, "c": {"c"}, "d": {"a"}}) == [["a", "b"], ["c"]]  # the finder finds
+    assert _cycles(edges) == []
 
 
 def test_nessun_modulo_importa_i_vecchi_nomi_di_primo_livello():
@@ -63,7 +220,7 @@ def test_nessun_modulo_importa_i_vecchi_nomi_di_primo_livello():
     distribution's module once installed (PyPI has a `validators`)."""
     old = {"validators", "xl_addin", "cli", "commands"}
     wrong = []
-    for folder in ("validators", "xl_addin", "tests", "benchmarks", "scripts"):
+    for folder in (*FOLDERS, "tests", "benchmarks", "scripts"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
                 names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
@@ -73,5 +230,6 @@ def test_nessun_modulo_importa_i_vecchi_nomi_di_primo_livello():
 
 
 def test_il_catalogo_non_importa_altro_che_le_utilita_comuni():
-    for path in (ROOT / "validators" / "catalogue").rglob("*.py"):
-        assert {_part(m) for m in _imports(path)} <= {"catalogue", "text", "errors", "yamlfile"}, path
+    for module in modules():
+        if _part(module) == "catalogue":
+            assert {_part(i.target) for i in imports(module)} <= {"catalogue", "text", "errors", "yamlfile"}, module

@@ -1,11 +1,20 @@
-"""The public entry points: what the command line and the Excel add-in call.
+"""The public entry points, re-exported by `registro` (registro/__init__.py lists the whole API;
+docs/api.md shows it at work). The command line and the Excel add-in call them through `registro`.
 
-    validate(paths, ...)          -> Report
-    validate_values(values, ...)  -> Report   (cells of an open workbook)
-    totals(paths, ...)            -> Totals   (time totals and workload; totals_of(checked) reuses a check)
-    export(paths, target, ...)    -> ExportResult (clean file for JA + rejects; export_of(checked, ...))
+One tier: `check` reads and checks registers once and returns a `Checked`; every other step is
+a function of that value, so the report, the totals, the export and the archive always agree:
 
-Totals and export start from the same checked rows (see `check`), so the three always agree.
+    check(paths, options) / check_values(values, ...)  -> Checked (.report: the Report)
+    write_report(checked, target), annotate(checked, target)
+    totals(checked) -> Totals,  write_totals(totals, target)
+    export_plan(checked) -> ExportPlan (.tables(), .write()),  export(checked, target) -> ExportResult
+    month(checked) -> Month,  month_pass(paths, folder, options) -> MonthResult (every output written)
+    open_archive, archive_add(checked, archive), archive_status, archive_remove, archive_verify,
+    archive_totals
+
+The options of a check are one value, CheckOptions (registro/validators/options.py). Errors are
+the domain errors of registro/validators/errors.py; an error about an argument names it by its
+parameter here (RegistroError.params), never by a command-line flag.
 """
 
 from __future__ import annotations
@@ -16,23 +25,26 @@ import importlib
 import sys
 import threading
 from dataclasses import dataclass, replace
-from typing import Callable
 from pathlib import Path
 
 from registro.validators.catalogue import Catalogue, load_catalogue
+from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
+from registro.validators.check.rules.context import Options
+from registro.validators.check.rules.registry import BY_ID, RULES, Rule
 from registro.validators.errors import FileProblem, UsageError
 from registro.validators.export.plan import ExportResult
+from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple
 from registro.validators.parallel import side_by_side, workers
-from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from registro.validators.read.register import RawRegister, find_registers, read_register, register_from_values
 from registro.validators.report import Problem, Report
-from registro.validators.check.rules.context import DEFAULT_WORKDAY_MINUTES, Options
-from registro.validators.check.rules.registry import BY_ID
-from registro.validators.totals import DEFAULT_FTE_HOURS, Totals, compare_plan
+from registro.validators.totals import Totals, compare_plan
 from registro.validators.totals import compute as compute_totals
 
+# ---------------------------------------------------------------------------------------------
+# Checking: registers (files, folders, or an open workbook's values) -> Checked
 
-def parse_month(text: str | None) -> tuple[dt.date, dt.date] | None:
+
+def _month_range(text: str | None) -> tuple[dt.date, dt.date] | None:
     """'2026-10' -> (2026-10-01, 2026-10-31); UsageError when malformed."""
     if not text:
         return None
@@ -44,19 +56,26 @@ def parse_month(text: str | None) -> tuple[dt.date, dt.date] | None:
         raise UsageError(f"mese '{text}' non valido: usare il formato AAAA-MM, ad es. 2026-10.") from None
 
 
-def make_options(month=None, today=None, workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=()) -> Options:
-    """Options from user-level values, checking rule ids and limits."""
-    unknown = [r for r in exclude if r not in BY_ID]
+def _month_text(text: str | None) -> str | None:
+    """'2026-1' -> '2026-01' (checked), None -> None."""
+    span = _month_range(text)
+    return f"{span[0]:%Y-%m}" if span else None
+
+
+def _engine_options(options: CheckOptions) -> Options:
+    """The engine's settings from the user's, checking rule ids and limits."""
+    unknown = [r for r in options.exclude if r not in BY_ID]
     if unknown:
-        raise UsageError(f"regola sconosciuta in --escludi: {', '.join(unknown)} (vedere 'registro regole').")
-    if workday_minutes <= 0:
+        raise UsageError("regola sconosciuta in {exclude}: {rules} (vedere 'registro regole').",
+                         params=("exclude",), rules=", ".join(unknown))
+    if options.workday_minutes <= 0:
         raise UsageError("la giornata lavorativa deve essere di almeno un minuto.")
-    return Options(
-        today=today or dt.date.today(),
-        month=parse_month(month) if isinstance(month, str) or month is None else month,
-        workday_minutes=workday_minutes,
-        exclude=frozenset(exclude),
-    )
+    return Options(today=options.today or dt.date.today(), month=_month_range(options.month),
+                   workday_minutes=options.workday_minutes, exclude=frozenset(options.exclude))
+
+
+def _catalogue(value) -> Catalogue:
+    return value if isinstance(value, Catalogue) else load_catalogue(value)
 
 
 def _file_problem(p: FileProblem) -> Problem:
@@ -110,29 +129,6 @@ def _import_engine_in_background() -> None:
     threading.Thread(target=imports, daemon=True).start()
 
 
-def check(paths, *, history=(), month=None, sheet=None, catalogue=None, today=None,
-          workday_minutes=DEFAULT_WORKDAY_MINUTES, exclude=(), progress: Progress | None = None,
-          archive=None, key=None) -> Checked:
-    """Read and check registers (files or folders) with optional history files and an archive
-    (`archive` a folder, `key` its key file, default beside it) used as history."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    options = make_options(month, today, workday_minutes, exclude)
-    files = find_registers(list(paths))
-    if not files:
-        raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
-    archived = _archive_history(archive, key)
-    if archived is not None:
-        archived.prefetch(prerequisite_codes(cat))  # reads the archive while the registers are read
-    past = find_registers(list(history))
-    _import_engine_in_background()
-    results = _read_all(files + past, sheet, progress)
-    current, problems = _split(results[:len(files)])
-    old, old_problems = _split(results[len(files):])
-    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=cat,
-                           options=options, names=[str(f) for f in files], history_names=[str(f) for f in past],
-                           inputs=files + past, progress=progress, archived=archived)
-
-
 def _archive_history(archive, key):
     """The archive as a history source (None without an archive); opened before any reading, so a
     missing archive or a wrong key stops the run at once."""
@@ -144,34 +140,79 @@ def _archive_history(archive, key):
     return ArchiveHistory(archive if isinstance(archive, Archive) else Archive.open(archive, key))
 
 
-def validate(paths, **kwargs) -> Report:
-    """Check registers and return the report (see `check` for the options)."""
-    return check(paths, **kwargs).report
+def _history(options: CheckOptions, catalogue: Catalogue):
+    """The archive of options as a history source (its reading started) and the history files."""
+    archived = _archive_history(options.archive, options.key)
+    if archived is not None:
+        archived.prefetch(prerequisite_codes(catalogue))  # reads the archive while the registers are read
+    return archived, find_registers(list(options.history))
 
 
-def check_values(values: list[list], *, name: str, sheet: str = "Registro", catalogue=None, today=None,
-                 month=None, workday_minutes=DEFAULT_WORKDAY_MINUTES) -> Checked:
-    """Check the cells of an open workbook's sheet (2-D values from A1)."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    options = make_options(month, today, workday_minutes)
+def check(paths, options: CheckOptions | None = None, *, progress: Progress | None = None) -> Checked:
+    """Read and check registers (files or folders, or one of them); the result of every later step.
+
+    options: a CheckOptions (month, today, sheet, catalogue, history, archive and key,
+    workday_minutes, exclude). progress(stage, done, total) is called as the work advances.
+    """
+    options = options or CheckOptions()
+    catalogue, engine = _catalogue(options.catalogue), _engine_options(options)
+    files = find_registers(list(as_tuple(paths)))
+    if not files:
+        raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
+    archived, past = _history(options, catalogue)
+    _import_engine_in_background()
+    results = _read_all(files + past, options.sheet, progress)  # the history files with the others
+    current, problems = _split(results[:len(files)])
+    old, old_problems = _split(results[len(files):])
+    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                           options=engine, names=[str(f) for f in files], history_names=[str(f) for f in past],
+                           inputs=files + past, progress=progress, archived=archived)
+
+
+def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
+                 options: CheckOptions | None = None) -> Checked:
+    """Check the cells of an open workbook's sheet (2-D values from A1): what the Excel add-in does.
+
+    name and sheet are the workbook's and the sheet's names, as the report shows them; the other
+    options apply as in `check` (options.sheet names the sheet to read in the history files).
+    """
+    options = options or CheckOptions()
+    catalogue, engine = _catalogue(options.catalogue), _engine_options(options)
     try:
         current, problems = [register_from_values(values, name, sheet)], []
     except FileProblem as exc:
         current, problems = [], [_file_problem(exc)]
-    return check_registers(current, history=[], file_problems=problems, catalogue=cat, options=options,
-                           names=[name], history_names=[], inputs=[])
+    archived, past = _history(options, catalogue)
+    old, old_problems = _split(_read_all(past, options.sheet, None)) if past else ([], [])
+    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                           options=engine, names=[name], history_names=[str(f) for f in past], inputs=past,
+                           archived=archived)
 
 
-def validate_values(values: list[list], **kwargs) -> Report:
-    """Report for the cells of an open workbook's sheet."""
-    return check_values(values, **kwargs).report
+# ---------------------------------------------------------------------------------------------
+# The report of a check, as files
+
+
+def write_report(checked: Checked, target) -> Path:
+    """Write the whole report to target: .json, .csv or .xlsx (never onto an input)."""
+    from registro.validators.render.report_files import write_report as write
+
+    return write(checked.report, target, checked.inputs)
+
+
+def annotate(checked: Checked, target) -> list[Path]:
+    """Annotated copies (Esito column, coloured cells, comments, Verifica sheet) of the registers with
+    problems: target is the copy's file for one register, a folder for several."""
+    from registro.validators.render.annotated import annotate_all
+
+    return annotate_all(checked.report, Path(target), checked.inputs)
 
 
 # ---------------------------------------------------------------------------------------------
 # Totals and export: both start from one check, and refuse to work on a partial set of files.
 
 
-def require_usable(checked: Checked) -> None:
+def _require_usable(checked: Checked) -> None:
     """Raise FileProblem when an input could not be read at all (its rows would be silently missing)."""
     unusable = checked.report.unusable_files
     if unusable:
@@ -182,9 +223,10 @@ def require_usable(checked: Checked) -> None:
                           "dall'elenco.", first.sheet)
 
 
-def totals_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:
-    """Totals of already-checked rows (rows with errori left out and counted); carichi = a Carichi file."""
-    require_usable(checked)
+def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:
+    """Time totals of the checked rows (rows with errori left out and counted); carichi = a filled
+    template whose Carichi sheet plans the hours, compared with the actual ones."""
+    _require_usable(checked)
     result = compute_totals(checked.clean(), checked.catalogue, files=checked.report.files,
                             rows_read=checked.rows_read, fte_hours=fte_hours)
     if carichi is not None:
@@ -194,39 +236,37 @@ def totals_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi
     return result
 
 
-def totals(paths, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, **check_options) -> Totals:
-    """Check registers and total their time (see `check` for the options)."""
-    return totals_of(check(paths, **check_options), fte_hours=fte_hours, carichi=carichi)
+def write_totals(totals: Totals, target, *, inputs=()) -> Path:
+    """Write totals to target: .xlsx (a sheet per roll-up, with charts), .csv or .json; never onto inputs."""
+    from registro.validators.render.totals_workbook import write_totals as write
+
+    return write(totals, target, inputs)
 
 
 def export_plan(checked: Checked, *, profile=None):
-    """The export of already-checked rows, proven balanced (registro.validators.export.plan.ExportPlan)."""
+    """The JA export of the checked rows, proven balanced (ExportPlan: .tables(), .result(), .write()).
+
+    profile: a Profile, a profile file (YAML), or None for the bundled JA layout."""
     from registro.validators.export.plan import ExportPlan
+
+    _require_usable(checked)
+    return ExportPlan.prepare(checked, _profile(profile))
+
+
+def _profile(value):
     from registro.validators.export.profile import Profile, load_profile
 
-    require_usable(checked)
-    return ExportPlan.prepare(checked, profile if isinstance(profile, Profile) else load_profile(profile))
+    return value if isinstance(value, Profile) else load_profile(value)
 
 
-def export_of(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
-    """Write the clean JA file and the rejects from already-checked rows; the balance must add up."""
+def export(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
+    """Write the clean JA file (target) and the rejects with their reasons (default NAME_scarti.xlsx
+    beside it); nothing is written unless every row read is exported or rejected."""
     from registro.validators.export.plan import check_targets, default_rejects
 
     target = Path(target)
     check_targets(target, Path(rejects) if rejects else default_rejects(target))  # before any work
     return export_plan(checked, profile=profile).write(target, rejects, checked.inputs)
-
-
-def export_tables_of(checked: Checked, *, profile=None) -> tuple[list[list], list[list], ExportResult]:
-    """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""
-    plan = export_plan(checked, profile=profile)
-    ja, scarti = plan.tables()
-    return ja, scarti, plan.result()
-
-
-def export(paths, target, *, rejects=None, profile=None, **check_options) -> ExportResult:
-    """Check registers and write the clean JA file plus the rejects (see `check` for the options)."""
-    return export_of(check(paths, **check_options), target, rejects=rejects, profile=profile)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,7 +286,7 @@ class Month:
     plan: object | None  # registro.validators.export.plan.ExportPlan
 
 
-def month_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, profile=None) -> Month:
+def month(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, profile=None) -> Month:
     """Totals and export of one check (the clean rows computed once, shared by both).
 
     One after the other: each is a polars query that already uses every core; computed side by
@@ -254,7 +294,7 @@ def month_of(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=
     """
     if checked.report.unusable_files:
         return Month(checked, None, None)
-    return Month(checked, totals_of(checked, fte_hours=fte_hours, carichi=carichi), export_plan(checked, profile=profile))
+    return Month(checked, totals(checked, fte_hours=fte_hours, carichi=carichi), export_plan(checked, profile=profile))
 
 
 # Output names in the month's folder; an annotated copy is named after its input.
@@ -265,14 +305,14 @@ EXPORT_FILE, REJECTS_XLSX, REJECTS_CSV = "ja.csv", "scarti.xlsx", "scarti.csv"
 
 @dataclass(frozen=True)
 class MonthResult:
-    """What `registro mese` found and wrote: the report, the totals, the export and the files."""
+    """What `month_pass` found and wrote: the report, the totals, the export and the files."""
 
     report: Report
     totals: Totals | None  # None when an input is unusable (then nothing is totalled or exported)
     export: ExportResult | None
     written: tuple[Path, ...]
     annotated: tuple[Path, ...]
-    stored: object = None  # what month_pass's store returned (e.g. the archive's import result)
+    stored: object = None  # with store=True: the archive's AddResult (None when nothing was stored)
 
     @property
     def exit_code(self) -> int:
@@ -295,113 +335,144 @@ def annotated_names(sources: list[Path], folder: Path) -> dict[Path, Path]:
     return out
 
 
-def write_month(month: Month, folder, *, excel: bool = True) -> MonthResult:
+def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthResult:
     """Write the month's outputs into folder, side by side where that pays; each file atomically.
 
     excel=False writes text files only (rapporto.json, riepilogo.csv, ja.csv, scarti.csv) and no
     annotated copies: for very large volumes, where Excel files cost more than the check.
     """
-    from registro.validators.render.totals_workbook import write_totals
-    from registro.validators.render.report_files import write_report
+    from registro.validators.render.report_files import write_report as write_report_file
+    from registro.validators.render.totals_workbook import write_totals as write_totals_file
 
-    checked, folder = month.checked, Path(folder)
+    checked = values.checked
     report, inputs = checked.report, checked.inputs
     folder.mkdir(parents=True, exist_ok=True)
     if excel:  # imported here, once: openpyxl's modules import each other and fail when first imported by two threads
         for name in ("openpyxl", "openpyxl.chart", "openpyxl.comments", "openpyxl.writer.excel"):
             importlib.import_module(name)
-    tasks: list = [lambda: write_report(report, folder / REPORT_JSON, inputs)]
+    tasks: list = [lambda: write_report_file(report, folder / REPORT_JSON, inputs)]
     copies: dict[Path, Path] = {}
     if excel:
-        tasks.append(lambda: write_report(report, folder / REPORT_XLSX, inputs))
+        tasks.append(lambda: write_report_file(report, folder / REPORT_XLSX, inputs))
         with_problems = {p.file for p in report.problems if p.row is not None}
         unusable = {p.file for p in report.unusable_files}
         copies = annotated_names([Path(f) for f in report.files if f in with_problems and f not in unusable], folder)
         if copies:
-            from registro.validators.render.annotated import annotate
+            from registro.validators.render.annotated import annotate as annotate_one
 
-            tasks += [lambda s=s, t=t: annotate(s, report, t, inputs) for s, t in copies.items()]
-    if month.totals is not None:
+            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs) for s, t in copies.items()]
+    if values.totals is not None:
         totals_target = folder / (TOTALS_XLSX if excel else TOTALS_CSV)
-        tasks.append(lambda: write_totals(month.totals, totals_target, inputs))
-    if month.plan is not None:
+        tasks.append(lambda: write_totals_file(values.totals, totals_target, inputs))
+    if values.plan is not None:
         rejects = folder / (REJECTS_XLSX if excel else REJECTS_CSV)
-        tasks.append(lambda: month.plan.write(folder / EXPORT_FILE, rejects, inputs))
+        tasks.append(lambda: values.plan.write(folder / EXPORT_FILE, rejects, inputs))
     # Side by side: the annotated copies stream zip parts (zlib releases the GIL); the openpyxl
     # files neither gain nor lose (measured), so one file's slowness does not wait for the others.
     results = side_by_side(tasks)
-    export_result = results.pop() if month.plan is not None else None
+    export_result = results.pop() if values.plan is not None else None
     written = list(results)
     if export_result is not None:
         written += [export_result.target, export_result.rejects]
     annotated = tuple(r for r in results if r in set(copies.values()))
-    return MonthResult(report, month.totals, export_result, tuple(written), annotated)
+    return MonthResult(report, values.totals, export_result, tuple(written), annotated)
 
 
-def month_pass(paths, folder, *, history=(), fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, profile=None,
-               excel: bool = True, store: Callable[[Checked], object] | None = None,
-               progress: Progress | None = None, **check_options) -> MonthResult:
-    """The month's job in one pass: read and check once, then write into folder the report, the
-    annotated copies of the inputs with problems, the totals, the JA file and the rejects.
+def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours: float = DEFAULT_FTE_HOURS,
+               carichi=None, profile=None, excel: bool = True, store: bool = False,
+               progress: Progress | None = None) -> MonthResult:
+    """The month's job in one pass (`registro mese`): read and check once, then write into folder the
+    report, the annotated copies of the inputs with problems, the totals, the JA file and the rejects.
 
-    check_options go to `check` (month, sheet, catalogue, today, workday_minutes, exclude ...).
-    store, when given, receives the checked month after the files are written, if every input
-    was usable (the seam for keeping the month's rows, e.g. in an archive); its result is
-    MonthResult.stored.
+    store=True then adds the month's rows without errori to the archive of options.archive (created
+    if new), when every input was usable; MonthResult.stored is the archive's AddResult.
     """
-    from registro.validators.export.profile import Profile, load_profile
+    from registro.validators.archive.store import Archive
 
-    folder = Path(folder)
-    for given in (*paths, *history):  # the next month's run would read the outputs as registers
+    options, folder, paths = options or CheckOptions(), Path(folder), as_tuple(paths)
+    for given in (*paths, *options.history):  # the next month's run would read the outputs as registers
         if Path(given).is_dir() and Path(given).resolve() == folder.resolve():
-            raise UsageError(f"la cartella di uscita '{folder}' è anche una cartella di registri da leggere: "
-                             "scegliere un'altra cartella (ad es. -o uscita).")
-    profile = profile if isinstance(profile, Profile) else load_profile(profile)  # a bad profile stops before any work
-    checked = check(paths, history=history, progress=progress, **check_options)
-    values = month_of(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
+            raise UsageError("la cartella di uscita '{path}' è anche una cartella di registri da leggere: "
+                             "indicare con {folder} un'altra cartella.", params=("folder",), path=folder)
+    profile = _profile(profile)  # a bad profile stops before any work
+    if store:
+        if options.archive is None:
+            raise UsageError("per archiviare il mese serve un archivio: indicarlo con {archive}.", params=("archive",))
+        if not isinstance(options.archive, Archive):  # opened (or created) before any work
+            options = replace(options, archive=open_archive(options.archive, options.key, create=True))
+    checked = check(paths, options, progress=progress)
+    values = month(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
     if progress:
         progress("Scrittura dei risultati", 1, 1)
-    result = write_month(values, folder, excel=excel)
-    if store is not None and values.totals is not None:
-        result = replace(result, stored=store(checked))
+    result = _write_month(values, folder, excel=excel)
+    if store and values.totals is not None:
+        result = replace(result, stored=archive_add(checked, options.archive))
     return result
 
 
 # ---------------------------------------------------------------------------------------------
-# Archive: the checked months kept with pseudonyms (registro.validators.archive)
+# The archive: the checked months kept with pseudonyms (registro.validators.archive)
 
 
 def open_archive(folder, key=None, *, create: bool = False, need_key: bool = True):
-    """The archive in `folder` (registro.validators.archive.store.Archive); key = its key file (default beside it)."""
+    """The archive in folder (an Archive: .folder, .key, .new_key, .partitions); key = its key file
+    (default FOLDER.chiave beside it). create=True creates the archive and its key when the folder
+    holds none; need_key=False opens it for reading totals or removing months, without the key."""
     from registro.validators.archive.store import Archive
 
     return Archive.open(folder, key, create=create, need_key=need_key)
 
 
-def archive_of(checked: Checked, archive, key=None):
-    """Store the rows without errori of already-checked registers (AddResult); creates the archive if new."""
+def archive_add(checked: Checked, archive, *, key=None):
+    """Store the checked rows without errori in the archive (a folder, created with its key if new, or
+    an Archive), replacing every (month, office) pair the registers cover; returns an AddResult."""
     from registro.validators.archive.store import Archive
 
-    require_usable(checked)
+    _require_usable(checked)
     target = archive if isinstance(archive, Archive) else open_archive(archive, key, create=True)
     return target.add(checked)
 
 
-def archive_add(paths, archive, *, key=None, **check_options):
-    """Check registers against the archive's history and store their rows without errori (AddResult)."""
-    target = open_archive(archive, key, create=True)
-    return archive_of(check(paths, archive=target, **check_options), target)
+def archive_status(folder) -> list:
+    """The archived (month, office) partitions (Partition: month, office_name, rows, persons, imported,
+    catalogue), from the archive's metadata alone: no key, no data read."""
+    from registro.validators.archive.meta import status
+
+    return status(Path(folder))
 
 
-def archive_totals(archive, *, since=None, until=None, catalogue=None, fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
+def archive_remove(folder, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list:
+    """Delete the partitions of an office and/or a month ('AAAA-MM'), or of every month before `before`
+    (retention); returns the partitions removed (none: the archive is unchanged)."""
+    month, before = _month_text(month), _month_text(before)
+    return open_archive(folder, need_key=False).remove(office=office, month=month, before=before)
+
+
+def archive_verify(folder, *, key=None):
+    """Check the archive's schema, key, files and row counts against its metadata; remove an interrupted
+    import's files and rebuild a stale history index (Verification); ArchiveError says what is wrong."""
+    return open_archive(folder, key).verify()
+
+
+def archive_totals(folder, *, since: str | None = None, until: str | None = None, catalogue=None,
+                   fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
     """Totals of the archived months since..until ('AAAA-MM'), from the archive alone (no key needed)."""
-    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    since, until = (f"{m[0]:%Y-%m}" if (m := parse_month(text)) else None for text in (since, until))
-    if since and until and since > until:
-        raise UsageError(f"--dal {since} viene dopo --al {until}.")
-    target = open_archive(archive, need_key=False)
-    rows = target.table(since, until)
+    cat = _catalogue(catalogue)
+    first, last = _month_text(since), _month_text(until)
+    if first and last and first > last:
+        raise UsageError("{since} {first} viene dopo {until} {last}.", params=("since", "until"), first=first, last=last)
+    target = open_archive(folder, need_key=False)
+    rows = target.table(first, last)
     if rows.is_empty():
         raise UsageError(f"nessuna riga nell'archivio '{target.folder}' per il periodo indicato.")
     sources = [f"archivio {target.folder}"]
     return compute_totals(rows, cat, files=sources, rows_read=rows.height, fte_hours=fte_hours)
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+def rules() -> tuple[Rule, ...]:
+    """Every rule of the checks (id, severity, column, title, description, message, hint, source), in order."""
+    return tuple(RULES)

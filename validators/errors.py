@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class RegistroError(Exception):
-    """Base class: the message is a complete Italian sentence for the user."""
+    """Base class: the message is a complete Italian sentence for the user, about the data.
+
+    An error about an argument names the parameter in `params` (the API's names, e.g. ("key",)),
+    and its message is then a template: `{key}` stands where the sentence names that parameter,
+    the other fields come from `values`. str(error) names a parameter as the API does ('key');
+    an edge names it its own way with `render(names)` (the command line: --chiave). So the API
+    never speaks of command-line flags, and the CLI's messages still name them.
+    """
+
+    def __init__(self, message: str, *, params: tuple[str, ...] = (), **values):
+        self.template, self.params, self.values = message, tuple(params), values
+        super().__init__(self.render())
+
+    def render(self, names: Mapping[str, str] | None = None) -> str:
+        """The message with each parameter of `params` called by `names` (default: its API name, quoted)."""
+        if not self.params and not self.values:
+            return self.template  # a plain sentence: braces in it are text
+        names = names or {}
+        return self.template.format(**self.values, **{p: names.get(p, f"'{p}'") for p in self.params})
 
 
 class CatalogueError(RegistroError):

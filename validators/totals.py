@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 import polars as pl
 
 from registro.validators.catalogue import Catalogue
+from registro.validators.options import DEFAULT_FTE_HOURS
 from registro.validators.read.carichi import PlannedVolume
 
-DEFAULT_FTE_HOURS = 36 * 52 / 12  # 156 hours a month: 36 hours a week, 52 weeks, 12 months
 
 MEASURES = ("servizi", "minuti_registrati", "minuti_standard", "minuti_min", "minuti_max",
             "servizi_senza_durata", "servizi_senza_standard", "minuti_lavoro", "ore")
@@ -205,7 +205,8 @@ def compute(clean: pl.DataFrame, cat: Catalogue, *, files: list[str], rows_read:
     if fte_hours <= 0:
         from registro.validators.errors import UsageError
 
-        raise UsageError("le ore mensili di un FTE devono essere più di zero (ad es. --ore-fte 156).")
+        raise UsageError("le ore mensili di un FTE ({fte_hours}) devono essere più di zero, ad es. 156.",
+                         params=("fte_hours",))
     groups = _detail_groups(clean, cat)
     months = sorted(groups["mese"].unique().to_list())
     n_months = len(months)

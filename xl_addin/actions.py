@@ -7,11 +7,9 @@ totals or export logic lives here.
 
 from __future__ import annotations
 
-from registro.validators.api import check_values
-from registro.validators.errors import RegistroError
-from registro.validators.read.register import DEFAULT_SHEET
+from registro import DEFAULT_SHEET, RegistroError, check_values
+from registro.validators.render.addin import summary as check_summary
 from registro.validators.render.outcome import ESITO, VERIFICA, Outcome
-from registro.validators.text import counted, rows_checked
 from registro.xl_addin.workbook import (
     GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
 )
@@ -56,9 +54,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
     for (r, c), fill in sorted(result.cell_colours().items()):
         sheet.range((r, c)).color = colour(fill)
     _verifica(book, sheet, result)
-    message = (f"{rows_checked(report.rows)}: "
-               f"{counted(report.errors, 'errore', 'errori')} e {counted(report.warnings, 'avviso', 'avvisi')}. "
-               + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."))
+    message = check_summary(report)
     if alert:
         book.app.alert(message, title=TITLE, mode="critical" if report.errors else "info")
     return {"righe": report.rows, "errori": report.errors, "avvisi": report.warnings, "messaggio": message}
@@ -84,13 +80,13 @@ EXPORT_SHEET, REJECTS_SHEET = "Export JA", "Scarti"
 
 def totali(book, checked=None, result=None) -> dict:
     """Rebuild the Totali sheet: summary, then roll-ups by office, operator and LEP (result: totals already computed)."""
-    from registro.validators.api import totals_of
+    from registro import totals
     from registro.validators.render.totals_workbook import FTE_LABEL, HOURS_RULE, view_rows, views
 
     sheet = _register(book)
     if result is None:
         checked = checked or _checked(book, sheet, sheet_values(sheet))
-        result = totals_of(checked)
+        result = totals(checked)
     out = replace_sheet(book, TOTALI, after=sheet)
     rows = [
         ["Totali del registro", book.name],
@@ -115,7 +111,7 @@ def totali(book, checked=None, result=None) -> dict:
 def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     """Write the JA file and the rejects next to the workbook, or into sheets where there are no files
     (plan: the export already prepared from the same check)."""
-    from registro.validators.api import export_plan
+    from registro import export_plan
     from registro.xl_addin.workbook import book_folder
 
     sheet = _register(book)
@@ -139,10 +135,9 @@ def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
 
 
 def run_all(book=None) -> dict:
-    """The month in one pass on the open workbook (api.month_of, as `registro mese`): one check, then
+    """The month in one pass on the open workbook (registro.month, as `registro mese`): one check, then
     Esito and Verifica, the Totali sheet and the JA export from it; errors become an Excel alert."""
-    from registro.validators.api import month_of
-    from registro.validators.errors import user_message
+    from registro import month, user_message
 
     if book is None:
         import xlwings as xw
@@ -152,10 +147,10 @@ def run_all(book=None) -> dict:
         sheet = _register(book)
         checked = _checked(book, sheet, sheet_values(sheet))
         summary = {"valida": valida(book, checked, alert=False)}
-        month = month_of(checked)
-        if month.totals is not None:
-            summary["totali"] = totali(book, checked, month.totals)
-            summary["esporta"] = esporta(book, checked, alert=False, plan=month.plan)
+        values = month(checked)
+        if values.totals is not None:
+            summary["totali"] = totali(book, checked, values.totals)
+            summary["esporta"] = esporta(book, checked, alert=False, plan=values.plan)
     except Exception as exc:  # noqa: BLE001 - in Excel every failure must become a readable alert
         book.app.alert(user_message(exc), title=TITLE, mode="critical")
         return {"errore": user_message(exc)}

@@ -59,7 +59,7 @@ def run(book, action: str):
     if problem:
         book.app.alert(problem, title=TITLE, mode="critical")
         return {"errore": problem}
-    from registro.validators.errors import user_message
+    from registro import user_message
 
     try:
         from registro.xl_addin import actions

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from registro.validators.render import outcome  # values only: no polars
-from registro.validators.text import norm_key
+# Where the outcome goes in the values of a sheet (esito_column and header_layout are offered here too).
+from registro.validators.render.addin import esito_column, header_layout, register_sheet, same_name  # noqa: F401
 
 
 def colour(rgb: str) -> str:
@@ -24,15 +25,9 @@ SEVERITY_COLOUR = {severity: colour(c) for severity, c in outcome.SEVERITY_COLOU
 
 def find_sheet(book, name: str | None = None):
     """The sheet called name (default: the register's, any case), or the only sheet; None if absent."""
-    if name is None:
-        from registro.validators.read.register import DEFAULT_SHEET
-
-        name = DEFAULT_SHEET
     sheets = list(book.sheets)
-    match = [s for s in sheets if norm_key(s.name) == norm_key(name)]
-    if match:
-        return match[0]
-    return sheets[0] if len(sheets) == 1 else None
+    found = register_sheet([s.name for s in sheets], name)
+    return None if found is None else sheets[found]
 
 
 def sheet_values(sheet) -> list[list]:
@@ -40,24 +35,6 @@ def sheet_values(sheet) -> list[list]:
     last = sheet.used_range.last_cell
     values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
     return values or [[]]
-
-
-def header_layout(values: list[list]) -> tuple[int, dict[str, int]]:
-    """(1-based header row, {contract column: 1-based column index})."""
-    from registro.validators.read.register import locate_header
-
-    index, mapping = locate_header(values, "registro", None)
-    return index + 1, {name: j + 1 for j, name in mapping.items()}
-
-
-def esito_column(values: list[list], header_row: int) -> int:
-    """The 1-based column of an existing 'Esito' header, else the first free one after the headers."""
-    header = values[header_row - 1] if len(values) >= header_row else []
-    for j, cell in enumerate(header):
-        if cell is not None and norm_key(cell) == "esito":
-            return j + 1
-    used = [j for j, cell in enumerate(header) if cell not in (None, "")]
-    return (max(used) + 2) if used else 1
 
 
 def write_column(sheet, row: int, column: int, values: list) -> None:
@@ -69,7 +46,7 @@ def write_column(sheet, row: int, column: int, values: list) -> None:
 def replace_sheet(book, name: str, after):
     """Delete the sheet called name if present and add a fresh one after `after`."""
     for s in list(book.sheets):
-        if norm_key(s.name) == norm_key(name):
+        if same_name(s.name, name):
             s.delete()
     return book.sheets.add(name, after=after)
 

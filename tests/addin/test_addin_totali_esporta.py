@@ -123,11 +123,11 @@ def test_esporta_senza_file_system_scrive_i_codici_come_testo():
 
 
 def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatch):
-    import registro.validators.api
+    import registro
     import registro.xl_addin.actions as module
 
     checks, months = [], []
-    real_check, real_month = module.check_values, registro.validators.api.month_of
+    real_check, real_month = module.check_values, registro.month
 
     def counted_check(*args, **kwargs):
         checks.append(1)
@@ -138,7 +138,7 @@ def test_main_controlla_il_registro_una_volta_sola_come_registro_mese(monkeypatc
         return real_month(checked, **kwargs)
 
     monkeypatch.setattr(module, "check_values", counted_check)
-    monkeypatch.setattr(registro.validators.api, "month_of", counted_month)
+    monkeypatch.setattr(registro, "month", counted_month)
     summary = main(_book(ROWS))
     assert len(checks) == 1 and len(months) == 1  # one check; totals and export from it
     assert summary["totali"]["righe_conteggiate"] == summary["esporta"]["esportate"] == 2

@@ -101,9 +101,9 @@ def test_verifica_mostra_il_titolo_della_regola_e_non_l_id(monkeypatch):
 
 
 def _fixed_today(values, **kwargs):
-    from registro.validators.api import check_values
+    from registro import CheckOptions, check_values
 
-    return check_values(values, today=TODAY, **kwargs)
+    return check_values(values, options=CheckOptions(today=TODAY), **kwargs)
 
 
 def test_un_mese_pulito_con_aziende_su_s_e_persone_in_gol_adi_sfl_non_ha_errori_ne_avvisi(monkeypatch):

@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from tests.support.months import MONTHS, TODAY, write_months
-from registro.validators import api
+from tests.support import api
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from registro.cli import main
 from tests.support.months import MONTHS, TODAY
-from registro.validators import api
+from tests.support import api
 from registro.validators.archive.store import Archive
 from registro.validators.errors import ArchiveError
 
@@ -34,7 +34,7 @@ CHILD = """
 import sys, time, datetime as dt
 from pathlib import Path
 from registro.validators.archive import store
-from registro.validators import api
+from tests.support import api
 
 marker, point, folder, month, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 calls = {"n": 0}

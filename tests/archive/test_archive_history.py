@@ -5,7 +5,7 @@ import json
 import polars as pl
 
 from tests.support.months import MONTHS, TODAY
-from registro.validators import api
+from tests.support import api
 from registro.validators.archive.store import Archive
 from registro.validators.catalogue import load_catalogue
 from registro.validators.text import service_code_part

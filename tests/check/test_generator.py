@@ -11,7 +11,7 @@ from stdnum.it import codicefiscale, iva
 from benchmarks.calendar_it import working_days
 from benchmarks.generator import generate, generate_rows, history_rows, write_csv, write_xlsx
 from benchmarks.mistakes import ROW_MISTAKES
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.catalogue import load_catalogue
 from registro.validators.text import service_code_part
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from registro.cli import main
 from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
-from registro.validators.api import check, export, totals_of, validate
+from registro import totals as totals_of
+from tests.support.api import check, export, validate
 from registro.validators.catalogue import DEFAULT_PATH, load_catalogue
 from registro.validators.catalogue.load import parse_catalogue
 from registro.validators.errors import CatalogueError

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.registri import CF, PIVA, TODAY
-from registro.validators.api import validate_values
+from tests.support.api import validate_values
 from registro.validators.read.register import COLUMNS
 
 CODES = ["A.1", "a.2", "B.1 - DID", "D.1", "D.2", "E.5", "E.6", "F", "M", "N", "O.2", "P.1", "S.1", "K.3", "ZZ",
@@ -54,12 +54,12 @@ def test_validare_due_volte_da_lo_stesso_rapporto(rows):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(row, min_size=1, max_size=25))
 def test_esportate_piu_scartate_sono_le_righe_lette(rows):
-    from registro.validators.api import check_values, export_tables_of
+    from tests.support.api import check_values, export_tables
 
     checked = check_values(_values(rows), name="casuale.xlsx", today=TODAY)
     if checked.report.unusable_files:
         return  # no header row at all: nothing to export, the file is reported unusable
-    ja, scarti, result = export_tables_of(checked)
+    ja, scarti, result = export_tables(checked)
     assert result.rows_read == checked.report.rows
     assert result.exported + result.rejected == result.rows_read
     assert len(ja) - 1 == result.exported and len(scarti) - 1 == result.rejected
@@ -68,7 +68,8 @@ def test_esportate_piu_scartate_sono_le_righe_lette(rows):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(row, min_size=1, max_size=25), st.randoms(use_true_random=False))
 def test_i_totali_non_dipendono_dall_ordine_delle_righe(rows, rnd):
-    from registro.validators.api import check_values, totals_of
+    from registro import totals as totals_of
+    from tests.support.api import check_values
     from registro.validators.render.totals_workbook import as_dict
 
     shuffled = list(rows)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.check.rules.registry import RULES
 from registro.validators.read.register import COLUMNS
 

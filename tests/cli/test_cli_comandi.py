@@ -10,8 +10,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from registro import cli
 from registro.cli import main
+from registro.commands import shared
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 # Frequent words that tell Italian from English in a help text.
@@ -100,24 +100,31 @@ def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():
     def opts(command):
         return {o for p in main.commands[command].params if isinstance(p, click.Option) for o in p.opts}
 
-    shared = {o for option in cli._CHECK_OPTIONS for o in option(lambda: None).__click_params__[0].opts}
-    assert {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"} <= shared
+    common = {o for option in shared.CHECK_OPTIONS for o in option(lambda: None).__click_params__[0].opts}
+    assert {"--storico", "--mese", "--foglio", "--giornata", "--oggi", "--catalogo"} <= common
     for command in ("valida", "totali", "esporta"):
-        assert shared <= opts(command), command
+        assert common <= opts(command), command
     assert "--escludi" in opts("valida") and "--escludi" not in opts("totali") | opts("esporta") | opts("mese")
 
 
-def test_la_giornata_predefinita_della_riga_di_comando_e_quella_del_motore():
-    from registro.validators.check.rules.context import DEFAULT_WORKDAY_MINUTES
+def test_i_valori_predefiniti_della_riga_di_comando_sono_quelli_del_motore():
+    from registro.validators.check.rules.context import Options
+    from registro.validators.totals import compute
 
-    assert cli.WORKDAY_MINUTES == DEFAULT_WORKDAY_MINUTES
+    def default(command, name):
+        return next(p.default for p in main.commands[command].params if p.name == name)
+
+    assert default("valida", "workday_minutes") == Options.__dataclass_fields__["workday_minutes"].default == 432
+    assert default("mese", "fte_hours") == default("totali", "fte_hours") == compute.__kwdefaults__["fte_hours"] == 156
 
 
-def test_ogni_opzione_di_controllo_ha_il_suo_campo_nel_pacchetto_checkoptions():
+def test_ogni_opzione_di_controllo_e_un_campo_delle_checkoptions_dell_api():
     from dataclasses import fields
 
-    names = [cli.option_name(option) for option in (*cli._CHECK_OPTIONS, cli._EXCLUDE_OPTION)]
-    assert sorted(names) == sorted(f.name for f in fields(cli.CheckOptions))
+    from registro import CheckOptions
+
+    names = [shared.option_name(option) for option in (*shared.CHECK_OPTIONS, shared.ESCLUDI)]
+    assert sorted(names) == sorted(f.name for f in fields(CheckOptions))
 
 
 def test_il_comando_installato_esce_col_codice_giusto_senza_perdere_output(tmp_path):

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from registro.cli import main
 from tests.support.registri import CF, riga, write_xlsx
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.check.rules.registry import RULES
 
 ROOT = Path(__file__).parents[2]

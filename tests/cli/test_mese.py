@@ -12,7 +12,9 @@ import pytest
 from tests.support.month_generator import write_month
 from tests.support.registri import riga, run_from_root, write_csv, write_xlsx
 from registro.validators import parallel
-from registro.validators.api import annotated_names, month_pass
+import registro
+from registro.validators.api import annotated_names
+from tests.support.api import month_pass
 
 EXAMPLE = ["esempi/registro_esempio.csv"]
 EXAMPLE_OPTIONS = ["--storico", "esempi/storico_settembre.csv", "--mese", "2026-10", "--oggi", "2026-11-01"]
@@ -187,32 +189,45 @@ def test_aiuto_di_mese_in_italiano_con_esempi():
     assert "--senza-excel" in result.output
 
 
-def test_mese_consegna_il_mese_controllato_a_chi_lo_conserva_dopo_i_file(tmp_path):
+def test_mese_archivia_il_mese_controllato_dopo_aver_scritto_i_file(tmp_path, monkeypatch):
     import datetime as dt
+
+    from registro.validators import api
 
     folder = tmp_path / "ottobre"
     rows = write_month(folder)
-    seen = []
+    seen, real_add = [], api.archive_add
 
-    def store(checked):
+    def add(checked, archive, **kwargs):
         seen.append(sorted(p.name for p in (tmp_path / "uscita").iterdir()))  # the files are there already
-        return checked.clean().height
+        return real_add(checked, archive, **kwargs)
 
+    monkeypatch.setattr(api, "archive_add", add)
     result = month_pass([folder], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1), excel=False,
-                        store=store)
+                        archive=tmp_path / "archivio", store=True)
     assert seen == [["ja.csv", "rapporto.json", "riepilogo.csv", "scarti.csv"]]
-    assert result.stored == result.export.exported < len(rows)
+    assert result.stored.archived == result.export.exported < len(rows)
+    assert sum(p.rows for p in registro.archive_status(tmp_path / "archivio")) == result.export.exported
 
 
-def test_mese_con_un_file_inutilizzabile_non_conserva_nulla(tmp_path):
+def test_mese_con_un_file_inutilizzabile_non_archivia_nulla(tmp_path):
     import datetime as dt
 
     good = write_csv(tmp_path / "ancona.csv", [riga()])
     bad = tmp_path / "jesi.xlsx"
     bad.write_bytes(b"non un foglio di calcolo")
     result = month_pass([good, bad], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1),
-                        store=lambda checked: pytest.fail("nothing may be stored from a partial month"))
+                        archive=tmp_path / "archivio", store=True)
     assert result.stored is None and result.exit_code == 2
+    assert registro.archive_status(tmp_path / "archivio") == []
+
+
+def test_mese_da_archiviare_senza_archivio_e_un_errore_che_nomina_il_parametro(tmp_path):
+    good = write_csv(tmp_path / "ancona.csv", [riga()])
+    with pytest.raises(registro.UsageError) as error:
+        registro.month_pass([good], tmp_path / "uscita", store=True)
+    assert error.value.params == ("archive",) and "'archive'" in str(error.value)
+    assert not (tmp_path / "uscita").exists()
 
 
 def test_mese_archivia_il_mese_e_il_mese_dopo_lo_usa_come_storico(tmp_path):
@@ -232,3 +247,4 @@ def test_mese_archivia_il_mese_e_il_mese_dopo_lo_usa_come_storico(tmp_path):
 def test_mese_archivia_senza_archivio_chiede_la_cartella(tmp_path):
     result = run("mese", *EXAMPLE, "--mese", "2026-10", "--archivia", "-o", tmp_path / "u")
     assert result.exit_code == 2 and "--archivio" in result.output
+

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from tests.support.registri import run_from_root
 from registro.validators.export import plan as export_module
-from registro.validators.api import check, export, export_of
+from registro import export as export_of
+from tests.support.api import check, export
 from registro.validators.errors import BalanceError, ProfileError
 from registro.validators.export.profile import DEFAULT_PATH, FIELDS, load_profile
 

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from tests.support.registri import CF, MONTH, TODAY, register_sheet, riga, write_csv, write_ods, write_xlsx
-from registro.validators.api import validate, validate_values
+from tests.support.api import validate, validate_values
 from registro.validators.read.register import COLUMNS
 
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support.registri import CF, TODAY, riga, write_csv, write_xlsx
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.check.rules.registry import RULES
 from registro.validators.render.annotated import annotate, annotate_all
 from registro.xl_addin.build.template import build_template

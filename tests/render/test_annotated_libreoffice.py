@@ -15,7 +15,7 @@ import pytest
 from tests.support.registri import CF, TODAY, riga, write_xlsx
 from tests.support.annotated_openpyxl import annotate as annotate_openpyxl
 from tests.support.libreoffice import Job
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.render.annotated import annotate
 from registro.validators.render.outcome import title
 

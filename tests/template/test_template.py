@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from registro.cli import main
 from tests.support.template_rows import TODAY, sample_rows
 from tests.support.template_structure import all_formulas, describe, function_names
-from registro.validators.api import validate
+from tests.support.api import validate
 from registro.validators.errors import UsageError
 from registro.validators.read.register import COLUMNS, header_field
 from registro.xl_addin.build import template

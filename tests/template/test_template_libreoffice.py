@@ -18,7 +18,7 @@ from tests.support.template_rows import (
     COMPANY, OFFICES, OPERATORS, PERSONS, TODAY, UNLISTED_OPERATOR, expected_totals, label, minutes_of, row_for,
     sample_rows, typed,
 )
-from registro.validators.api import check, validate_values
+from tests.support.api import check, validate_values
 from registro.validators.catalogue import load_catalogue
 from registro.validators.read.register import COLUMNS
 from registro.validators.text import service_code_part

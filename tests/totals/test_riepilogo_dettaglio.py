@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 from openpyxl import load_workbook
 
-from registro.validators.api import totals as compute_totals
+from tests.support.api import totals as compute_totals
 from registro.validators.output import defuse
 from registro.validators.render import table_rows, totals_workbook
 from registro.validators.render.totals_workbook import DETAIL_COLUMNS, write_totals

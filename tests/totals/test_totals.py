@@ -16,7 +16,8 @@ from openpyxl import Workbook, load_workbook
 
 from tests.support.registri import run_from_root
 from tests.support.month_generator import write_month
-from registro.validators.api import check, totals, totals_of
+from registro import totals as totals_of
+from tests.support.api import check, totals
 from registro.validators.catalogue import load_catalogue
 from registro.validators.errors import UsageError
 from registro.validators.render.totals_workbook import CSV_COLUMNS, write_totals

@@ -71,8 +71,8 @@ def read_meta(folder: Path) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise ArchiveError(f"'{path}' è danneggiato: ripristinare l'archivio da una copia di sicurezza.") from None
     if not isinstance(meta, dict) or meta.get("formato") != FORMAT:
-        raise ArchiveError(f"'{path}' non è il file di un archivio di registro: indicare la cartella giusta con "
-                           "--archivio.")
+        raise ArchiveError("'{path}' non è il file di un archivio di registro: indicare la cartella giusta con "
+                           "{archive}.", params=("archive",), path=path)
     version = meta.get("versione_schema")
     if not isinstance(version, int) or version > SCHEMA_VERSION:
         raise ArchiveError(f"l'archivio '{folder}' è stato scritto da una versione più recente di registro (schema "
@@ -201,8 +201,7 @@ def status(folder: Path) -> list[Partition]:
     """The partitions of an archive, from its metadata (shared lock, layout checked)."""
     folder = Path(folder)
     if not (folder / META).exists():
-        raise ArchiveError(f"archivio non trovato in '{folder}': crearlo con 'registro archivio aggiungi "
-                           f"REGISTRI --archivio {folder}'.")
+        raise not_found(folder)
     with file_lock(folder / LOCK, exclusive=False):
         meta = read_meta(folder)
         parts = partitions(meta)
@@ -214,6 +213,13 @@ def partitions(meta: dict) -> list[Partition]:
     """The partitions of a metadata document, by month then office name."""
     parts = [Partition.from_json(p) for p in meta["partizioni"]]
     return sorted(parts, key=lambda p: (p.month, p.office_name.casefold()))
+
+
+def not_found(folder: Path) -> ArchiveError:
+    """The error for a folder that holds no archive (its metadata file is missing)."""
+    return ArchiveError("archivio non trovato in '{folder}': indicare con {archive} la cartella di un archivio, "
+                        "oppure crearlo archiviandovi un mese controllato ('registro archivio aggiungi').",
+                        params=("archive",), folder=folder)
 
 
 def foreign(path: str) -> ArchiveError:

@@ -51,17 +51,20 @@ def read_key(path: Path) -> Key:
         text = path.read_text(encoding="ascii").strip()
         secret = bytes.fromhex(text)
     except FileNotFoundError:
-        raise ArchiveError(f"chiave dell'archivio non trovata: '{path}'. Indicarla con --chiave FILE (o "
-                           "REGISTRO_CHIAVE); senza la sua chiave l'archivio non si può usare.") from None
+        raise ArchiveError("chiave dell'archivio non trovata: '{path}'. Indicarla con {key}; senza la sua chiave "
+                           "l'archivio non si può usare.", params=("key",), path=path) from None
     except (UnicodeDecodeError, ValueError):
-        raise ArchiveError(f"il file '{path}' non è una chiave dell'archivio (attese 64 cifre esadecimali): "
-                           "indicare il file di chiave giusto con --chiave.") from None
+        raise _not_a_key(path) from None
     except OSError as exc:
         raise ArchiveError(f"impossibile leggere la chiave '{path}': {exc.strerror or exc}.") from None
     if len(secret) != KEY_BYTES:
-        raise ArchiveError(f"il file '{path}' non è una chiave dell'archivio (attese 64 cifre esadecimali): "
-                           "indicare il file di chiave giusto con --chiave.")
+        raise _not_a_key(path)
     return Key(secret, path)
+
+
+def _not_a_key(path: Path) -> ArchiveError:
+    return ArchiveError("il file '{path}' non è una chiave dell'archivio (attese 64 cifre esadecimali): "
+                        "indicare il file di chiave giusto con {key}.", params=("key",), path=path)
 
 
 def create_key(path: Path) -> Key:
@@ -72,7 +75,8 @@ def create_key(path: Path) -> Key:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise ArchiveError(f"il file di chiave '{path}' esiste già: indicarlo con --chiave oppure spostarlo.") from None
+        raise ArchiveError("il file di chiave '{path}' esiste già: indicarlo con {key} oppure spostarlo.",
+                           params=("key",), path=path) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(secret.hex() + "\n")
     return Key(secret, path)

@@ -29,7 +29,7 @@ import polars as pl
 
 from registro.validators.archive import index
 from registro.validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
-                                     fsync_dir, now, office_slug, partitions, read_meta, remove_file)
+                                     fsync_dir, not_found, now, office_slug, partitions, read_meta, remove_file)
 from registro.validators.archive.meta import write_json as _write_json
 from registro.validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
 from registro.validators.errors import ArchiveError
@@ -83,6 +83,8 @@ class Verification:
     rows: int
     removed_leftovers: list[str]
     history_rebuilt: bool = False  # the history index was missing or did not match the partitions
+    schema: int = SCHEMA_VERSION  # the archive's schema version
+    key_path: Path | None = None  # the key file found matching
 
 
 class Archive:
@@ -96,7 +98,7 @@ class Archive:
     def pseudonyms(self, codes: pl.Series) -> pl.Series:
         """The pseudonyms of normalised codici fiscali under this archive's key."""
         if self._pseudonyms is None:
-            raise ArchiveError("serve la chiave dell'archivio (--chiave).")
+            raise ArchiveError("serve la chiave dell'archivio ({key}).", params=("key",))
         return self._pseudonyms.of(codes)
 
     # -- opening ------------------------------------------------------------------------------
@@ -108,18 +110,18 @@ class Archive:
         if not (folder / META).exists():
             if not create:
                 if folder.exists() and not folder.is_dir():
-                    raise ArchiveError(f"'{folder}' non è una cartella: indicare con --archivio la cartella "
-                                       "dell'archivio.")
-                raise ArchiveError(f"archivio non trovato in '{folder}': crearlo con 'registro archivio aggiungi "
-                                   f"REGISTRI --archivio {folder}'.")
+                    raise ArchiveError("'{folder}' non è una cartella: indicare con {archive} la cartella "
+                                       "dell'archivio.", params=("archive",), folder=folder)
+                raise not_found(folder)
             return cls._create(folder, key_path)
         meta = read_meta(folder)
         key = None
         if need_key:
             key = read_key(Path(key_path) if key_path else default_key_path(folder))
             if key.fingerprint != meta["chiave"]:
-                raise ArchiveError(f"la chiave '{key.path}' non è quella dell'archivio '{folder}': indicare la "
-                                   "chiave giusta con --chiave (con un'altra chiave le persone non si ritrovano).")
+                raise ArchiveError("la chiave '{path}' non è quella dell'archivio '{folder}': indicare la chiave "
+                                   "giusta con {key} (con un'altra chiave le persone non si ritrovano).",
+                                   params=("key",), path=key.path, folder=folder)
         return cls(folder, key, meta)
 
     @classmethod
@@ -198,7 +200,7 @@ class Archive:
     def add(self, checked) -> AddResult:
         """Store the rows without errori of a Checked, replacing every (month, office) pair they cover."""
         if self.key is None:
-            raise ArchiveError("serve la chiave dell'archivio per aggiungere righe (--chiave).")
+            raise ArchiveError("serve la chiave dell'archivio per aggiungere righe ({key}).", params=("key",))
         clean = checked.clean()
         imported = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         sha = {str(p): _sha256(Path(p)) for p in checked.inputs}
@@ -266,7 +268,7 @@ class Archive:
     def verify(self) -> Verification:
         """Check schema, key, files and row counts against the metadata; remove an interrupted import's files."""
         if self.key is None:
-            raise ArchiveError("serve la chiave dell'archivio per verificarlo (--chiave).")
+            raise ArchiveError("serve la chiave dell'archivio per verificarlo ({key}).", params=("key",))
         with self._locked(exclusive=True):
             self._meta = read_meta(self.folder)
             leftovers = check_folder(self.folder, self.partitions, remove_leftovers=True,
@@ -276,15 +278,15 @@ class Archive:
                 path = self.folder / p.file
                 if not path.exists():
                     raise ArchiveError(f"file dell'archivio mancante: '{path}' ({p.office_name} {p.month}): "
-                                       "ripristinarlo da una copia di sicurezza o togliere la partizione con "
-                                       f"'registro archivio rimuovi --sede \"{p.office_name}\" --mese {p.month}'.")
+                                       "ripristinarlo da una copia di sicurezza o togliere dall'archivio la "
+                                       f"partizione di {p.office_name} del mese {p.month} ('registro archivio rimuovi').")
                 try:
                     schema = pl.read_parquet_schema(path)
                     rows = pl.scan_parquet(path).select(pl.len()).collect().item()
                 except Exception as exc:  # noqa: BLE001 - any unreadable file is a damaged file
                     raise ArchiveError(f"file dell'archivio danneggiato: '{path}' ({_first_line(exc)}): ripristinarlo "
-                                       "da una copia di sicurezza o togliere la partizione con 'registro archivio "
-                                       f"rimuovi --sede \"{p.office_name}\" --mese {p.month}'.") from None
+                                       "da una copia di sicurezza o togliere dall'archivio la partizione di "
+                                       f"{p.office_name} del mese {p.month} ('registro archivio rimuovi').") from None
                 if dict(schema) != ROW_SCHEMA:
                     raise ArchiveError(f"file dell'archivio estraneo: '{path}' non ha le colonne dell'archivio.")
                 if rows != p.rows:
@@ -297,7 +299,7 @@ class Archive:
                 name = index.new_name()
                 _write_parquet(expected, self.folder / name)
                 self._commit(self.partitions, index.entry(name, self.partitions))
-        return Verification(len(self.partitions), total, leftovers, rebuilt)
+        return Verification(len(self.partitions), total, leftovers, rebuilt, self._meta["versione_schema"], self.key.path)
 
     # -- internals ----------------------------------------------------------------------------
 

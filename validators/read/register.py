@@ -19,6 +19,7 @@ import polars as pl
 
 from registro.validators.read import guard, split_sheet
 from registro.validators.errors import FileProblem
+from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import norm_key
 
 HEADER_SEARCH_ROWS = 20
@@ -55,7 +56,6 @@ REQUIRED = tuple(f.name for f in FIELDS if f.required)
 ROW_NUMBER = "riga"
 _SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
 
-DEFAULT_SHEET = "Registro"
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES

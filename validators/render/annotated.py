@@ -50,7 +50,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
         target = target.with_suffix(suffix)  # macros in a file named .xlsx: Excel would refuse to open it
     kind = source.suffix.lower()
     if kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
-        raise UsageError(f"--annota funziona con registri .xlsx, .xlsm o .csv, non con '{source.name}'.")
+        raise UsageError(f"la copia annotata si fa di registri .xlsx, .xlsm o .csv, non di '{source.name}'.")
     try:
         with atomic_path(target, inputs) as tmp:
             if kind in (".csv", ".txt"):

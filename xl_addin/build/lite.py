@@ -60,6 +60,14 @@ def main_py() -> str:
     return MAIN_PY.read_text(encoding="utf-8")
 
 
+def lite_requirement(package: str | None = None) -> str:
+    """The line of a Lite template's requirements.txt that installs registro: package as given (a wheel's
+    address or a name the office serves), or this very version from PyPI."""
+    from importlib.metadata import version
+
+    return package or f"registro=={version('registro')}"
+
+
 def requirements(package: str) -> str:
     """requirements.txt: the registro package (a wheel URL or a name the office serves) and polars.
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from registro.validators.catalogue import Catalogue
-
-DEFAULT_WORKDAY_MINUTES = 432  # 7 h 12 min: 36 hours a week over 5 days
+from registro.validators.options import DEFAULT_WORKDAY_MINUTES
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""The archive in the terminal: its partitions (`archivio stato`), what an import wrote and replaced
+(`archivio aggiungi`, `mese --archivia`), what a removal took away, what a verification found."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def partition_line(p) -> str:
+    """'Ancona 2026-10: 120 righe, 80 persone' (a Partition of the archive's metadata)."""
+    return f"{escape(p.office_name)} {p.month}: {p.rows} righe, {p.persons} persone"
+
+
+def print_status(console, folder, parts: list) -> None:
+    """The archived partitions as a table, then how many months and rows."""
+    from rich.table import Table
+
+    if not parts:
+        console.print(f"L'archivio {escape(str(folder))} è vuoto.")
+        return
+    table = Table(title=f"Archivio {escape(str(folder))}", title_justify="left", header_style="bold")
+    for name, justify in (("Mese", "left"), ("Sede", "left"), ("Righe", "right"), ("Persone", "right"),
+                          ("Importato", "left"), ("Catalogo", "left")):
+        table.add_column(name, justify=justify)
+    for p in parts:
+        table.add_row(p.month, escape(p.office_name), _number(p.rows), _number(p.persons),
+                      p.imported[:16].replace("T", " "), escape(p.catalogue))
+    console.print(table)
+    months = sorted({p.month for p in parts})
+    rows = _number(sum(p.rows for p in parts))
+    console.print(f"{len(parts)} partizioni, {len(months)} mesi ({months[0]} – {months[-1]}), {rows} righe.")
+
+
+def print_added(console, result, archive) -> None:
+    """What an import into the archive wrote and replaced (an AddResult), and a new key to keep safe."""
+    console.print(result.balance_line)
+    replaced = {p.key: p for p in result.replaced}
+    for p in result.written:
+        old = replaced.get(p.key)
+        if old:
+            console.print(f"Sostituito {partition_line(p)} (prima {old.rows} righe, importate il "
+                          f"{old.imported[:10]}).")
+        else:
+            console.print(f"Archiviato {partition_line(p)}.")
+    written = {p.key for p in result.written}
+    for old in result.replaced:
+        if old.key not in written:
+            console.print(f"[bold yellow]Svuotato {partition_line(old)}[/]: i registri importati coprono quel mese "
+                          "ma non hanno righe senza errori.")
+    if result.rejected:
+        console.print(f"[bold yellow]{result.rejected} righe con errori non archiviate[/]: correggerle e "
+                      "importare di nuovo il registro (sostituisce il mese).")
+    console.print(f"Archivio: {escape(str(archive.folder))}")
+    if archive.new_key:
+        console.print(f"[bold]Creata la chiave dell'archivio {escape(str(archive.key.path))}[/]: conservarne una "
+                      "copia in un luogo sicuro, fuori dall'archivio. Senza la chiave i mesi archiviati non "
+                      "servono più come storico.")
+
+
+def print_removed(console, gone: list) -> None:
+    """The partitions a removal took away (none: the archive is unchanged)."""
+    if not gone:
+        console.print("Nessuna partizione corrisponde: archivio invariato.")
+        return
+    for p in gone:
+        console.print(f"Tolto {partition_line(p)}.")
+    console.print(f"{len(gone)} partizioni tolte, {sum(p.rows for p in gone)} righe.")
+
+
+def print_verified(console, result) -> None:
+    """What a verification found (a Verification) on an archive that is intact."""
+    for path in result.removed_leftovers:
+        console.print(f"Tolto il file di un'importazione interrotta: {escape(path)}")
+    if result.history_rebuilt:
+        console.print("L'indice dello storico (persone, codici e date per i controlli) mancava o non corrispondeva "
+                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni.")
+    console.print(f"Archivio integro: schema {result.schema}, chiave corretta ({escape(str(result.key_path))}), "
+                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati.")

@@ -1,0 +1,18 @@
+"""The export in the terminal (`registro esporta`): the balance, where the files went, the rejects by rule."""
+
+from __future__ import annotations
+
+
+def print_export(console, result) -> bool:
+    """Print what an export wrote (an ExportResult); False when its balance does not add up."""
+    console.print(result.balance_line)
+    console.print(f"File per JA scritto in {result.target} (profilo: {result.profile}).")
+    if result.rejected:
+        reasons = ", ".join(f"{rule} {n}" for rule, n in result.rejected_by_rule)
+        console.print(f"[bold yellow]{result.rejected} righe scartate perché con errori[/] ({reasons}): "
+                      f"elenco con file, riga e motivi in {result.rejects}. Correggerle e ripetere l'esportazione.")
+    else:
+        console.print(f"Nessuna riga scartata (file degli scarti vuoto: {result.rejects}).")
+    if not result.balanced:  # the export refuses to write an unbalanced export: this is a second guard
+        console.print("[bold red]I conti non tornano.[/]")
+    return result.balanced
