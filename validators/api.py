@@ -312,6 +312,7 @@ class MonthResult:
     export: ExportResult | None
     written: tuple[Path, ...]
     annotated: tuple[Path, ...]
+    not_annotated: tuple[Path, ...] = ()  # inputs with problems in a format without annotated copies (.ods, .xls)
     stored: object = None  # with store=True: the archive's AddResult (None when nothing was stored)
 
     @property
@@ -352,11 +353,16 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
             importlib.import_module(name)
     tasks: list = [lambda: write_report_file(report, folder / REPORT_JSON, inputs)]
     copies: dict[Path, Path] = {}
+    not_annotated: list[Path] = []
     if excel:
+        from registro.validators.render.annotated import ANNOTATABLE
+
         tasks.append(lambda: write_report_file(report, folder / REPORT_XLSX, inputs))
         with_problems = {p.file for p in report.problems if p.row is not None}
         unusable = {p.file for p in report.unusable_files}
-        copies = annotated_names([Path(f) for f in report.files if f in with_problems and f not in unusable], folder)
+        sources = [Path(f) for f in report.files if f in with_problems and f not in unusable]
+        not_annotated = [s for s in sources if s.suffix.lower() not in ANNOTATABLE]  # said, not failed
+        copies = annotated_names([s for s in sources if s not in not_annotated], folder)
         if copies:
             from registro.validators.render.annotated import annotate as annotate_one
 
@@ -375,7 +381,7 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
     if export_result is not None:
         written += [export_result.target, export_result.rejects]
     annotated = tuple(r for r in results if r in set(copies.values()))
-    return MonthResult(report, values.totals, export_result, tuple(written), annotated)
+    return MonthResult(report, values.totals, export_result, tuple(written), annotated, tuple(not_annotated))
 
 
 def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours: float = DEFAULT_FTE_HOURS,

@@ -248,3 +248,18 @@ def test_mese_archivia_senza_archivio_chiede_la_cartella(tmp_path):
     result = run("mese", *EXAMPLE, "--mese", "2026-10", "--archivia", "-o", tmp_path / "u")
     assert result.exit_code == 2 and "--archivio" in result.output
 
+
+def test_mese_su_un_registro_ods_con_problemi_scrive_tutto_e_dice_che_non_c_e_la_copia_annotata(tmp_path):
+    """An annotated copy is made of .xlsx, .xlsm and .csv registers: an .ods with problems gets none, said
+    in the summary, and every other output is written (the run used to stop on it, naming --annota)."""
+    from tests.support.registri import write_ods
+
+    ods = write_ods(tmp_path / "ancona.ods", [riga(), riga(codice="ZZ")])
+    csv = write_csv(tmp_path / "jesi.csv", [riga(sede="Jesi", codice="ZZ")])
+    result = run("mese", ods, csv, "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == [
+        "ja.csv", "jesi_annotato.xlsx", "rapporto.json", "rapporto.xlsx", "riepilogo.xlsx", "scarti.xlsx"]
+    text = " ".join(result.output.split())
+    assert "Nessuna copia annotata di ancona.ods: si fa di registri .xlsx, .xlsm o .csv" in text
+    assert "--annota" not in text

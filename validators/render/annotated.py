@@ -38,6 +38,7 @@ from registro.validators.text import norm_key
 ESITO, VERIFICA = outcome.ESITO, outcome.VERIFICA
 # A part this large (unzipped) may grow past 4 GB with the annotation: written as zip64.
 LARGE_PART = 1 << 31
+ANNOTATABLE = (".xlsx", ".xlsm", ".csv", ".txt")  # the registers an annotated copy is made of
 
 
 def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
@@ -49,7 +50,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     if target.suffix.lower() not in (".xlsx", ".xlsm") or suffix == ".xlsm":
         target = target.with_suffix(suffix)  # macros in a file named .xlsx: Excel would refuse to open it
     kind = source.suffix.lower()
-    if kind not in (".xlsx", ".xlsm", ".csv", ".txt"):
+    if kind not in ANNOTATABLE:
         raise UsageError(f"la copia annotata si fa di registri .xlsx, .xlsm o .csv, non di '{source.name}'.")
     try:
         with atomic_path(target, inputs) as tmp:

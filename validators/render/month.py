@@ -26,3 +26,6 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
     console.print(f"File scritti in {escape(str(folder))}:")
     for path in result.written:
         console.print(f"  {escape(Path(path).name)}")
+    for path in result.not_annotated:
+        console.print(f"Nessuna copia annotata di {escape(Path(path).name)}: si fa di registri .xlsx, .xlsm o .csv; "
+                      "i suoi problemi sono nel rapporto.")
