@@ -149,7 +149,7 @@ def test_un_errore_su_un_parametro_nomina_il_parametro_dell_api_e_la_riga_di_com
         registro.open_archive(tmp_path / "nessuno")
     assert "'archive'" in str(error.value) and "--" not in str(error.value)
     printed = CliRunner().invoke(main, ["archivio", "stato", "--archivio", str(tmp_path / "nessuno")])
-    assert printed.exit_code == 2 and "indicare con --archivio la cartella di un archivio" in printed.output
+    assert printed.exit_code == 2 and "indicare con --archivio la cartella giusta" in printed.output
 
     (tmp_path / "uscita").mkdir()
     printed = CliRunner().invoke(main, ["mese", str(tmp_path), "-o", str(tmp_path)])

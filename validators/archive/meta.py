@@ -217,9 +217,8 @@ def partitions(meta: dict) -> list[Partition]:
 
 def not_found(folder: Path) -> ArchiveError:
     """The error for a folder that holds no archive (its metadata file is missing)."""
-    return ArchiveError("archivio non trovato in '{folder}': indicare con {archive} la cartella di un archivio, "
-                        "oppure crearlo archiviandovi un mese controllato ('registro archivio aggiungi').",
-                        params=("archive",), folder=folder)
+    return ArchiveError("archivio non trovato in '{folder}': indicare con {archive} la cartella giusta, o crearne "
+                        "uno con 'registro archivio aggiungi'.", params=("archive",), folder=folder)
 
 
 def foreign(path: str) -> ArchiveError:
