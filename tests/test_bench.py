@@ -1,5 +1,7 @@
 """The benchmark's own pieces: per-process measures and the frictionless schema it compares with."""
 
+import json
+import subprocess
 import sys
 
 import pytest
@@ -9,10 +11,18 @@ from registro.validators.read.register import COLUMNS
 
 
 def test_la_misura_riporta_tempo_e_memoria_del_solo_processo_figlio():
-    small = bench.measure([sys.executable, "-c", "print('ok')"])
-    big = bench.measure([sys.executable, "-c", "x = bytearray(300 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); print(len(x))"])
-    assert small.rc == 0 and small.out.strip() == "ok" and small.wall > 0
-    assert big.rss_mb > 300 > small.rss_mb
+    # Measured from a fresh interpreter, as benchmarks/run.sh runs bench.py: on Linux a child's peak
+    # RSS starts from its parent's at the fork, and the test session's own peak passes 300 MB by the
+    # time this test runs in the whole suite.
+    script = ("import sys, json; from benchmarks import bench\n"
+              "small = bench.measure([sys.executable, '-c', \"print('ok')\"])\n"
+              "big = bench.measure([sys.executable, '-c', \"x = bytearray(300 * 1024 * 1024); "
+              "x[::4096] = b'1' * len(x[::4096]); print(len(x))\"])\n"
+              "print(json.dumps([small.rc, small.out, small.wall, small.rss_mb, big.rss_mb]))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=bench.ROOT, capture_output=True, text=True, check=True)
+    rc, text, wall, small_mb, big_mb = json.loads(out.stdout)
+    assert rc == 0 and text.strip() == "ok" and wall > 0
+    assert big_mb > 300 > small_mb
 
 
 def test_la_misura_segnala_un_comando_fallito():
