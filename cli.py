@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -336,8 +336,11 @@ def _check_arguments(options: CheckOptions, archive=None) -> dict:
 
 def _check(paths, options: CheckOptions, archive=None):
     """Read and check the registers with the shared options (progress bar when interactive)."""
-    from registro.validators.api import check
+    from registro.validators.api import check, open_archive
 
+    if archive is None and options.archive is not None:
+        archive = open_archive(options.archive, options.key)
+        _print_archive_notices(archive)
     with _progress_bar() as progress:
         return check(list(paths), progress=progress, **_check_arguments(options, archive))
 
@@ -487,7 +490,7 @@ def totali_cmd(paths, check, since, until, outputs, fte_hours, carichi):
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
       registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
     """
-    from registro.validators.api import archive_totals, totals_of
+    from registro.validators.api import archive_totals, open_archive, totals_of
     from registro.validators.render.totals_workbook import render_totals, write_totals
 
     if not paths:
@@ -495,7 +498,9 @@ def totali_cmd(paths, check, since, until, outputs, fte_hours, carichi):
             raise click.UsageError("indicare i registri da totalizzare, oppure --archivio per i mesi archiviati.")
         if check.history or check.month or carichi:
             raise click.UsageError("senza registri si usano solo --archivio, --dal, --al, --catalogo e --ore-fte.")
-        result = archive_totals(check.archive, since=since, until=until, catalogue=check.catalogue_path,
+        target = open_archive(check.archive, need_key=False)
+        _print_archive_notices(target)
+        result = archive_totals(target, since=since, until=until, catalogue=check.catalogue_path,
                                 fte_hours=fte_hours)
         render_totals(_console(), result)
         for target in outputs:
@@ -616,11 +621,14 @@ def mese_cmd(paths, check: CheckOptions, folder, fte_hours, carichi, profile, te
     from registro.validators.render.month import render_month
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True) if store else None
-    with _progress_bar() as progress:
+    # the archive's writer lock from the history read to the import: as if alone, whoever imports meanwhile
+    with target.importing() if target else nullcontext(), _progress_bar() as progress:
         result = month_pass(list(paths), folder, fte_hours=fte_hours, carichi=carichi, profile=profile,
                             excel=not text_only, progress=progress,
                             store=(lambda checked: archive_of(checked, target)) if target else None,
                             **_check_arguments(check, target))
+    if target:
+        _print_archive_notices(target)
     console = _console()
     render_month(console, result, folder, limit)
     if result.stored is not None:
@@ -690,10 +698,24 @@ def archivio_aggiungi_cmd(paths, check, limit):
     from registro.validators.render.report_files import render_text
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True)
-    checked = _check(paths, check, archive=target)
+    with target.importing():  # the writer lock from the history read to the import (concurrent = in sequence)
+        checked = _check(paths, check, archive=target)
+        result = archive_of(checked, target)
+    _print_archive_notices(target)
     console = _console()
     render_text(console, checked.report, limit)
-    _print_archived(console, archive_of(checked, target), target)
+    _print_archived(console, result, target)
+
+
+def _print_archive_notices(target) -> None:
+    """What opening or writing the archive did on the way: an interrupted change completed or rolled
+    back, the upgrade from schema 1 (one line each, every file named)."""
+    from rich.markup import escape
+
+    console = _console(stderr=True)
+    for line in target.notices:
+        console.print(escape(line))
+    target.notices.clear()
 
 
 def _print_archived(console, result, target) -> None:
@@ -726,22 +748,43 @@ def _print_archived(console, result, target) -> None:
 
 @archivio_group.command("stato")
 @ARCHIVIO_DIR_OPTION
+@click.option("--json", "as_json", is_flag=True,
+              help="Stampa in JSON la cartella dei dati, la versione dello schema e righe e persone di ogni partizione.")
 @handles_domain_errors
-def archivio_stato_cmd(archive):
+def archivio_stato_cmd(archive, as_json):
     """Mostra i mesi e le sedi archiviati: righe, persone, data di importazione, catalogo.
 
+    Mostra anche la cartella dei dati (dati/ dentro l'archivio), da leggere con DuckDB, pandas,
+    polars, Spark, Power BI o Excel.
+
     \b
-    Esempio:
+    Esempi:
       registro archivio stato --archivio archivio/
+      registro archivio stato --archivio archivio/ --json > stato.json
     """
     from rich.markup import escape
     from rich.table import Table
 
-    from registro.validators.archive.meta import status  # the metadata alone: no polars to load, answers at once
+    from registro.validators.archive.layout import status  # the metadata alone: no polars to load, answers at once
 
     folder = _archive_folder(archive)
-    parts = status(folder)
+    result = status(folder)
+    errors = _console(stderr=True)
+    for line in result.notices:
+        errors.print(escape(line))
+    if as_json:
+        from registro.validators.render.archive_status import status_json
+
+        click.echo(status_json(result))
+        return
+    parts = result.partitions
     console = _console()
+    if result.data_folder is None:
+        console.print(f"[bold yellow]L'archivio {escape(str(folder))} è nel formato dello schema {result.schema}[/]: "
+                      "eseguire 'registro archivio verifica' per aggiornarlo (i dati passano nella cartella dati/, "
+                      "che DuckDB, pandas, polars, Spark e Power BI leggono così com'è).")
+    else:
+        console.print(f"Cartella dei dati: {escape(str(result.data_folder))}")
     if not parts:
         console.print(f"L'archivio {escape(str(folder))} è vuoto.")
         return
@@ -779,6 +822,7 @@ def archivio_rimuovi_cmd(archive, office, mese, prima_del):
     month, before = (f"{m[0]:%Y-%m}" if (m := parse_month(text)) else None for text in (mese, prima_del))
     target = open_archive(_archive_folder(archive), need_key=False)
     gone = target.remove(office=office, month=month, before=before)
+    _print_archive_notices(target)
     if not gone:
         click.echo("Nessuna partizione corrisponde: archivio invariato.")
         return
@@ -809,13 +853,15 @@ def archivio_verifica_cmd(archive, key):
     target = open_archive(_archive_folder(archive), key)
     result = target.verify()
     console = _console()
-    for path in result.removed_leftovers:
-        console.print(f"Tolto il file di un'importazione interrotta: {escape(path)}")
+    for line in target.notices:  # what it completed, rolled back, upgraded: every file named
+        console.print(escape(line))
     if result.history_rebuilt:
         console.print("L'indice dello storico (persone, codici e date per i controlli) mancava o non corrispondeva "
-                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni.")
+                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni "
+                      f"({escape(str(target.folder / result.history_file))}).")
     console.print(f"Archivio integro: schema {SCHEMA_VERSION}, chiave corretta ({escape(str(target.key.path))}), "
-                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati.")
+                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati. Cartella dei dati: "
+                  f"{escape(str(target.data_folder))}")
 
 
 # ---------------------------------------------------------------------------------------------

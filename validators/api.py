@@ -388,18 +388,25 @@ def archive_of(checked: Checked, archive, key=None):
 
 
 def archive_add(paths, archive, *, key=None, **check_options):
-    """Check registers against the archive's history and store their rows without errori (AddResult)."""
+    """Check registers against the archive's history and store their rows without errori (AddResult).
+
+    The archive's writer lock is held from the history read to the import: imports running at the
+    same time give the archive of the same imports in sequence."""
     target = open_archive(archive, key, create=True)
-    return archive_of(check(paths, archive=target, **check_options), target)
+    with target.importing():
+        return archive_of(check(paths, archive=target, **check_options), target)
 
 
 def archive_totals(archive, *, since=None, until=None, catalogue=None, fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
-    """Totals of the archived months since..until ('AAAA-MM'), from the archive alone (no key needed)."""
+    """Totals of the archived months since..until ('AAAA-MM'), from the archive alone (no key needed);
+    archive a folder or an opened Archive."""
+    from registro.validators.archive.store import Archive
+
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     since, until = (f"{m[0]:%Y-%m}" if (m := parse_month(text)) else None for text in (since, until))
     if since and until and since > until:
         raise UsageError(f"--dal {since} viene dopo --al {until}.")
-    target = open_archive(archive, need_key=False)
+    target = archive if isinstance(archive, Archive) else open_archive(archive, need_key=False)
     rows = target.table(since, until)
     if rows.is_empty():
         raise UsageError(f"nessuna riga nell'archivio '{target.folder}' per il periodo indicato.")
