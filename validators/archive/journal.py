@@ -27,8 +27,9 @@ from registro.validators.archive.meta import (DATA, FILE_MODE, JOURNAL, LOCK, ME
 from registro.validators.errors import ArchiveError
 
 FORMAT = "registro-giornale"
-OPERATIONS = {"importazione": "l'importazione", "rimozione": "la rimozione", "verifica": "la ricostruzione dell'indice",
-              "aggiornamento": "l'aggiornamento allo schema nuovo"}
+DONE = {"importazione": "Completata l'importazione interrotta", "rimozione": "Completata la rimozione interrotta",
+        "verifica": "Completata la ricostruzione interrotta dell'indice dello storico",
+        "aggiornamento": "Completato l'aggiornamento interrotto al nuovo schema dell'archivio"}
 _RETRIES = 10  # Windows: a file held open by another program (antivirus, indexer) is often let go in a moment
 WINDOWS = os.name == "nt"
 _rename = os.replace  # atomic on POSIX, and on Windows when no other program holds the target open
@@ -93,8 +94,8 @@ def finish(folder: Path) -> list[str]:
     if doc is None:
         return []
     placed = apply(folder, doc)
-    what = OPERATIONS.get(doc.get("operazione"), "l'operazione")
-    lines = [f"Completata {what} interrotta ({JOURNAL}): {len(placed)} file messi al loro posto, "
+    what = DONE.get(doc.get("operazione"), "Completata l'operazione interrotta")
+    lines = [f"{what} ({JOURNAL}): {len(placed)} file messi al loro posto, "
              f"{len(doc['togli'])} tolti."]
     lines += [f"Messo al suo posto: {folder / p}" for p in placed]
     lines += [f"Tolto: {folder / p}" for p in doc["togli"]]

@@ -33,7 +33,7 @@ import polars as pl
 
 from registro.validators.archive import index, journal
 from registro.validators.archive.layout import check_folder, upgrade_plan
-from registro.validators.archive.meta import (DATA, FILE_MODE, FORMAT, IGNORED, JOURNAL, LOCK, META,
+from registro.validators.archive.meta import (DATA, DIR_MODE, FILE_MODE, FORMAT, IGNORED, JOURNAL, LOCK, META,
                                               SCHEMA_VERSION, STAGING, WRITER_LOCK, Partition, file_lock, now,
                                               office_slug, partition_file, partitions, private_dirs, private_file,
                                               read_meta)
@@ -382,8 +382,9 @@ class Archive:
                 journal.commit(self.folder, "aggiornamento", moves, [], new)
                 if new.get("storico") and os.name == "posix":
                     os.chmod(self.folder / new["storico"]["file"], FILE_MODE)
-                for name in (LOCK, WRITER_LOCK):
-                    if os.name == "posix":
+                if os.name == "posix":  # as a new archive: the folder and its files for the owner only
+                    os.chmod(self.folder, DIR_MODE)
+                    for name in (LOCK, WRITER_LOCK):
                         os.chmod(self.folder / name, FILE_MODE)
                 notices.append(f"Archivio aggiornato dallo schema 1 allo schema {SCHEMA_VERSION}: {len(moves)} "
                                f"partizioni spostate nella cartella {self.folder / DATA}, che ora contiene solo i "
