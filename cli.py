@@ -621,14 +621,15 @@ def mese_cmd(paths, check: CheckOptions, folder, fte_hours, carichi, profile, te
     from registro.validators.render.month import render_month
 
     target = open_archive(_archive_folder(check.archive), check.key, create=True) if store else None
+    history = target or (open_archive(check.archive, check.key) if check.archive else None)
     # the archive's writer lock from the history read to the import: as if alone, whoever imports meanwhile
     with target.importing() if target else nullcontext(), _progress_bar() as progress:
         result = month_pass(list(paths), folder, fte_hours=fte_hours, carichi=carichi, profile=profile,
                             excel=not text_only, progress=progress,
                             store=(lambda checked: archive_of(checked, target)) if target else None,
-                            **_check_arguments(check, target))
-    if target:
-        _print_archive_notices(target)
+                            **_check_arguments(check, history))
+    if history:
+        _print_archive_notices(history)
     console = _console()
     render_month(console, result, folder, limit)
     if result.stored is not None:

@@ -360,3 +360,23 @@ def test_un_archivio_con_un_giornale_illeggibile_e_un_errore_chiaro(archive_copy
     assert result.exit_code == 2 and "giornale.json" in _flat(result) and "danneggiato" in _flat(result)
     with pytest.raises(ArchiveError, match="danneggiato"):
         Archive.open(archive_copy)
+
+
+# ---------------------------------------------------------------------------------------------
+# The README's column list
+
+README_TYPES = {"testo": pl.String(), "data": pl.Date(), "intero": pl.Int64(), "intero a 64 bit senza segno": pl.UInt64(),
+                "intero a 32 bit senza segno": pl.UInt32(), "data e ora (UTC)": pl.Datetime("us", "UTC")}
+
+
+def test_le_colonne_del_readme_sono_quelle_dei_file_con_i_loro_tipi(six_months_archive):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Le colonne dell'archivio"):]
+    section = section[:section.index("\n### ", 5)]
+    documented = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", section, re.M))
+    schema = pl.read_parquet_schema(next((six_months_archive / "dati").rglob("righe.parquet")))
+    assert list(documented) == ["mese", "sede", *schema]
+    assert {name: README_TYPES[documented[name]] for name in schema} == dict(schema)
+    assert documented["mese"] == documented["sede"] == "testo (dalla cartella)"
+    hive = pl.scan_parquet(six_months_archive / "dati", hive_partitioning=True).collect_schema()
+    assert hive["mese"] == hive["sede"] == pl.String
