@@ -101,6 +101,17 @@ def test_la_cartella_dati_contiene_solo_le_partizioni(six_months_archive):
     assert "archivio.json" in top and any(n.startswith("storico-") for n in top) and "dati" in top
 
 
+def test_le_cartelle_di_una_partizione_nuova_ancora_senza_file_non_disturbano_i_lettori(archive_copy):
+    # a new partition's folders are made just before its file is put in place
+    (archive_copy / "dati" / "mese=2026-12" / "sede=ancona").mkdir(parents=True)
+    (archive_copy / "dati" / "mese=2026-05" / "sede=osimo").mkdir()
+    expected = _stato(archive_copy)
+    for engine in engines.ENGINES:
+        assert engines.counts(engine, archive_copy / "dati") == expected, engine
+    assert _cli("archivio", "verifica", "--archivio", archive_copy).exit_code == 0
+    assert not (archive_copy / "dati" / "mese=2026-12").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Killed imports, readers during a replacement, concurrent imports
 
