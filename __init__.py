@@ -16,8 +16,10 @@ Export      export_plan(checked) -> ExportPlan (.tables(), .result(), .write()),
             export(checked, target) -> ExportResult
 Month       month(checked) -> Month (totals and export, no files),
             month_pass(paths, folder, options) -> MonthResult (every output written; store=True archives)
-Archive     open_archive(folder) -> Archive, archive_add(checked, archive), archive_status(folder),
-            archive_remove(folder, ...), archive_verify(folder), archive_totals(folder, since, until)
+Archive     open_archive(folder) -> Archive (.importing(): the writer lock around a check and its
+            import), archive_add(checked, archive), archive_status(folder) -> Status (.partitions,
+            .data_folder: the Hive dataset other tools read), archive_remove(archive, ...),
+            archive_verify(archive), archive_totals(archive, since, until) (a folder or an Archive)
 Catalogue   load_catalogue(path=None) -> Catalogue, find_service(catalogue, code), service_record(...)
 Rules       rules() -> the rules of the checks (id, severity, column, message, hint, source)
 Builders    build_template(path) (the Excel template; with lite_package, for xlwings Lite),

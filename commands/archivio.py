@@ -7,7 +7,7 @@ from dataclasses import replace
 import click
 
 from registro.commands.shared import (ARCHIVIO_DIR, CHIAVE, MOSTRA, PATHS, archive_folder, check, check_options,
-                                      console, month_option)
+                                      console, month_option, opened)
 
 
 @click.group("archivio")
@@ -51,26 +51,42 @@ def aggiungi(paths, options, limit):
     from registro.validators.render.report_files import render_text
 
     target = open_archive(archive_folder(options.archive), options.key, create=True)
-    checked = check(paths, replace(options, archive=target))
     out = console()
-    render_text(out, checked.report, limit)
-    print_added(out, archive_add(checked, target), target)
+    with target.importing():  # the writer lock from the history read to the import (concurrent = in sequence)
+        opened(target)  # an interrupted change completed or rolled back, the upgrade from schema 1
+        checked = check(paths, replace(options, archive=target))
+        render_text(out, checked.report, limit)
+        result = archive_add(checked, target)
+    print_added(out, result, target)
 
 
 @archivio.command("stato")
 @ARCHIVIO_DIR
-def stato(archive):
+@click.option("--json", "as_json", is_flag=True,
+              help="Stampa in JSON la cartella dei dati, la versione dello schema e righe e persone di ogni partizione.")
+def stato(archive, as_json):
     """Mostra i mesi e le sedi archiviati: righe, persone, data di importazione, catalogo.
 
+    Mostra anche la cartella dei dati (dati/ dentro l'archivio), da leggere con DuckDB, pandas,
+    polars, Spark, Power BI o Excel.
+
     \b
-    Esempio:
+    Esempi:
       registro archivio stato --archivio archivio/
+      registro archivio stato --archivio archivio/ --json > stato.json
     """
     from registro import archive_status  # the metadata alone: no polars to load, answers at once
-    from registro.validators.render.archive import print_status
+    from registro.validators.render.archive import print_notices, print_status
 
     folder = archive_folder(archive)
-    print_status(console(), folder, archive_status(folder))
+    status = archive_status(folder)
+    print_notices(console(stderr=True), status)  # an interrupted change completed on the way
+    if as_json:
+        from registro.validators.render.archive_status import status_json
+
+        click.echo(status_json(status))
+        return
+    print_status(console(), folder, status)
 
 
 @archivio.command("rimuovi")
@@ -86,12 +102,14 @@ def rimuovi(archive, office, mese, prima_del):
       registro archivio rimuovi --sede Ancona --mese 2026-10 --archivio archivio/
       registro archivio rimuovi --prima-del 2021-01 --archivio archivio/
     """
-    from registro import archive_remove
+    from registro import archive_remove, open_archive
     from registro.validators.render.archive import print_removed
 
     if bool(mese) == bool(prima_del):
         raise click.UsageError("indicare --mese AAAA-MM oppure --prima-del AAAA-MM (uno dei due).")
-    gone = archive_remove(archive_folder(archive), office=office, month=mese, before=prima_del)
+    target = open_archive(archive_folder(archive), need_key=False)
+    gone = archive_remove(target, office=office, month=mese, before=prima_del)
+    opened(target)  # an interrupted change completed or rolled back, the upgrade from schema 1
     print_removed(console(), gone)
 
 
@@ -101,13 +119,18 @@ def rimuovi(archive, office, mese, prima_del):
 def verifica(archive, key):
     """Verifica l'archivio: la versione dello schema, la chiave, i file e le righe rispetto ai metadati.
 
+    Completa o annulla un'operazione interrotta, aggiorna un archivio della versione 0.1 allo
+    schema nuovo e ricostruisce l'indice dello storico se non corrisponde: nomina ogni file tolto,
+    spostato o ricostruito.
+
     Uscita: 0 archivio integro, 2 archivio danneggiato o chiave errata (il messaggio dice dove).
 
     \b
     Esempio:
       registro archivio verifica --archivio archivio/ --chiave archivio.chiave
     """
-    from registro import archive_verify
+    from registro import archive_verify, open_archive
     from registro.validators.render.archive import print_verified
 
-    print_verified(console(), archive_verify(archive_folder(archive), key=key))
+    target = open_archive(archive_folder(archive), key)
+    print_verified(console(), archive_verify(target), target)

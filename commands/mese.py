@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from registro.commands.shared import (CARICHI, MOSTRA, ORE_FTE, PATHS, PROFILO, archive_folder, check_options,
-                                      console, progress_bar)
+                                      console, opened, progress_bar, with_archive)
 
 
 @click.command("mese")
@@ -60,9 +60,14 @@ def mese(paths, options, folder, fte_hours, carichi, profile, text_only, store, 
     if store:  # opened (or created) first: a wrong key stops the run before any reading
         archive = open_archive(archive_folder(options.archive), options.key, create=True)
         options = replace(options, archive=archive)
+    else:
+        options = with_archive(options)  # --archivio as history: opened before any reading
+    # with --archivia, month_pass holds the archive's writer lock from the history read to the import
     with progress_bar() as progress:
         result = month_pass(list(paths), folder, options, fte_hours=fte_hours, carichi=carichi, profile=profile,
                             excel=not text_only, store=store, progress=progress)
+    if store:
+        opened(options.archive)  # an interrupted change completed or rolled back, the upgrade from schema 1
     out = console()
     render_month(out, result, folder, limit)
     if result.stored is not None:

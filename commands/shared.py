@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import wraps
+from os import PathLike
 from pathlib import Path
 
 import click
@@ -56,8 +58,27 @@ def check(paths, options: CheckOptions):
     """Read and check the registers (registro.check), with a progress bar when interactive."""
     from registro import check as check_registers
 
+    options = with_archive(options)
     with progress_bar() as progress:
         return check_registers(list(paths), options, progress=progress)
+
+
+def with_archive(options: CheckOptions) -> CheckOptions:
+    """The options with the archive of --archivio opened, and what opening it did (an interrupted
+    change completed) printed on stderr; as they are without an archive or with one already open."""
+    if not isinstance(options.archive, (str, PathLike)):
+        return options
+    from registro import open_archive
+
+    return replace(options, archive=opened(open_archive(options.archive, options.key)))
+
+
+def opened(archive):
+    """An archive just opened or written, after printing on stderr what that did on the way."""
+    from registro.validators.render.archive import print_notices
+
+    print_notices(console(stderr=True), archive)
+    return archive
 
 
 def archive_folder(archive):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from registro.commands.shared import CARICHI, ORE_FTE, check, check_options, console
+from registro.commands.shared import CARICHI, ORE_FTE, check, check_options, console, opened
 
 
 @click.command("totali")
@@ -37,7 +37,7 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
       registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
     """
-    from registro import archive_totals, totals, write_totals
+    from registro import archive_totals, open_archive, totals, write_totals
     from registro.validators.render.totals_workbook import render_totals
 
     if not paths:
@@ -45,8 +45,8 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
             raise click.UsageError("indicare i registri da totalizzare, oppure --archivio per i mesi archiviati.")
         if options.history or options.month or carichi:
             raise click.UsageError("senza registri si usano solo --archivio, --dal, --al, --catalogo e --ore-fte.")
-        result = archive_totals(options.archive, since=since, until=until, catalogue=options.catalogue,
-                                fte_hours=fte_hours)
+        target = opened(open_archive(options.archive, need_key=False))  # what opening it did, on stderr
+        result = archive_totals(target, since=since, until=until, catalogue=options.catalogue, fte_hours=fte_hours)
         inputs = []
     else:
         if since or until:

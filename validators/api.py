@@ -24,6 +24,7 @@ import datetime as dt
 import importlib
 import sys
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -391,7 +392,9 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
     report, the annotated copies of the inputs with problems, the totals, the JA file and the rejects.
 
     store=True then adds the month's rows without errori to the archive of options.archive (created
-    if new), when every input was usable; MonthResult.stored is the archive's AddResult.
+    if new), when every input was usable; MonthResult.stored is the archive's AddResult. The
+    archive's writer lock is then held from the reading of its history to the import, so that runs
+    at the same time give the archive of the same runs in sequence.
     """
     from registro.validators.archive.store import Archive
 
@@ -406,13 +409,14 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
             raise UsageError("per archiviare il mese serve un archivio: indicarlo con {archive}.", params=("archive",))
         if not isinstance(options.archive, Archive):  # opened (or created) before any work
             options = replace(options, archive=open_archive(options.archive, options.key, create=True))
-    checked = check(paths, options, progress=progress)
-    values = month(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
-    if progress:
-        progress("Scrittura dei risultati", 1, 1)
-    result = _write_month(values, folder, excel=excel)
-    if store and values.totals is not None:
-        result = replace(result, stored=archive_add(checked, options.archive))
+    with options.archive.importing() if store else nullcontext():
+        checked = check(paths, options, progress=progress)
+        values = month(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
+        if progress:
+            progress("Scrittura dei risultati", 1, 1)
+        result = _write_month(values, folder, excel=excel)
+        if store and values.totals is not None:
+            result = replace(result, stored=archive_add(checked, options.archive))
     return result
 
 
@@ -421,9 +425,11 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
 
 
 def open_archive(folder, key=None, *, create: bool = False, need_key: bool = True):
-    """The archive in folder (an Archive: .folder, .key, .new_key, .partitions); key = its key file
-    (default FOLDER.chiave beside it). create=True creates the archive and its key when the folder
-    holds none; need_key=False opens it for reading totals or removing months, without the key."""
+    """The archive in folder (an Archive: .folder, .key, .new_key, .partitions, .schema, .data_folder,
+    .notices, .importing()); key = its key file (default FOLDER.chiave beside it). create=True
+    creates the archive and its key when the folder holds none; need_key=False opens it for reading
+    totals or removing months, without the key. Opening finishes a change a killed process left half
+    done; .notices says so, one Italian line per file."""
     from registro.validators.archive.store import Archive
 
     return Archive.open(folder, key, create=create, need_key=need_key)
@@ -431,7 +437,11 @@ def open_archive(folder, key=None, *, create: bool = False, need_key: bool = Tru
 
 def archive_add(checked: Checked, archive, *, key=None):
     """Store the checked rows without errori in the archive (a folder, created with its key if new, or
-    an Archive), replacing every (month, office) pair the registers cover; returns an AddResult."""
+    an Archive), replacing every (month, office) pair the registers cover; returns an AddResult.
+
+    To check against the archive and import as if alone (imports at the same time then give the
+    archive of the same imports in sequence), hold its writer lock from the check to the import:
+    `with archive.importing(): archive_add(check(paths, CheckOptions(archive=archive)), archive)`."""
     from registro.validators.archive.store import Archive
 
     _require_usable(checked)
@@ -439,35 +449,49 @@ def archive_add(checked: Checked, archive, *, key=None):
     return target.add(checked)
 
 
-def archive_status(folder) -> list:
-    """The archived (month, office) partitions (Partition: month, office_name, rows, persons, imported,
-    catalogue), from the archive's metadata alone: no key, no data read."""
-    from registro.validators.archive.meta import status
+def archive_status(folder):
+    """The archive's status from its metadata alone (no key, no data read): a Status with .partitions
+    (Partition: month, office_name, rows, persons, imported, catalogue), .schema (the schema
+    version), .data_folder (the dataset folder of Hive partitions that DuckDB, pandas, polars,
+    Spark and Power BI read as it is; None for an archive of schema 1 not yet upgraded) and
+    .notices (an interrupted change completed on the way, one Italian line per file)."""
+    from registro.validators.archive.layout import status
 
     return status(Path(folder))
 
 
-def archive_remove(folder, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list:
+def _opened(archive, key=None, *, need_key: bool):
+    """An Archive as it is, or the archive in a folder opened."""
+    from registro.validators.archive.store import Archive
+
+    return archive if isinstance(archive, Archive) else open_archive(archive, key, need_key=need_key)
+
+
+def archive_remove(archive, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list:
     """Delete the partitions of an office and/or a month ('AAAA-MM'), or of every month before `before`
-    (retention); returns the partitions removed (none: the archive is unchanged)."""
+    (retention), from the archive (a folder or an Archive); returns the partitions removed (none: the
+    archive is unchanged)."""
     month, before = _month_text(month), _month_text(before)
-    return open_archive(folder, need_key=False).remove(office=office, month=month, before=before)
+    return _opened(archive, need_key=False).remove(office=office, month=month, before=before)
 
 
-def archive_verify(folder, *, key=None):
-    """Check the archive's schema, key, files and row counts against its metadata; remove an interrupted
-    import's files and rebuild a stale history index (Verification); ArchiveError says what is wrong."""
-    return open_archive(folder, key).verify()
+def archive_verify(archive, *, key=None):
+    """Check the archive's (a folder or an Archive) schema, key, files and row counts against its
+    metadata; finish or roll back an interrupted change, upgrade an archive of schema 1 and rebuild a
+    stale history index (Verification; what it did is in the Archive's .notices); ArchiveError says
+    what is wrong."""
+    return _opened(archive, key, need_key=True).verify()
 
 
-def archive_totals(folder, *, since: str | None = None, until: str | None = None, catalogue=None,
+def archive_totals(archive, *, since: str | None = None, until: str | None = None, catalogue=None,
                    fte_hours: float = DEFAULT_FTE_HOURS) -> Totals:
-    """Totals of the archived months since..until ('AAAA-MM'), from the archive alone (no key needed)."""
+    """Totals of the archived months since..until ('AAAA-MM'), from the archive (a folder or an
+    Archive) alone (no key needed)."""
     cat = _catalogue(catalogue)
     first, last = _month_text(since), _month_text(until)
     if first and last and first > last:
         raise UsageError("{since} {first} viene dopo {until} {last}.", params=("since", "until"), first=first, last=last)
-    target = open_archive(folder, need_key=False)
+    target = _opened(archive, need_key=False)
     rows = target.table(first, last)
     if rows.is_empty():
         raise UsageError(f"nessuna riga nell'archivio '{target.folder}' per il periodo indicato.")

@@ -94,7 +94,7 @@ def test_rimuovi_un_mese_di_una_sede_e_i_mesi_prima_di_una_data(archive_copy):
     assert old.exit_code == 0 and "5 partizioni tolte" in _flat(old)
     months = {p.month for p in Archive.open(archive_copy, need_key=False).partitions}
     assert months == {"2026-03", "2026-04", "2026-05"}
-    assert not list(archive_copy.glob("mese=2026-01")) and not list(archive_copy.glob("mese=2026-02"))
+    assert not list(archive_copy.glob("dati/mese=2026-01")) and not list(archive_copy.glob("dati/mese=2026-02"))
     none = _cli("archivio", "rimuovi", "--mese", "2025-01", "--archivio", archive_copy)
     assert none.exit_code == 0 and "archivio invariato" in _flat(none)
     usage = _cli("archivio", "rimuovi", "--archivio", archive_copy)
@@ -106,7 +106,7 @@ def test_verifica_conferma_schema_chiave_e_righe(five_months_archive):
     result = _cli("archivio", "verifica", "--archivio", five_months_archive)
     total = sum(p.rows for p in Archive.open(five_months_archive, need_key=False).partitions)
     assert result.exit_code == 0, result.output
-    assert f"Archivio integro: schema 1, chiave corretta" in _flat(result) and f"15 partizioni, {total} righe" in _flat(result)
+    assert "Archivio integro: schema 2, chiave corretta" in _flat(result) and f"15 partizioni, {total} righe" in _flat(result)
 
 
 def test_totali_dell_anno_dal_solo_archivio_con_andamento_e_grafico(tmp_path, months, five_months_archive):

@@ -207,7 +207,7 @@ def test_mese_archivia_il_mese_controllato_dopo_aver_scritto_i_file(tmp_path, mo
                         archive=tmp_path / "archivio", store=True)
     assert seen == [["ja.csv", "rapporto.json", "riepilogo.csv", "scarti.csv"]]
     assert result.stored.archived == result.export.exported < len(rows)
-    assert sum(p.rows for p in registro.archive_status(tmp_path / "archivio")) == result.export.exported
+    assert sum(p.rows for p in registro.archive_status(tmp_path / "archivio").partitions) == result.export.exported
 
 
 def test_mese_con_un_file_inutilizzabile_non_archivia_nulla(tmp_path):
@@ -219,7 +219,7 @@ def test_mese_con_un_file_inutilizzabile_non_archivia_nulla(tmp_path):
     result = month_pass([good, bad], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1),
                         archive=tmp_path / "archivio", store=True)
     assert result.stored is None and result.exit_code == 2
-    assert registro.archive_status(tmp_path / "archivio") == []
+    assert registro.archive_status(tmp_path / "archivio").partitions == []
 
 
 def test_mese_da_archiviare_senza_archivio_e_un_errore_che_nomina_il_parametro(tmp_path):

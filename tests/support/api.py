@@ -58,10 +58,12 @@ def export_tables(checked, *, profile=None):
 
 
 def archive_add(paths, folder, *, key=None, **kwargs):
-    """What `registro archivio aggiungi` does: check against the archive (created if new), then add."""
+    """What `registro archivio aggiungi` does: check against the archive (created if new), then add,
+    under the archive's writer lock from the history read to the import."""
     archive = registro.open_archive(folder, key, create=True)
-    checked = registro.check(paths, CheckOptions(archive=archive, **kwargs))
-    return registro.archive_add(checked, archive)
+    with archive.importing():
+        checked = registro.check(paths, CheckOptions(archive=archive, **kwargs))
+        return registro.archive_add(checked, archive)
 
 
 def month_pass(paths, folder, **kwargs):

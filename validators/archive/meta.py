@@ -15,15 +15,26 @@ from pathlib import Path
 
 from registro.validators.errors import ArchiveError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: partitions at the top level, one uniquely named file each (version 0.1)
 FORMAT = "registro-archivio"
 META = "archivio.json"
-LOCK = ".registro.lock"
+LOCK = ".registro.lock"  # shared by readers, exclusive while files are put in place
+WRITER_LOCK = ".registro-scrittura.lock"  # one writer at a time, for a whole import (history read included)
+JOURNAL = "giornale.json"  # the intent journal of a commit under way (registro.validators.archive.journal)
+STAGING = "lavoro"  # new files are written here, then moved into place (same file system)
+DATA = "dati"  # the dataset folder: Hive partitions and nothing else
+PART_NAME = "righe.parquet"  # one file per partition, under a stable name
 HISTORY_FILE = re.compile(r"^storico-[0-9a-f]{32}\.parquet(\.tmp)?$")  # registro.validators.archive.index
-PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")
+PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")  # schema 1
 MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
 OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
 IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}  # written by file managers, never by us
+FILE_MODE, DIR_MODE = 0o600, 0o700  # readable by the owner only, whatever the umask (README "Dati personali")
+
+
+def partition_file(month: str, office: str) -> str:
+    """Where a partition's rows live, relative to the archive folder (schema 2)."""
+    return f"{DATA}/mese={month}/sede={office}/{PART_NAME}"
 
 
 def office_slug(name: str) -> str:
@@ -86,9 +97,9 @@ def read_meta(folder: Path) -> dict:
 
 
 def write_json(path: Path, doc: dict) -> None:
-    """Replace a JSON file atomically: temporary file beside it, flushed to disk, then renamed."""
+    """Replace a JSON file atomically: temporary file beside it (owner only), flushed to disk, then renamed."""
     tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with os.fdopen(private_file(tmp), "w", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False, indent=1)
         fh.flush()
         os.fsync(fh.fileno())
@@ -96,23 +107,40 @@ def write_json(path: Path, doc: dict) -> None:
     fsync_dir(path.parent)
 
 
-def remove_file(folder: Path, relative: str) -> None:
-    """Delete a partition file (already unreferenced) and the folders it leaves empty."""
-    try:
-        os.unlink(folder / relative)
-    except FileNotFoundError:
-        pass
-    remove_empty_dirs(folder)
+def private_file(path: Path, flags: int = os.O_WRONLY | os.O_CREAT | os.O_TRUNC) -> int:
+    """Open (creating) a file readable and writable by its owner only (600 whatever the umask); a descriptor."""
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), FILE_MODE)
+    if os.name == "posix":
+        os.fchmod(fd, FILE_MODE)  # an existing file keeps its mode through os.open: set it
+    return fd
 
 
-def remove_empty_dirs(folder: Path) -> None:
-    """Delete the mese=/sede= folders left without files."""
-    for month in folder.glob("mese=*"):
+def private_dirs(path: Path, top: Path) -> None:
+    """Create `path` and the folders up to it below `top` (which must exist) as 700, whatever the umask."""
+    missing = []
+    while path != top and not path.is_dir():
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            continue
+        os.chmod(folder, DIR_MODE)  # mkdir's mode passes through the umask
+
+
+def remove_empty_dirs(root: Path) -> list[Path]:
+    """Delete the mese=/sede= folders under root left without files (the folders removed)."""
+    removed = []
+    for month in root.glob("mese=*"):
         for office in month.glob("sede=*"):
             if office.is_dir() and not any(office.iterdir()):
                 office.rmdir()
+                removed.append(office)
         if month.is_dir() and not any(month.iterdir()):
             month.rmdir()
+            removed.append(month)
+    return removed
 
 
 def fsync_dir(path: Path) -> None:
@@ -129,7 +157,7 @@ def fsync_dir(path: Path) -> None:
 @contextmanager
 def file_lock(path: Path, exclusive: bool):
     """An advisory lock on a file: shared for readers, exclusive for writers (waits for the other holder)."""
-    fh = open(path, "a+b")
+    fh = os.fdopen(private_file(path, os.O_RDWR | os.O_CREAT), "r+b")
     try:
         try:
             import fcntl
@@ -159,56 +187,6 @@ def history_file(meta: dict) -> str | None:
     return entry.get("file") if isinstance(entry, dict) else None
 
 
-def check_folder(folder: Path, partitions: list[Partition], *, remove_leftovers: bool,
-                 history: str | None = None) -> list[str]:
-    """Refuse foreign files; list (and remove) the files of an interrupted import (history: the
-    history index file the metadata names)."""
-    referenced = {p.file for p in partitions}
-    leftovers = []
-    for entry in os.scandir(folder):
-        if entry.name in (META, LOCK) or entry.name in IGNORED or entry.name.startswith(f".{META}-"):
-            if entry.name.startswith(f".{META}-"):
-                leftovers.append(entry.path)
-            continue
-        if HISTORY_FILE.match(entry.name) and entry.is_file():
-            if entry.name != history:
-                leftovers.append(entry.path)
-            continue
-        month = MONTH_DIR.match(entry.name)
-        if not (month and entry.is_dir()):
-            raise foreign(entry.path)
-        for office in os.scandir(entry.path):
-            if office.name in IGNORED:
-                continue
-            if not (OFFICE_DIR.match(office.name) and office.is_dir()):
-                raise foreign(office.path)
-            for part in os.scandir(office.path):
-                if part.name in IGNORED:
-                    continue
-                relative = f"{entry.name}/{office.name}/{part.name}"
-                if not (PART.match(part.name) and part.is_file()):
-                    raise foreign(part.path)
-                if relative not in referenced:
-                    leftovers.append(part.path)
-    if remove_leftovers:
-        for path in leftovers:
-            os.unlink(path)
-        remove_empty_dirs(folder)
-    return leftovers
-
-
-def status(folder: Path) -> list[Partition]:
-    """The partitions of an archive, from its metadata (shared lock, layout checked)."""
-    folder = Path(folder)
-    if not (folder / META).exists():
-        raise not_found(folder)
-    with file_lock(folder / LOCK, exclusive=False):
-        meta = read_meta(folder)
-        parts = partitions(meta)
-        check_folder(folder, parts, remove_leftovers=False, history=history_file(meta))
-    return parts
-
-
 def partitions(meta: dict) -> list[Partition]:
     """The partitions of a metadata document, by month then office name."""
     parts = [Partition.from_json(p) for p in meta["partizioni"]]
@@ -221,10 +199,11 @@ def not_found(folder: Path) -> ArchiveError:
                         "uno con 'registro archivio aggiungi'.", params=("archive",), folder=folder)
 
 
-def foreign(path: str) -> ArchiveError:
+def foreign(path) -> ArchiveError:
     """The error for a file registro did not write."""
-    return ArchiveError(f"file estraneo nell'archivio: '{path}'. L'archivio contiene solo {META} e le cartelle "
-                        "mese=AAAA-MM/sede=NOME scritte da registro: spostare il file altrove.")
+    return ArchiveError(f"file estraneo nell'archivio: '{path}'. L'archivio contiene solo {META}, l'indice dello "
+                        f"storico e la cartella {DATA}/ con le cartelle mese=AAAA-MM/sede=NOME scritte da registro: "
+                        "spostare il file altrove.")
 
 
 def now() -> str:

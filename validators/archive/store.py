@@ -1,17 +1,21 @@
-"""The archive of checked months: a Hive-partitioned Parquet dataset with a metadata file.
+"""The archive of checked months: a dataset folder of Hive-partitioned Parquet, and beside it the
+metadata, the history index, the locks, the staging folder and the journal (layout.py).
 
-    ARCHIVE/archivio.json                               schema version, key fingerprint, partitions
-    ARCHIVE/mese=2026-10/sede=ancona/part-<id>.parquet  the rows without errori of Ancona, October
+    ARCHIVE/archivio.json                                 schema version, key fingerprint, partitions
+    ARCHIVE/dati/mese=2026-10/sede=ancona/righe.parquet   the rows without errori of Ancona, October
 
-Any program that reads Hive-partitioned Parquet (DuckDB, Spark, Power BI, polars) reads the
-folder as it is. A partition is one (month, office) pair; importing registers replaces every
-pair they cover. The metadata file is the commit point: new partition files are written aside
-first, then one atomic rename of archivio.json makes them the archive, then the replaced files
-are deleted. A process killed before that rename leaves the archive as it was (its unreferenced
-files are removed by the next import or `verifica`). A lock file serialises writers and keeps
-readers from seeing files deleted under them.
+Any program that reads Hive-partitioned Parquet (DuckDB, pyarrow, pandas, polars, Spark, Power BI)
+reads `dati/` as it is, with the rows `registro archivio stato` counts. A partition is one (month,
+office) pair; importing registers replaces every pair they cover. Each partition is one file under
+a stable name, replaced whole with os.replace through the intent journal (journal.py): a reader
+sees each partition as it was or as it will be, and a change killed at any point is rolled back
+(before its journal) or forward (after it) by the next command. Two locks: one writer at a time
+for a whole import, from the reading of the history to the commit (so concurrent imports give the
+archive of the same imports in sequence); readers share the other, which a writer holds
+exclusively only while it puts files in place.
 
 No codice fiscale and no note is ever written: persons are kept as pseudonyms (pseudonym.py).
+Files are created readable by their owner only (600, folders 700), whatever the umask.
 """
 
 from __future__ import annotations
@@ -27,14 +31,18 @@ from pathlib import Path
 
 import polars as pl
 
-from registro.validators.archive import index
-from registro.validators.archive.meta import (FORMAT, IGNORED, LOCK, META, SCHEMA_VERSION, Partition, check_folder, file_lock,
-                                     fsync_dir, not_found, now, office_slug, partitions, read_meta, remove_file)
+from registro.validators.archive import index, journal
+from registro.validators.archive.layout import check_folder, upgrade_plan
+from registro.validators.archive.meta import (DATA, DIR_MODE, FILE_MODE, FORMAT, IGNORED, JOURNAL, LOCK, META,
+                                              SCHEMA_VERSION, STAGING, WRITER_LOCK, Partition, file_lock, not_found,
+                                              now, office_slug, partition_file, partitions, private_dirs, private_file,
+                                              read_meta)
 from registro.validators.archive.meta import write_json as _write_json
 from registro.validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
 from registro.validators.errors import ArchiveError
 
-# The columns of an archived row (the Hive keys mese and sede live in the folder names).
+# The columns of an archived row (the Hive keys mese and sede live in the folder names only: a
+# column of the same name would make readers complain of a duplicate).
 ROW_SCHEMA: dict[str, pl.DataType] = {
     "pseudonimo": pl.UInt64(),
     "tipo_utente": pl.String(),
@@ -83,8 +91,10 @@ class Verification:
     rows: int
     removed_leftovers: list[str]
     history_rebuilt: bool = False  # the history index was missing or did not match the partitions
-    schema: int = SCHEMA_VERSION  # the archive's schema version
+    schema: int = SCHEMA_VERSION  # the archive's schema version (after an upgrade by the verification)
     key_path: Path | None = None  # the key file found matching
+    history_file: str | None = None  # the index written when rebuilt
+    data_folder: Path | None = None  # the dataset folder (dati/), for other programs
 
 
 class Archive:
@@ -94,12 +104,27 @@ class Archive:
         self.folder, self.key, self._meta = folder, key, meta
         self.new_key = new_key  # the key file was created with the archive
         self._pseudonyms = Pseudonyms(key) if key else None
+        self._writing = 0  # depth of importing(): the writer lock is held while > 0
+        self._leftovers: list[str] = []
+        # What was done to the archive on the way, in Italian, one line each: an interrupted change
+        # completed or rolled back, the upgrade from schema 1 (the commands print them).
+        self.notices: list[str] = []
 
     def pseudonyms(self, codes: pl.Series) -> pl.Series:
         """The pseudonyms of normalised codici fiscali under this archive's key."""
         if self._pseudonyms is None:
             raise ArchiveError("serve la chiave dell'archivio ({key}).", params=("key",))
         return self._pseudonyms.of(codes)
+
+    @property
+    def schema(self) -> int:
+        """The schema version of the archive as last read (1: version 0.1's layout, upgraded by any writer)."""
+        return self._meta["versione_schema"]
+
+    @property
+    def data_folder(self) -> Path:
+        """The dataset folder: Hive partitions that other programs read as they are."""
+        return self.folder / DATA
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -114,6 +139,7 @@ class Archive:
                                        "dell'archivio.", params=("archive",), folder=folder)
                 raise not_found(folder)
             return cls._create(folder, key_path)
+        notices = journal.recover(folder) if (folder / JOURNAL).exists() else []
         meta = read_meta(folder)
         key = None
         if need_key:
@@ -122,11 +148,14 @@ class Archive:
                 raise ArchiveError("la chiave '{path}' non è quella dell'archivio '{folder}': indicare la chiave "
                                    "giusta con {key} (con un'altra chiave le persone non si ritrovano).",
                                    params=("key",), path=key.path, folder=folder)
-        return cls(folder, key, meta)
+        archive = cls(folder, key, meta)
+        archive.notices += notices
+        return archive
 
     @classmethod
     def _create(cls, folder: Path, key_path) -> "Archive":
-        if folder.exists() and any(p.name not in IGNORED and p.name != LOCK for p in folder.iterdir()):
+        ours = IGNORED | {LOCK, WRITER_LOCK}
+        if folder.exists() and any(p.name not in ours for p in folder.iterdir()):
             raise ArchiveError(f"la cartella '{folder}' non è vuota e non contiene un archivio (manca {META}): "
                                "indicare una cartella nuova o vuota per creare l'archivio.")
         path = Path(key_path) if key_path else default_key_path(folder)
@@ -134,13 +163,17 @@ class Archive:
             raise ArchiveError(f"la chiave '{path}' non può stare dentro l'archivio: tenerla in un'altra cartella.")
         new = not path.exists()
         key = create_key(path) if new else read_key(path)
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.exists():
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            private_dirs(folder, folder.parent)
+        private_dirs(folder / DATA, folder)
         meta = {"formato": FORMAT, "versione_schema": SCHEMA_VERSION, "chiave": key.fingerprint,
                 "creato": now(), "partizioni": []}
-        archive = cls(folder, key, meta, new)
-        with archive._locked(exclusive=True):
-            _write_json(folder / META, meta)
-        return archive
+        with file_lock(folder / WRITER_LOCK, exclusive=True), file_lock(folder / LOCK, exclusive=True):
+            if not (folder / META).exists():  # another process may have created it meanwhile
+                _write_json(folder / META, meta)
+            meta = read_meta(folder)
+        return cls(folder, key, meta, new)
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -152,10 +185,18 @@ class Archive:
     @contextmanager
     def reading(self):
         """Hold a shared lock while files are read, with the metadata as it is now."""
-        with self._locked(exclusive=False):
-            self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=False, history=index.referenced(self._meta))
-            yield self
+        while True:
+            with self._locked(exclusive=False):
+                if not (self.folder / JOURNAL).exists():  # under the shared lock a journal is a killed writer's
+                    self._meta = read_meta(self.folder)
+                    check_folder(self.folder, self._meta, remove_leftovers=False)
+                    yield self
+                    return
+            if self._writing:
+                with self._locked(exclusive=True):
+                    self.notices += journal.finish(self.folder)
+            else:
+                self.notices += journal.recover(self.folder)
 
     def files(self, exclude: set[tuple[str, str]] = frozenset(), since: str | None = None,
               until: str | None = None) -> list[Path]:
@@ -173,10 +214,9 @@ class Archive:
         """Run a query on the partition files, naming the damaged file when one cannot be read."""
         try:
             return query.collect()
-        except (pl.exceptions.ComputeError, pl.exceptions.SchemaError, pl.exceptions.ColumnNotFoundError,
-                OSError) as exc:
-            raise ArchiveError(f"un file dell'archivio '{self.folder}' è danneggiato o estraneo ({_first_line(exc)}): "
-                               "eseguire 'registro archivio verifica' per trovarlo.") from None
+        except (pl.exceptions.PolarsError, OSError):
+            raise ArchiveError(f"un file dell'archivio '{self.folder}' è danneggiato o estraneo: eseguire "
+                               "'registro archivio verifica' per trovarlo.") from None
 
     def history_rows(self) -> tuple[pl.DataFrame, list[tuple[str, str]]]:
         """(pseudonimo, codice_servizio, data, parte of every archived row; the (month, office slug)
@@ -196,6 +236,30 @@ class Archive:
         return frame.rename({"nome_sede": "sede"})
 
     # -- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def importing(self):
+        """Hold the writer lock (reentrant) for a whole change: check registers against the archive
+        inside it and add() them, and no other writer commits in between. On entry an interrupted
+        change is completed or rolled back and an archive of schema 1 is upgraded (see notices)."""
+        if self._writing:
+            self._writing += 1
+            try:
+                yield self
+            finally:
+                self._writing -= 1
+            return
+        try:
+            with file_lock(self.folder / WRITER_LOCK, exclusive=True):
+                self._writing = 1
+                try:
+                    self._prepare()
+                    yield self
+                finally:
+                    self._writing = 0
+        except PermissionError:
+            raise ArchiveError(f"non si può scrivere nella cartella dell'archivio '{self.folder}': usare un utente "
+                               "che può scriverci.") from None
 
     def add(self, checked) -> AddResult:
         """Store the rows without errori of a Checked, replacing every (month, office) pair they cover."""
@@ -219,18 +283,19 @@ class Archive:
         rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("mese_partizione"),
                                  _per_distinct("nome_sede", office_slug).alias("sede_partizione"))
         result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
-        with self._locked(exclusive=True):
+        with self.importing():
             self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=True, history=index.referenced(self._meta))
             old = {p.key: p for p in self.partitions}
-            written, parts = [], []
+            written, parts, moves = [], [], []
             for (month, office), part in rows.group_by("mese_partizione", "sede_partizione", maintain_order=True):
                 part = part.drop("mese_partizione", "sede_partizione")
-                relative = f"mese={month}/sede={office}/part-{uuid.uuid4().hex}.parquet"
-                parts.append((part, self.folder / relative))
+                staged = self._staging_name()
+                parts.append((part, self.folder / staged))
                 names = part["nome_sede"].value_counts(sort=True)["nome_sede"]
                 sources = part.select("file", "sha256").unique(maintain_order=True).rows()
-                written.append(Partition(month, office, names[0], relative, part.height,
+                target = partition_file(month, office)
+                moves.append((staged, target))
+                written.append(Partition(month, office, names[0], target, part.height,
                                          part["pseudonimo"].n_unique(), imported.isoformat(),
                                          checked.catalogue.version, tuple(sources)))
             # polars writes and the disk flushes without the GIL: two partitions at a time
@@ -239,19 +304,18 @@ class Archive:
             # pairs the registers cover without any row left to archive lose their old rows too
             keys = {p.key for p in written} | {(month, office_slug(office)) for office, month in checked.covered}
             kept = [p for p in self.partitions if p.key not in keys]
-            self._commit(kept + written, self._history(kept, [(frame, p) for (frame, _), p in zip(parts, written)]))
+            emptied = [old[k].file for k in keys if k in old and k not in {p.key for p in written}]
+            self._commit("importazione", kept + written, moves, emptied,
+                         [(frame, p) for (frame, _), p in zip(parts, written)], kept)
             result.written = sorted(written, key=lambda p: (p.month, p.office_name.casefold()))
             result.replaced = [old[k] for k in sorted(keys) if k in old]
-            for p in result.replaced:
-                remove_file(self.folder, p.file)
         return result
 
     def remove(self, *, office: str | None = None, month: str | None = None, before: str | None = None) -> list[Partition]:
         """Delete the partitions of an office and/or a month, or of every month before `before` (retention)."""
         slug = office_slug(office) if office else None
-        with self._locked(exclusive=True):
+        with self.importing():
             self._meta = read_meta(self.folder)
-            check_folder(self.folder, self.partitions, remove_leftovers=True, history=index.referenced(self._meta))
 
             def chosen(p: Partition) -> bool:
                 return ((slug is None or p.office == slug) and (month is None or p.month == month)
@@ -260,33 +324,29 @@ class Archive:
             gone = [p for p in self.partitions if chosen(p)]
             if gone:
                 kept = [p for p in self.partitions if not chosen(p)]
-                self._commit(kept, self._history(kept, []))
-                for p in gone:
-                    remove_file(self.folder, p.file)
+                self._commit("rimozione", kept, [], [p.file for p in gone], [], kept)
         return gone
 
     def verify(self) -> Verification:
-        """Check schema, key, files and row counts against the metadata; remove an interrupted import's files."""
+        """Check schema, key, files and row counts against the metadata; finish or roll back an
+        interrupted change, upgrade schema 1, rebuild the history index when it does not match."""
         if self.key is None:
             raise ArchiveError("serve la chiave dell'archivio per verificarlo ({key}).", params=("key",))
-        with self._locked(exclusive=True):
+        with self.importing():
             self._meta = read_meta(self.folder)
-            leftovers = check_folder(self.folder, self.partitions, remove_leftovers=True,
-                                     history=index.referenced(self._meta))
             total = 0
             for p in self.partitions:
                 path = self.folder / p.file
+                remedy = ("ripristinarlo da una copia di sicurezza o togliere dall'archivio la partizione di "
+                          f"{p.office_name} del mese {p.month} ('registro archivio rimuovi').")
                 if not path.exists():
-                    raise ArchiveError(f"file dell'archivio mancante: '{path}' ({p.office_name} {p.month}): "
-                                       "ripristinarlo da una copia di sicurezza o togliere dall'archivio la "
-                                       f"partizione di {p.office_name} del mese {p.month} ('registro archivio rimuovi').")
+                    raise ArchiveError(f"file dell'archivio mancante: '{path}' ({p.office_name} {p.month}): {remedy}")
                 try:
                     schema = pl.read_parquet_schema(path)
                     rows = pl.scan_parquet(path).select(pl.len()).collect().item()
-                except Exception as exc:  # noqa: BLE001 - any unreadable file is a damaged file
-                    raise ArchiveError(f"file dell'archivio danneggiato: '{path}' ({_first_line(exc)}): ripristinarlo "
-                                       "da una copia di sicurezza o togliere dall'archivio la partizione di "
-                                       f"{p.office_name} del mese {p.month} ('registro archivio rimuovi').") from None
+                except Exception:  # noqa: BLE001 - any unreadable file is a damaged file
+                    raise ArchiveError(f"file dell'archivio danneggiato: '{path}' non è un file Parquet leggibile "
+                                       f"({p.office_name} {p.month}): {remedy}") from None
                 if dict(schema) != ROW_SCHEMA:
                     raise ArchiveError(f"file dell'archivio estraneo: '{path}' non ha le colonne dell'archivio.")
                 if rows != p.rows:
@@ -295,28 +355,63 @@ class Archive:
                 total += rows
             expected = index.from_partitions(self.folder, self.partitions)  # the partition files read once
             rebuilt = not self._history_matches(expected)
+            name = None
             if rebuilt:
                 name = index.new_name()
-                _write_parquet(expected, self.folder / name)
-                self._commit(self.partitions, index.entry(name, self.partitions))
-        return Verification(len(self.partitions), total, leftovers, rebuilt, self._meta["versione_schema"], self.key.path)
+                staged = self._staging_name()
+                _write_parquet(expected, self.folder / staged)
+                old = index.referenced(self._meta)
+                meta = dict(self._meta, storico=index.entry(name, self.partitions))
+                with self._locked(exclusive=True):
+                    journal.commit(self.folder, "verifica", [(staged, name)], [old] if old else [], meta)
+                self._meta = meta
+        return Verification(len(self.partitions), total, self._leftovers, rebuilt, self.schema, self.key.path, name,
+                            self.data_folder)
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _commit(self, partitions: list[Partition], history: dict) -> None:
-        """Make partitions and a history index (already written) the archive: one rename of the
-        metadata; then the index it replaces is deleted."""
-        before = index.referenced(self._meta)
-        meta = dict(self._meta, partizioni=[p.to_json() for p in
-                                            sorted(partitions, key=lambda p: (p.month, p.office))], storico=history)
-        _write_json(self.folder / META, meta)
-        self._meta = meta
-        if before and before != history["file"]:
-            remove_file(self.folder, before)
+    def _prepare(self) -> None:
+        """On taking the writer lock: finish a change left half done (its journal), delete what a
+        change killed before its journal left (rolled back), upgrade an archive of schema 1."""
+        with self._locked(exclusive=True):
+            notices = journal.finish(self.folder)
+            meta = read_meta(self.folder)
+            leftovers = check_folder(self.folder, meta, remove_leftovers=True)
+            if leftovers:
+                notices.append(f"Annullata un'operazione interrotta prima di completarsi: tolti {len(leftovers)} "
+                               "file che non erano ancora parte dell'archivio.")
+                notices += [f"Tolto il file di un'importazione interrotta: {p}" for p in leftovers]
+            if meta["versione_schema"] == 1:
+                moves, new = upgrade_plan(meta)
+                journal.commit(self.folder, "aggiornamento", moves, [], new)
+                if new.get("storico") and os.name == "posix":
+                    os.chmod(self.folder / new["storico"]["file"], FILE_MODE)
+                if os.name == "posix":  # as a new archive: the folder and its files for the owner only
+                    os.chmod(self.folder, DIR_MODE)
+                    for name in (LOCK, WRITER_LOCK):
+                        os.chmod(self.folder / name, FILE_MODE)
+                notices.append(f"Archivio aggiornato dallo schema 1 allo schema {SCHEMA_VERSION}: {len(moves)} "
+                               f"partizioni spostate nella cartella {self.folder / DATA}, che ora contiene solo i "
+                               "dati (file leggibili solo dal proprietario).")
+            self._meta = read_meta(self.folder)
+        self._leftovers = leftovers
+        self.notices += notices
 
-    def _history(self, kept: list[Partition], new: list[tuple[pl.DataFrame, Partition]]) -> dict:
-        """Write the history index of kept + new partitions under a new name (the current index's
-        rows of kept partitions carried over; read from their files when it is missing or unusable)."""
+    def _commit(self, operation: str, partitions: list[Partition], moves: list[tuple[str, str]], removals: list[str],
+                new: list[tuple[pl.DataFrame, Partition]], kept: list[Partition]) -> None:
+        """Stage the history index of kept + new partitions, then put everything in place through the journal."""
+        name, staged = self._history(kept, new)
+        old = index.referenced(self._meta)
+        meta = dict(self._meta, partizioni=[p.to_json() for p in sorted(partitions, key=lambda p: (p.month, p.office))],
+                    storico=index.entry(name, kept + [p for _, p in new]))
+        with self._locked(exclusive=True):
+            journal.commit(self.folder, operation, [*moves, (staged, name)], [*removals, *([old] if old else [])], meta)
+        self._meta = meta
+
+    def _history(self, kept: list[Partition], new: list[tuple[pl.DataFrame, Partition]]) -> tuple[str, str]:
+        """Stage the history index of kept + new partitions (the current index's rows of kept
+        partitions carried over; read from their files when it is missing or unusable): its name
+        and its staged file."""
         base = None
         try:
             current = index.read(self.folder, self._meta, self.partitions)
@@ -327,9 +422,13 @@ class Archive:
         if base is None:
             base = index.from_partitions(self.folder, kept)
         frames = [base, *(index.rows_of(frame, len(kept) + i) for i, (frame, _) in enumerate(new))]
-        name = index.new_name()
-        _write_parquet(pl.concat(frames), self.folder / name)
-        return index.entry(name, kept + [p for _, p in new])
+        staged = self._staging_name()
+        _write_parquet(pl.concat(frames), self.folder / staged)
+        return index.new_name(), staged
+
+    def _staging_name(self) -> str:
+        private_dirs(self.folder / STAGING, self.folder)
+        return f"{STAGING}/{uuid.uuid4().hex}.parquet"
 
     def _history_matches(self, expected: pl.DataFrame) -> bool:
         """Whether the history index holds exactly `expected` (index.from_partitions of self.partitions):
@@ -367,14 +466,11 @@ def _per_distinct(column: str, function) -> pl.Expr:
 
 
 def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
-    """Write a partition file under a temporary name, flushed to disk, then renamed (still unreferenced)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    frame.write_parquet(tmp, compression="snappy", statistics=True)  # read by every Parquet reader (Power BI too)
-    with open(tmp, "rb") as fh:
+    """Write a staged file, readable by its owner only, flushed to disk (the journal moves it into place)."""
+    os.close(private_file(path))  # polars writes into the file as created (mode 600, whatever the umask)
+    frame.write_parquet(path, compression="snappy", statistics=True)  # read by every Parquet reader (Power BI too)
+    with open(path, "rb") as fh:
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def _sha256(path: Path) -> str:
@@ -391,10 +487,5 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:160] if text else type(exc).__name__
 
 

@@ -1,5 +1,6 @@
-"""The archive in the terminal: its partitions (`archivio stato`), what an import wrote and replaced
-(`archivio aggiungi`, `mese --archivia`), what a removal took away, what a verification found."""
+"""The archive in the terminal: its partitions and dataset folder (`archivio stato`), what an import
+wrote and replaced (`archivio aggiungi`, `mese --archivia`), what a removal took away, what a
+verification found, and what opening or writing the archive did on the way (notices)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,26 @@ def partition_line(p) -> str:
     return f"{escape(p.office_name)} {p.month}: {p.rows} righe, {p.persons} persone"
 
 
-def print_status(console, folder, parts: list) -> None:
-    """The archived partitions as a table, then how many months and rows."""
+def print_notices(console, archive) -> None:
+    """What opening or writing the archive did on the way (an interrupted change completed or rolled
+    back, the upgrade from schema 1), one line each, every file named; then forgotten."""
+    for line in archive.notices:
+        console.print(escape(line))
+    archive.notices.clear()
+
+
+def print_status(console, folder, status) -> None:
+    """Where the dataset folder is (or that an archive of schema 1 awaits its upgrade), the archived
+    partitions as a table, then how many months and rows (a Status of archive_status)."""
     from rich.table import Table
 
+    if status.data_folder is None:
+        console.print(f"[bold yellow]L'archivio {escape(str(folder))} è nel formato dello schema {status.schema}[/]: "
+                      "eseguire 'registro archivio verifica' per aggiornarlo (i dati passano nella cartella dati/, "
+                      "che DuckDB, pandas, polars, Spark e Power BI leggono così com'è).")
+    else:
+        console.print(f"Cartella dei dati: {escape(str(status.data_folder))}")
+    parts = status.partitions
     if not parts:
         console.print(f"L'archivio {escape(str(folder))} è vuoto.")
         return
@@ -71,12 +88,15 @@ def print_removed(console, gone: list) -> None:
     console.print(f"{len(gone)} partizioni tolte, {sum(p.rows for p in gone)} righe.")
 
 
-def print_verified(console, result) -> None:
-    """What a verification found (a Verification) on an archive that is intact."""
-    for path in result.removed_leftovers:
-        console.print(f"Tolto il file di un'importazione interrotta: {escape(path)}")
+def print_verified(console, result, archive) -> None:
+    """What a verification (a Verification) did and found on an archive that is intact: the interrupted
+    change it completed or rolled back and the upgrade (the archive's notices, every file named), the
+    history index it rebuilt, and where the dataset folder is."""
+    print_notices(console, archive)
     if result.history_rebuilt:
         console.print("L'indice dello storico (persone, codici e date per i controlli) mancava o non corrispondeva "
-                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni.")
+                      "alle partizioni: indice dello storico ricostruito dai file delle partizioni "
+                      f"({escape(str(archive.folder / result.history_file))}).")
     console.print(f"Archivio integro: schema {result.schema}, chiave corretta ({escape(str(result.key_path))}), "
-                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati.")
+                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati. Cartella dei dati: "
+                  f"{escape(str(result.data_folder))}")
