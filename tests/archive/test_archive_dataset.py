@@ -306,6 +306,47 @@ def test_due_importazioni_insieme_danno_l_archivio_delle_stesse_in_sequenza(tmp_
     assert alone.problems and _content(sequence).filter(pl.col("avvisi") > 0).is_empty()
 
 
+def _writer_lock_held(folder: Path) -> bool:
+    """Whether someone holds the archive's writer lock (another open file cannot take it at once)."""
+    import fcntl
+
+    with open(folder / ".registro-scrittura.lock", "rb") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the probe uses flock")
+@pytest.mark.parametrize("how", ["archivio aggiungi", "mese --archivia", "month_pass(store=True)"])
+def test_ogni_importazione_tiene_il_blocco_di_scrittura_dal_controllo_alla_fine(tmp_path, months, archive_copy,
+                                                                                 monkeypatch, how):
+    from registro.validators import api as engine
+
+    held, real = [], engine.check_registers
+
+    def check_registers(*args, **kwargs):  # the history is read during the check: the lock must be held
+        held.append(_writer_lock_held(archive_copy))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "check_registers", check_registers)
+    june, files = MONTHS[5], months.files[MONTHS[5]]
+    if how == "archivio aggiungi":
+        result = _cli("archivio", "aggiungi", *files, "--mese", june, "--oggi", TODAY, "--archivio", archive_copy)
+    elif how == "mese --archivia":
+        result = _cli("mese", *files, "--mese", june, "--oggi", TODAY, "--archivio", archive_copy, "--archivia",
+                      "--senza-excel", "-o", tmp_path / "uscita")
+    else:
+        api.month_pass(files, tmp_path / "uscita", month=june, today=TODAY, archive=archive_copy, store=True,
+                       excel=False)
+    if how != "month_pass(store=True)":
+        assert result.exit_code in (0, 1), result.output
+    assert held == [True] and not _writer_lock_held(archive_copy)
+    assert {p.month for p in status(archive_copy).partitions} == set(MONTHS)
+
+
 def test_un_file_tenuto_aperto_da_un_altro_programma_e_un_errore_in_italiano_e_verifica_completa(
         tmp_path, months, archive_copy, replacement, monkeypatch):
     from registro.validators.archive import journal
