@@ -31,7 +31,7 @@ from pathlib import Path
 from registro.validators.catalogue import Catalogue, load_catalogue
 from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from registro.validators.check.rules.context import Options
-from registro.validators.check.rules.registry import BY_ID, RULES, Rule
+from registro.validators.rules import BY_ID, RULES, Rule
 from registro.validators.errors import FileProblem, UsageError
 from registro.validators.export.plan import ExportResult
 from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from registro.cli import main
 from tests.support.books import actions, make_book
 from tests.support.registri import CF, TODAY, riga, write_xlsx
-from registro.validators.check.rules.registry import RULES, in_excel
+from registro.validators.rules import RULES, in_excel
 from registro.validators.read.register import COLUMNS
 from registro.xl_addin.actions import valida
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from tests.support.api import validate
-from registro.validators.check.rules.registry import RULES
+from registro.validators.rules import RULES
 from registro.validators.read.register import COLUMNS
 
 D = dt.date

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from registro.cli import main
 from tests.support.registri import CF, riga, write_xlsx
 from tests.support.api import validate
-from registro.validators.check.rules.registry import RULES
+from registro.validators.rules import RULES
 
 ROOT = Path(__file__).parents[2]
 EXAMPLE = ROOT / "esempi" / "registro_esempio.csv"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from registro.cli import main
 from tests.support.registri import CF, register_sheet, riga, write_csv, write_xlsx
 from registro.validators.read import guard
-from registro.validators.check.rules.registry import RULES
+from registro.validators.rules import RULES
 from registro.validators.read.register import COLUMNS
 
 FILE_RULES = {r.id for r in RULES if r.file_level}

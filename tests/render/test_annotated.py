@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.support.registri import CF, TODAY, riga, write_csv, write_xlsx
 from tests.support.api import validate
-from registro.validators.check.rules.registry import RULES
+from registro.validators.rules import RULES
 from registro.validators.render.annotated import annotate, annotate_all
 from registro.xl_addin.build.template import build_template
 

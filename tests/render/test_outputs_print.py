@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from tests.support.registri import run_from_root as run
 from tests.support.libreoffice import Job
 from tests.support.api import totals
-from registro.validators.check.rules.registry import BY_ID, RULES, in_excel
+from registro.validators.rules import BY_ID, RULES, in_excel
 from registro.validators.read.register import COLUMNS
 from registro.validators.render.totals_workbook import chart_rows
 

@@ -66,7 +66,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from registro.validators.check.rules.registry import in_excel
+    from registro.validators.rules import in_excel
 
     # The messages as a workbook shows them (issue 16): command-line hints in their Excel wording.
     mine = [p._replace(message=in_excel(p.rule, p.message)) for p in report.problems if p.file == str(source)]

@@ -21,7 +21,7 @@ from registro.validators.check.rules.checks import row_checks
 from registro.validators.check.rules.context import Context, RowCheck
 from registro.validators.check.rules import crossrow, sequencing
 from registro.validators.check.rules.crossrow import crossrow_checks
-from registro.validators.check.rules.registry import RULES, rule
+from registro.validators.rules import RULES, rule
 from registro.validators.check.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}

@@ -17,7 +17,7 @@ import polars as pl
 
 from registro.validators.errors import BalanceError, UsageError
 from registro.validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
-from registro.validators.check.rules.registry import BY_ID, in_excel
+from registro.validators.rules import BY_ID, in_excel
 from registro.validators.export.profile import Profile
 from registro.validators.read.register import COLUMNS
 from registro.validators.report import Report

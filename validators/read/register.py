@@ -114,7 +114,7 @@ def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, 
         absent = [n for n in REQUIRED if n not in mapping.values()]
         missing = ", ".join(f"'{n}'" for n in absent)
         where = f" nella riga di intestazione {row + 1}" + _lookalikes(rows[row], mapping, absent)
-    from registro.validators.check.rules.registry import rule
+    from registro.validators.rules import rule
 
     raise FileProblem(
         "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
@@ -162,7 +162,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
         if not match and len(names) == 1:
             match = names
     if not match:
-        from registro.validators.check.rules.registry import rule
+        from registro.validators.rules import rule
 
         msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
         problem = FileProblem("foglio.mancante", file, msg)
@@ -172,7 +172,7 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
 
 
 def _unreadable(file: str, reason: str) -> FileProblem:
-    from registro.validators.check.rules.registry import rule
+    from registro.validators.rules import rule
 
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 

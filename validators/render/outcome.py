@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from registro.validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
+from registro.validators.rules import AVVISO, ERRORE, RULES, in_excel
 from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"

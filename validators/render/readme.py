@@ -12,7 +12,7 @@ from pathlib import Path
 from registro.validators.catalogue import load_catalogue
 from registro.validators.catalogue.view import it_date, programme_records, reserved_runs
 from registro.validators.read.register import FIELDS
-from registro.validators.check.rules.registry import readme_table
+from registro.validators.rules import readme_table
 
 README = Path(__file__).parents[2] / "README.md"
 VALUES = {

@@ -49,7 +49,7 @@ PROBLEM_COLUMNS = [
 
 def title_of(rule_id: str) -> str:
     """The rule's Italian title (the id itself for a rule the registry does not know)."""
-    from registro.validators.check.rules.registry import BY_ID
+    from registro.validators.rules import BY_ID
 
     r = BY_ID.get(rule_id)
     return r.title if r is not None else rule_id
@@ -58,7 +58,7 @@ def title_of(rule_id: str) -> str:
 def people_message(p: Problem) -> str:
     """The message as read in a workbook: without the "Riga N, 'Colonna': " that the columns already show,
     and with the wording for Excel instead of the command-line options."""
-    from registro.validators.check.rules.registry import in_excel
+    from registro.validators.rules import in_excel
 
     text = in_excel(p.rule, p.message)
     prefix = f"Riga {p.row}, '{p.column}': "

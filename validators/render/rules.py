@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registro.validators.check.rules.registry import RULES, readme_table
+from registro.validators.rules import RULES, readme_table
 
 
 def print_rules(console) -> None:
