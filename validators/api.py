@@ -32,7 +32,7 @@ from registro.validators.catalogue import Catalogue, load_catalogue
 from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
 from registro.validators.check.rules.context import Options
 from registro.validators.rules import BY_ID, RULES, Rule
-from registro.validators.errors import FileProblem, UsageError
+from registro.validators.errors import FileProblem, UnusableInputs, UsageError
 from registro.validators.export.plan import ExportResult
 from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple
 from registro.validators.parallel import side_by_side, workers
@@ -80,7 +80,7 @@ def _catalogue(value) -> Catalogue:
 
 
 def _file_problem(p: FileProblem) -> Problem:
-    return Problem(p.file, p.sheet, None, None, p.rule, "errore", f"File '{p.file}': {p}", None)
+    return Problem(p.file, p.sheet, None, None, p.rule, "errore", None, p.fields)
 
 
 def _read_one(path: Path, sheet, in_parts: bool) -> RawRegister | Problem:
@@ -214,14 +214,9 @@ def annotate(checked: Checked, target) -> list[Path]:
 
 
 def _require_usable(checked: Checked) -> None:
-    """Raise FileProblem when an input could not be read at all (its rows would be silently missing)."""
-    unusable = checked.report.unusable_files
-    if unusable:
-        first = unusable[0]
-        others = f" (e altri {len(unusable) - 1} file)" if len(unusable) > 1 else ""
-        raise FileProblem(first.rule, first.file,
-                          f"{first.message}{others} Nessun risultato prodotto: correggere il file o toglierlo "
-                          "dall'elenco.", first.sheet)
+    """Raise UnusableInputs when an input could not be read at all (its rows would be silently missing)."""
+    if checked.report.unusable_files:
+        raise UnusableInputs(checked.report.unusable_files)
 
 
 def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from registro.validators.messages import file_message, text
+
 
 class RegistroError(Exception):
     """Base class: the message is a complete Italian sentence for the user, about the data.
@@ -36,12 +38,26 @@ class UsageError(RegistroError):
 
 
 class FileProblem(RegistroError):
-    """An input register cannot be used at all (exit 2): carries a rule id and the file."""
+    """An input register cannot be used at all (exit 2): a file-level rule of the registry, the file
+    and the named values of the rule's message (str(): that message, without the file's name)."""
 
-    def __init__(self, rule: str, file: str, message: str, sheet: str | None = None):
-        super().__init__(message)
-        self.rule, self.file, self.sheet = rule, file, sheet
+    def __init__(self, rule: str, file: str, sheet: str | None = None, **fields: str):
+        super().__init__(file_message(rule, fields))
+        self.rule, self.file, self.sheet, self.fields = rule, file, sheet, fields
         self.sheets: list[str] = []  # the sheets found, for foglio.mancante
+
+
+class UnusableInputs(FileProblem):
+    """A step that needs every input (totals, export, archive) refused: the first unusable file's
+    problem (a report's Problem), and how many other files could not be used."""
+
+    def __init__(self, problems: list):
+        first = problems[0]
+        others = f" (e altri {len(problems) - 1} file)" if len(problems) > 1 else ""
+        RegistroError.__init__(self, f"{text(first)}{others} Nessun risultato prodotto: correggere il file o "
+                                     "toglierlo dall'elenco.")
+        self.rule, self.file, self.sheet, self.fields = first.rule, first.file, first.sheet, dict(first.fields)
+        self.sheets = []
 
 
 def user_message(exc: BaseException) -> str:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from operator import attrgetter
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import NamedTuple
+
+from registro.validators.messages import text
 
 REPORT_VERSION = 1
 COLUMNS = ("file", "foglio", "riga", "colonna", "regola", "gravita", "messaggio", "valore")
+NO_FIELDS: Mapping[str, str] = MappingProxyType({})
 
 
 class Problem(NamedTuple):
-    """One problem: where (file, sheet, Excel row, column), which rule, how bad, what to do."""
+    """One problem as data: where (file, sheet, Excel row, column), which rule, how bad, the cell's
+    value and the named values of the rule's templates (`fields`, as text). Its wordings are
+    rendered from the rule registry by validators/messages.py; `message` is the terminal's."""
 
     file: str
     sheet: str | None
@@ -20,13 +27,18 @@ class Problem(NamedTuple):
     column: str | None
     rule: str
     severity: str  # "errore" | "avviso"
-    message: str
-    value: object = None
+    value: object = None  # the cell as read (None for file-level problems)
+    fields: Mapping[str, str] = NO_FIELDS  # e.g. {"codice": "D.2", "prerequisito": "D.1", ...}
+
+    @property
+    def message(self) -> str:
+        """The Italian message as the terminal and the report files show it: where, what, what to do."""
+        return text(self)
 
     def as_dict(self) -> dict:
         """The report's JSON record of this problem (Italian keys)."""
         return dict(zip(COLUMNS, (self.file, self.sheet, self.row, self.column, self.rule, self.severity,
-                                  self.message, None if self.value is None else str(self.value))))
+                                  text(self), None if self.value is None else str(self.value))))
 
 
 @dataclass

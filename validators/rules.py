@@ -1,7 +1,9 @@
-"""The rule registry: stable ids, severities and Italian message templates.
+"""The rule registry: stable ids, severities, titles and the Italian templates of every message.
 
-One registry feeds the validator, the --escludi filter, the README's rule table and the tests.
-Ids are never reused or renamed. Row messages are prefixed with "Riga N, 'Colonna': ".
+Pure data at the base of the package (read/, check/, export/ and render/ all read it; it imports
+nothing). One registry feeds the validator, the --escludi filter, the rule table of the docs and
+the tests. Ids are never reused or renamed. A problem carries the named values of its rule's
+templates; validators/messages.py renders them, for every place a user reads them.
 """
 
 from __future__ import annotations
@@ -13,20 +15,26 @@ ERRORE, AVVISO = "errore", "avviso"
 
 @dataclass(frozen=True)
 class Rule:
-    """One check, with what the user reads when it fails."""
+    """One check, with what the user reads when it fails.
+
+    Templates are str.format text with plain named fields: `riga`, `colonna` and `valore` (the
+    problem's row, column and cell) and the rule's own, filled from the problem's `fields`.
+    The terminal and the report files (.json, .csv) read `message` and `hint`; where people read
+    it in Excel (the .xlsx report, the annotated copy, the rejects, the add-in) there is no command
+    line, so `excel_message` / `excel_hint`, when given, say it without naming a command or option.
+    """
 
     id: str
     severity: str
     column: str | None  # register column the rule names; None for file-level rules
     title: str
-    description: str  # when the rule fires, for the README and `registro regole`
-    message: str  # str.format template; fields: riga, colonna, valore and the rule's own
-    hint: str
+    description: str  # when the rule fires, for the docs' rule table and `registro regole`
+    message: str  # the problem (a file-level rule's whole message: its hint is shown in the docs only)
+    hint: str  # what to do
     source: str | None = None  # sentence of the regional table behind the rule, if any
     file_level: bool = False
-    # Where people read the message in Excel (report, rejects, the add-in) there is no command line:
-    # (text of message or hint, what to say there instead). The terminal keeps the command-line text.
-    excel: tuple[tuple[str, str], ...] = ()
+    excel_message: str | None = None  # `message` as read in Excel, if it names the command line
+    excel_hint: str | None = None  # `hint` as read in Excel, if it names the command line
 
 
 RULES: tuple[Rule, ...] = (
@@ -39,12 +47,12 @@ RULES: tuple[Rule, ...] = (
          "il file non ha il foglio Registro (né un unico foglio, né quello indicato con --foglio)",
          "manca il foglio '{foglio}' (fogli presenti: {fogli}).",
          "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True,
-         excel=((" oppure indicare --foglio NOME", ""),)),
+         excel_hint="Rinominare il foglio del registro in 'Registro'."),
     Rule("colonne.mancanti", ERRORE, None, "Colonne obbligatorie mancanti",
          "nelle prime 20 righe non c'è una riga con tutte le intestazioni obbligatorie",
          "mancano le colonne {mancanti}{dove}.",
          "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True,
-         excel=((" (registro modello)", " registro.xlsx"),)),
+         excel_hint="Usare le intestazioni del modello registro.xlsx nella riga di intestazione."),
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
          "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
@@ -58,17 +66,17 @@ RULES: tuple[Rule, ...] = (
          "la data è fuori dal mese indicato con --mese",
          "la data {data} è fuori dal mese {mese} indicato con --mese.",
          "Correggere la data o spostare la riga nel registro del mese giusto.",
-         excel=((" indicato con --mese", " controllato"),)),
+         excel_message="la data {data} è fuori dal mese {mese} controllato."),
     Rule("data.fuori_catalogo", ERRORE, "Data", "Data fuori dalla validità del catalogo",
          "la data è fuori dal periodo di validità del catalogo",
          "la data {data} è fuori dal periodo di validità del catalogo {versione} ({validita}).",
          "Verificare la data o usare il catalogo in vigore a quella data (--catalogo).",
-         excel=((" (--catalogo)", ""),)),
+         excel_hint="Verificare la data o usare il catalogo in vigore a quella data."),
     Rule("codice.sconosciuto", ERRORE, "Codice servizio", "Codice servizio sconosciuto",
          "il codice non è nel catalogo (con i codici più simili come suggerimento)",
          "'{valore}' non esiste nel catalogo.{suggerimento}",
          "Scegliere il codice dal menu a tendina del modello o da 'registro catalogo'.",
-         excel=((" o da 'registro catalogo'", " o dal foglio Catalogo"),)),
+         excel_hint="Scegliere il codice dal menu a tendina del modello o dal foglio Catalogo."),
     Rule("codice.non_registrabile", ERRORE, "Codice servizio", "Codice non registrabile",
          "F e M (aggregati) e N (nessuna registrazione)",
          "{codice} non si registra in JA: {motivo}",
@@ -128,8 +136,7 @@ RULES: tuple[Rule, ...] = (
          "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
          "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio.",
-         excel=((", o indicare i mesi precedenti con --storico o con --archivio",
-                 " anche nei registri dei mesi precedenti"),)),
+         excel_hint="Verificare la registrazione di {prerequisito} anche nei registri dei mesi precedenti."),
     Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
          "stessi codice fiscale, codice servizio, data e operatore più di una volta",
          "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",
@@ -146,20 +153,3 @@ BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 def rule(rule_id: str) -> Rule:
     """The rule with that id (KeyError for an unknown id)."""
     return BY_ID[rule_id]
-
-
-def in_excel(rule_id: str, message: str) -> str:
-    """A problem's message as read in Excel: the rule's command-line wording replaced (see Rule.excel)."""
-    r = BY_ID.get(rule_id)
-    for terminal, excel in (r.excel if r is not None else ()):
-        message = message.replace(terminal, excel)
-    return message
-
-
-def readme_table() -> str:
-    """The Markdown table of rules that the README embeds (a test keeps it in sync)."""
-    lines = ["| Regola | Gravità | Colonna | Quando | Fonte nella tabella regionale |", "|---|---|---|---|---|"]
-    for r in RULES:
-        source = f"«{r.source}»" if r.source else ""
-        lines.append(f"| `{r.id}` | {r.severity} | {r.column or 'file'} | {r.description} | {source} |")
-    return "\n".join(lines)

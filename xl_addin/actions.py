@@ -8,7 +8,7 @@ totals or export logic lives here.
 from __future__ import annotations
 
 from registro import DEFAULT_SHEET, RegistroError, check_values
-from registro.validators.render.addin import summary as check_summary
+from registro.validators.render.addin import summary as check_summary, unusable_message
 from registro.validators.render.outcome import ESITO, VERIFICA, Outcome
 from registro.xl_addin.workbook import (
     GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
@@ -39,8 +39,9 @@ def valida(book, checked=None, alert: bool = True) -> dict:
     checked = checked or _checked(book, sheet, values)
     report = checked.report
     if report.unusable_files:
-        book.app.alert(report.unusable_files[0].message, title=TITLE, mode="critical")
-        return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
+        message = unusable_message(report)
+        book.app.alert(message, title=TITLE, mode="critical")
+        return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": message}
     header_row, columns = header_layout(values)
     result = Outcome.of(report.problems, columns)
     last_row = len(values)

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from registro.cli import main
 from tests.support.books import actions, make_book
 from tests.support.registri import CF, TODAY, riga, write_xlsx
-from registro.validators.rules import RULES, in_excel
+from registro.validators.messages import SHEET, TERMINAL, text
+from registro.validators.rules import RULES
+from tests.support.api import validate
 from registro.validators.read.register import COLUMNS
 from registro.xl_addin.actions import valida
 
@@ -80,13 +82,18 @@ def test_i_verdetti_del_componente_coincidono_con_registro_valida(tmp_path, monk
     valida(book)
     verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
     assert verifica[0] == ["Cella", "Riga", "Colonna", "Problema", "Gravità", "Messaggio", "Regola"]
-    from_book = [(r[1], r[6], r[4], f"Riga {r[1]}, '{r[2]}': {r[5]}") for r in verifica[1:]]
+    from_book = [(r[1], r[2], r[6], r[4], r[5]) for r in verifica[1:]]
     path = write_xlsx(tmp_path / "registro.xlsx", rows)
     CliRunner().invoke(main, ["valida", str(path), "--oggi", TODAY.isoformat(), "--rapporto", str(tmp_path / "r.json")])
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    # Same problems; inside Excel the command-line hints read as what to do in Excel.
-    from_cli = [(p["riga"], p["regola"], p["gravita"], in_excel(p["regola"], p["messaggio"])) for p in report["problemi"]]
-    assert from_book == from_cli and len(from_cli) >= 5
+    problems = validate([path], today=TODAY).problems
+    # Same problems, each in the wording of its place: the command line's in the report file, Excel's
+    # (no command-line option) in the workbook.
+    assert [(p["riga"], p["colonna"], p["regola"], p["gravita"], p["messaggio"]) for p in report["problemi"]] == \
+        [(p.row, p.column, p.rule, p.severity, text(p, TERMINAL)) for p in problems]
+    assert from_book == [(p.row, p.column, p.rule, p.severity, text(p, SHEET)) for p in problems]
+    assert len(problems) >= 5 and any("--storico" in text(p, TERMINAL) for p in problems)
+    assert not [m for *_, m in from_book if "--" in m]
 
 
 def test_verifica_mostra_il_titolo_della_regola_e_non_l_id(monkeypatch):

@@ -300,10 +300,12 @@ def test_un_foglio_minimo_riceve_riquadri_larghezza_e_impostazioni_di_stampa(tmp
 
 def test_nella_copia_annotata_i_messaggi_non_citano_le_opzioni_del_comando(tmp_path):
     # A date outside --mese: at the terminal the hint names the option, in the workbook it does not.
-    from registro.validators.render.outcome import person_message
+    from registro.validators.render.outcome import comment_text, esito_text
     from registro.validators.report import Problem
 
-    message = "Riga 5, 'Data': la data 03/09/2026 è fuori dal mese 2026-10 indicato con --mese."
-    p = Problem("r.xlsx", "Registro", 5, "Data", "data.fuori_periodo", "errore", message, "03/09/2026")
-    shown = person_message(p)
-    assert "--" not in shown and shown.startswith("la data 03/09/2026")
+    p = Problem("r.xlsx", "Registro", 5, "Data", "data.fuori_periodo", "errore", "03/09/2026",
+                {"data": "03/09/2026", "mese": "10/2026"})
+    assert "indicato con --mese" in p.message
+    assert esito_text([p]) == ("ERRORE: la data 03/09/2026 è fuori dal mese 10/2026 controllato. "
+                               "Correggere la data o spostare la riga nel registro del mese giusto.")
+    assert comment_text([p]).startswith("Data fuori dal mese: la data 03/09/2026 è fuori dal mese 10/2026 controllato.")

@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 from tests.support.registri import run_from_root as run
 from tests.support.libreoffice import Job
 from tests.support.api import totals
-from registro.validators.rules import BY_ID, RULES, in_excel
+from registro.validators.messages import SHEET, TERMINAL, template
+from registro.validators.rules import BY_ID, RULES
 from registro.validators.read.register import COLUMNS
 from registro.validators.render.totals_workbook import chart_rows
 
@@ -148,13 +149,14 @@ def test_nei_file_excel_i_messaggi_non_citano_le_opzioni_della_riga_di_comando(o
         assert "fuori dal mese 10/2026 controllato" in text, name
 
 
-def test_ogni_variante_excel_di_una_regola_sostituisce_un_testo_che_la_regola_contiene():
+def test_in_excel_nessuna_regola_cita_la_riga_di_comando_e_ogni_variante_excel_serve():
+    command_line = re.compile(r"--[a-z]|registro (catalogo|modello|valida)")
     for r in RULES:
-        for terminal, excel in r.excel:
-            assert terminal in r.message + " " + r.hint, r.id
-            assert "--" not in in_excel(r.id, r.message + " " + r.hint), r.id
-    wording = [in_excel(r.id, r.message + " " + r.hint) for r in RULES]
-    assert not [w for w in wording if re.search(r"--[a-z]|registro (catalogo|modello|valida)", w)]
+        assert not command_line.search(template(r.id, SHEET)), r.id
+        for terminal, excel in ((r.message, r.excel_message), (r.hint, r.excel_hint)):
+            # an Excel wording only where the command line's names a command or an option
+            assert (excel is not None) == bool(command_line.search(terminal)), r.id
+    assert [r.id for r in RULES if template(r.id, SHEET) != template(r.id, TERMINAL)]
 
 
 def test_riepilogo_spiega_fte_una_volta_e_usa_il_separatore_delle_migliaia(outputs):

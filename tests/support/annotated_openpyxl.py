@@ -66,10 +66,12 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
-    from registro.validators.rules import in_excel
+    from registro.validators.messages import REJECTS, SHEET, text
 
-    # The messages as a workbook shows them (issue 16): command-line hints in their Excel wording.
-    mine = [p._replace(message=in_excel(p.rule, p.message)) for p in report.problems if p.file == str(source)]
+    # The messages as a workbook shows them (issue 16): command-line hints in their Excel wording;
+    # this writer named the row and column in comments and Verifica, not in Esito.
+    mine = [p for p in report.problems if p.file == str(source)]
+    said = {id(p): text(p, REJECTS) for p in mine}
     sheet = next((p.sheet for p in mine if p.sheet), None)
     wb, ws = _workbook_for(source, sheet)
     header, cols = _header_row(ws)
@@ -91,13 +93,13 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
         worst = "errore" if any(p.severity == "errore" for p in ps) else "avviso"
         cell = ws.cell(r, c)
         cell.fill = fills[worst]
-        cell.comment = Comment("\n".join(f"[{p.rule}] {p.message}" for p in ps)[:30000], "registro")
+        cell.comment = Comment("\n".join(f"[{p.rule}] {said[id(p)]}" for p in ps)[:30000], "registro")
     for r in range(header + 1, ws.max_row + 1):
         ps = by_row.get(r)
         if ps:
             worst = "errore" if any(p.severity == "errore" for p in ps) else "avviso"
-            text = f"{worst.upper()}: " + " | ".join(p.message.split(": ", 1)[-1] for p in ps)
-            ws.cell(r, esito_col, text[:32000]).fill = fills[worst]
+            esito = f"{worst.upper()}: " + " | ".join(text(p, SHEET) for p in ps)
+            ws.cell(r, esito_col, esito[:32000]).fill = fills[worst]
         elif any(ws.cell(r, c).value not in (None, "") for c in cols.values()):
             ws.cell(r, esito_col, "OK").fill = PatternFill("solid", fgColor=GREEN)
     if VERIFICA in wb.sheetnames:
@@ -110,7 +112,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
         ver.column_dimensions[col].width = width
     link_font = Font(color="0563C1", underline="single")
     for p in mine:
-        ver.append([p.row, p.column, p.rule, p.severity, p.message])
+        ver.append([p.row, p.column, p.rule, p.severity, said[id(p)]])
         if p.row is not None:
             col = cols.get(p.column, 1)
             ref = ver.cell(ver.max_row, 1)

@@ -17,8 +17,8 @@ import polars as pl
 
 from registro.validators.errors import BalanceError, UsageError
 from registro.validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
-from registro.validators.rules import BY_ID, in_excel
 from registro.validators.export.profile import Profile
+from registro.validators.messages import REJECTS, text, title
 from registro.validators.read.register import COLUMNS
 from registro.validators.report import Report
 from registro.validators.xlsx import Col, write_only_table
@@ -46,7 +46,7 @@ class Rejected:
     @property
     def titles(self) -> tuple[str, ...]:
         """The Italian titles of the rules that rejected the row."""
-        return tuple(BY_ID[r].title if r in BY_ID else r for r in self.rules)
+        return tuple(map(title, self.rules))
 
 
 @dataclass(frozen=True)
@@ -144,8 +144,8 @@ def rejected_rows(bad: pl.DataFrame, report: Report) -> list[Rejected]:
         problems = by_row.get((rec["file"], rec["riga"]), [])
         out.append(Rejected(
             file=rec["file"], sheet=rec["foglio"], row=rec["riga"],
-            errors=tuple(in_excel(p.rule, p.message) for p in problems if p.severity == "errore"),
-            warnings=tuple(in_excel(p.rule, p.message) for p in problems if p.severity == "avviso"),
+            errors=tuple(text(p, REJECTS) for p in problems if p.severity == "errore"),
+            warnings=tuple(text(p, REJECTS) for p in problems if p.severity == "avviso"),
             rules=tuple(dict.fromkeys(p.rule for p in problems if p.severity == "errore")),
             cells=tuple(rec[c] for c in COLUMNS),
         ))

@@ -107,18 +107,19 @@ def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, 
     if match and match[2]:
         return match[0], match[1]
     if match is None:
-        missing = ", ".join(f"'{n}'" for n in REQUIRED)
+        missing = _quoted(REQUIRED)
         where = f" (nessuna intestazione riconosciuta nelle prime {HEADER_SEARCH_ROWS} righe)"
     else:
         row, mapping, _ = match
         absent = [n for n in REQUIRED if n not in mapping.values()]
-        missing = ", ".join(f"'{n}'" for n in absent)
+        missing = _quoted(absent)
         where = f" nella riga di intestazione {row + 1}" + _lookalikes(rows[row], mapping, absent)
-    from registro.validators.rules import rule
+    raise FileProblem("colonne.mancanti", file, sheet, mancanti=missing, dove=where)
 
-    raise FileProblem(
-        "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
-    )
+
+def _quoted(names) -> str:
+    """'Data', 'Sede' ... as a message lists column names."""
+    return ", ".join(f"'{n}'" for n in names)
 
 
 def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
@@ -162,19 +163,14 @@ def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
         if not match and len(names) == 1:
             match = names
     if not match:
-        from registro.validators.rules import rule
-
-        msg = rule("foglio.mancante").message.format(foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
-        problem = FileProblem("foglio.mancante", file, msg)
+        problem = FileProblem("foglio.mancante", file, foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
         problem.sheets = names
         raise problem
     return match[0]
 
 
 def _unreadable(file: str, reason: str) -> FileProblem:
-    from registro.validators.rules import rule
-
-    return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
+    return FileProblem("file.illeggibile", file, motivo=reason)
 
 
 def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tuple[str, pl.DataFrame]:
@@ -323,7 +319,7 @@ def register_from_values(values: list[list], file: str, sheet: str) -> RawRegist
     rows = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in values]
     frame = pl.DataFrame(rows, schema=[f"c{j}" for j in range(width)], orient="row") if width else pl.DataFrame()
     if frame.width == 0:
-        raise FileProblem("colonne.mancanti", file, "il foglio è vuoto.", sheet)
+        raise FileProblem("colonne.mancanti", file, sheet, mancanti=_quoted(REQUIRED), dove=" (il foglio è vuoto)")
     return _shape(frame, file, sheet)
 
 

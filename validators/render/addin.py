@@ -6,6 +6,7 @@ No polars at module level: the xlwings Lite buttons use these before they know p
 
 from __future__ import annotations
 
+from registro.validators.messages import SHEET, text
 from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import counted, norm_key, rows_checked
 
@@ -47,3 +48,8 @@ def summary(report) -> str:
     return (f"{rows_checked(report.rows)}: "
             f"{counted(report.errors, 'errore', 'errori')} e {counted(report.warnings, 'avviso', 'avvisi')}. "
             + ("Dettagli nel foglio Verifica e nella colonna Esito." if report.problems else "Il registro è pronto per JA."))
+
+
+def unusable_message(report) -> str:
+    """The alert when the register cannot be checked at all: its file-level problem, as read in Excel."""
+    return text(report.unusable_files[0], SHEET)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from registro.validators.rules import AVVISO, ERRORE, RULES, in_excel
+from registro.validators.messages import SHEET, text, title
+from registro.validators.rules import AVVISO, ERRORE
 from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
@@ -31,7 +32,6 @@ ESITO_MIN_WIDTH, ESITO_MAX_WIDTH = 12, 60
 # Excel's limits: 32,767 characters in a cell; comments are cut well before.
 CELL_LIMIT, COMMENT_LIMIT = 32000, 30000
 COMMENT_AUTHOR = "registro"
-_TITLES = {r.id: r.title for r in RULES}
 
 
 def worst(problems) -> str:
@@ -39,30 +39,12 @@ def worst(problems) -> str:
     return ERRORE if any(p.severity == ERRORE for p in problems) else AVVISO
 
 
-def person_message(p: Problem) -> str:
-    """The message as a person reads it beside the cell: without the "Riga N, 'Colonna': " prefix.
-
-    The one place where workbooks (annotated copy, add-in) take a problem's wording from: the
-    command-line hints are replaced by what to do in Excel (registry.in_excel).
-    """
-    message = in_excel(p.rule, p.message)
-    prefix = f"Riga {p.row}, '{p.column}': "
-    if message.startswith(prefix):
-        return message[len(prefix):]
-    return message.split(": ", 1)[-1] if p.row is not None else message
-
-
-def title(p: Problem) -> str:
-    """The rule's Italian title (the id only for a rule the registry does not know)."""
-    return _TITLES.get(p.rule, p.rule)
-
-
 def esito_text(problems) -> str:
     """'ERRORE: …' / 'AVVISO: …' with every problem of the row, or OK without problems."""
     if not problems:
         return OK
-    text = f"{worst(problems).upper()}: " + " | ".join(person_message(p) for p in problems)
-    return text[:CELL_LIMIT]
+    shown = f"{worst(problems).upper()}: " + " | ".join(text(p, SHEET) for p in problems)
+    return shown[:CELL_LIMIT]
 
 
 def esito_colour(problems) -> str:
@@ -72,7 +54,7 @@ def esito_colour(problems) -> str:
 
 def comment_text(problems) -> str:
     """The comment of a faulty cell: one line per problem, the rule's title first."""
-    return "\n".join(f"{title(p)}: {person_message(p)}" for p in problems)[:COMMENT_LIMIT]
+    return "\n".join(f"{title(p.rule)}: {text(p, SHEET)}" for p in problems)[:COMMENT_LIMIT]
 
 
 def column_letter(index: int) -> str:
@@ -170,7 +152,7 @@ class Outcome:
     def verifica_rows(self) -> list[list]:
         """The Verifica table: header, then one row per problem (or one 'Nessun problema.' row)."""
         rows = [list(VERIFICA_HEADER)]
-        rows += [[cell_ref(*self.target(p)), p.row, p.column, title(p), p.severity, person_message(p), p.rule]
+        rows += [[cell_ref(*self.target(p)), p.row, p.column, title(p.rule), p.severity, text(p, SHEET), p.rule]
                  for p in self.problems]
         if not self.problems:
             rows.append([NO_PROBLEMS])

@@ -12,7 +12,7 @@ from pathlib import Path
 from registro.validators.catalogue import load_catalogue
 from registro.validators.catalogue.view import it_date, programme_records, reserved_runs
 from registro.validators.read.register import FIELDS
-from registro.validators.rules import readme_table
+from registro.validators.render.rules import markdown as rules_table
 
 README = Path(__file__).parents[2] / "README.md"
 VALUES = {
@@ -61,7 +61,7 @@ def programmes_table() -> str:
     return "\n".join(lines)
 
 
-SECTIONS = {"colonne": columns_table, "regole": readme_table, "programmi": programmes_table}
+SECTIONS = {"colonne": columns_table, "regole": rules_table, "programmi": programmes_table}
 
 
 def render(text: str) -> str:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from registro.validators.errors import UsageError
+from registro.validators.messages import SHEET, TERMINAL, text, title
 from registro.validators.output import atomic_path, defuse, save_workbook
 from registro.validators.report import COLUMNS, Problem, Report
 from registro.validators.text import counted, rows_checked
@@ -47,24 +48,6 @@ PROBLEM_COLUMNS = [
 ]
 
 
-def title_of(rule_id: str) -> str:
-    """The rule's Italian title (the id itself for a rule the registry does not know)."""
-    from registro.validators.rules import BY_ID
-
-    r = BY_ID.get(rule_id)
-    return r.title if r is not None else rule_id
-
-
-def people_message(p: Problem) -> str:
-    """The message as read in a workbook: without the "Riga N, 'Colonna': " that the columns already show,
-    and with the wording for Excel instead of the command-line options."""
-    from registro.validators.rules import in_excel
-
-    text = in_excel(p.rule, p.message)
-    prefix = f"Riga {p.row}, '{p.column}': "
-    return text[len(prefix):] if p.row is not None and text.startswith(prefix) else text
-
-
 def rows_with(report: Report, severity: str) -> int:
     """How many rows have at least one problem of that severity."""
     return len({(p.file, p.row) for p in report.problems if p.severity == severity and p.row is not None})
@@ -72,13 +55,9 @@ def rows_with(report: Report, severity: str) -> int:
 
 def problem_rows(report: Report) -> list[list]:
     """The Problemi sheet's rows (PROBLEM_COLUMNS order), text defused."""
-    titles: dict[str, str] = {}
-    out = []
-    for p in report.problems:
-        title = titles.get(p.rule) or titles.setdefault(p.rule, title_of(p.rule))
-        out.append([defuse(v) for v in (p.file, p.sheet, p.row, p.column, title, p.severity, people_message(p),
-                                        None if p.value is None else str(p.value), p.rule)])
-    return out
+    return [[defuse(v) for v in (p.file, p.sheet, p.row, p.column, title(p.rule), p.severity, text(p, SHEET),
+                                  None if p.value is None else str(p.value), p.rule)]
+            for p in report.problems]
 
 
 def summary_rows(report: Report) -> list[list]:
@@ -103,7 +82,7 @@ def _write_xlsx(report: Report, path: Path) -> None:
 
     wb = Workbook(write_only=True)
     write_only_table(wb, "Problemi", PROBLEM_COLUMNS, problem_rows(report), landscape=True)
-    counts = [[title_of(r), s, n, r] for r, s, n in report.counts()]
+    counts = [[title(r), s, n, r] for r, s, n in report.counts()]
     write_only_table(wb, "Riepilogo", COUNT_COLUMNS, counts, landscape=False, before=summary_rows(report))
     save_workbook(wb, path)
 
@@ -133,7 +112,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     )
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
-        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)  # the id, as --escludi takes it
+        console.print(f"[bold red]{p.rule}:[/] {escape(text(p, TERMINAL))}", soft_wrap=True)  # the id, as --escludi takes it
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -143,7 +122,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     counts.add_column("Gravità")
     counts.add_column("Numero", justify="right")
     for r, s, n in report.counts():
-        counts.add_row(title_of(r), r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
+        counts.add_row(title(r), r, f"[red]{s}[/]" if s == "errore" else f"[yellow]{s}[/]", str(n))
     console.print(counts)
     shown = [p for p in report.problems if p.row is not None][:limit]
     if not shown:
@@ -156,6 +135,6 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
-                      escape(p.message))
+        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title(p.rule)}[/]",
+                      escape(text(p, TERMINAL)))
     console.print(table)
