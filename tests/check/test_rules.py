@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from string import Formatter
 
 import pytest
 
 from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_xlsx
 from tests.support.api import validate
+from registro.validators.messages import REJECTS, SHEET, TERMINAL, field_names, template, text
 from registro.validators.rules import RULES
 from registro.validators.read.register import COLUMNS
 
@@ -91,6 +93,17 @@ def test_il_caso_sbagliato_viola_la_regola_sulla_riga_giusta(tmp_path, rule_id):
     assert hits[0].message.startswith(f"Riga {row}, '")
     expected = next(r for r in RULES if r.id == rule_id).severity
     assert hits[0].severity == expected
+    _carries_its_named_values(hits[0])
+
+
+def _carries_its_named_values(p):
+    """A problem holds the named values of its rule's templates, and every wording is made of them."""
+    assert set(p.fields) == set(field_names(p.rule)) and all(isinstance(v, str) for v in p.fields.values())
+    for wording in (TERMINAL, SHEET, REJECTS):
+        shown = text(p, wording)
+        used = [name for _, name, _, _ in Formatter().parse(template(p.rule, wording)) if name in p.fields]
+        assert all(p.fields[name] in shown for name in used), (wording, shown)
+    assert p.message == text(p, TERMINAL)
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -106,6 +119,7 @@ def test_il_file_sbagliato_e_rifiutato_con_la_sola_regola_di_file(tmp_path, rule
     report = validate([bad(tmp_path / "registro.xlsx")], month=MONTH, today=TODAY)
     assert [(p.rule, p.row, p.severity) for p in report.problems] == [(rule_id, None, "errore")]
     assert report.exit_code == 2
+    _carries_its_named_values(report.problems[0])
 
 
 @pytest.mark.parametrize("rule_id", sorted(FILE_CASES))
