@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from tests.support.api import totals as compute_totals
 from registro.validators.output import defuse
-from registro.validators.render import table_rows, totals_workbook
+from registro.validators.ooxml import table_rows
+from registro.validators.render import totals_workbook
 from registro.validators.render.totals_workbook import DETAIL_COLUMNS, write_totals
 
 ROOT = Path(__file__).parents[2]

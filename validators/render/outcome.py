@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from registro.validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
+from registro.validators.ooxml.refs import cell_ref, column_letter
 from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
@@ -73,20 +74,6 @@ def esito_colour(problems) -> str:
 def comment_text(problems) -> str:
     """The comment of a faulty cell: one line per problem, the rule's title first."""
     return "\n".join(f"{title(p)}: {person_message(p)}" for p in problems)[:COMMENT_LIMIT]
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_ref(row: int, column: int) -> str:
-    """(3, 7) -> 'G3'."""
-    return f"{column_letter(column)}{row}"
 
 
 def quoted_sheet(name: str) -> str:

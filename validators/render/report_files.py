@@ -10,7 +10,7 @@ from registro.validators.errors import UsageError
 from registro.validators.output import atomic_path, defuse, save_workbook
 from registro.validators.report import COLUMNS, Problem, Report
 from registro.validators.text import counted, rows_checked
-from registro.validators.xlsx import Col, write_only_table
+from registro.validators.ooxml.tables import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
 # Files

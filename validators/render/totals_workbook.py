@@ -11,8 +11,8 @@ from pathlib import Path
 from registro.validators.errors import UsageError
 from registro.validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from registro.validators.totals import Totals
-from registro.validators.render.table_rows import fill_table
-from registro.validators.xlsx import (SAMPLE_ROWS, Col, apply_style, font, header_style, is_wide, print_setup, row_height,
+from registro.validators.ooxml.table_rows import fill_table
+from registro.validators.ooxml.tables import (SAMPLE_ROWS, Col, apply_style, font, header_style, is_wide, print_setup, row_height,
                              style_table, widths)
 
 TOTALS_VERSION = 1
@@ -98,7 +98,7 @@ def _write_csv(totals: Totals, path: Path) -> None:
     """The finest table, written by polars: ';', decimal comma for hours (for Italian Excel), text defused."""
     import polars as pl
 
-    from registro.validators.export.plan import defused
+    from registro.validators.output import defused
 
     frame = totals.detail_frame()
     cents = (pl.col("ore") * 100).round(0).cast(pl.Int64)
