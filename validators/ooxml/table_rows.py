@@ -62,7 +62,7 @@ def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col
         return _RANGE_END_AT_2.sub(rf"\g<1>{last}", tag) if get_attr(tag, "localSheetId") == str(index) else tag
 
     workbook = element_regex("definedName").sub(named, workbook)
-    cells = [_cell(name, dtype, letter, styles.get(letter))
+    cells = [_cell(name, dtype, letter, styles.get(letter), long_texts(frame.select(defused(pl.col(name))).to_series()) if dtype == pl.String else None)
              for (name, dtype), letter in zip(frame.schema.items(), letters)]
     row = pl.concat_str(pl.lit('<row r="'), pl.col(_ROW_NUMBER), pl.lit('"'), _height(frame, cols, col_widths),
                         pl.lit(">"), *cells, pl.lit("</row>"))
@@ -101,17 +101,18 @@ def _as_openpyxl(values: pl.Series) -> pl.Series:
     return values.replace_strict(texts, return_dtype=pl.String) if texts else values.cast(pl.String)
 
 
-def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
-    """One column's cells, as openpyxl writes them: <c r="B7" s="8" t="inlineStr"><is><t>…</t></is></c>."""
+def _cell(name: str, dtype, letter: str, style: str | None, long: dict[str, str] | None) -> pl.Expr:
+    """One column's cells, as openpyxl writes them: <c r="B7" s="8" t="inlineStr"><is><t>…</t></is></c>
+    (the text stored as ooxml.text.stored stores it; long: the texts too long for a cell, cut)."""
     styled = f' s="{style}"' if style else ""
     ref = [pl.lit(f'<c r="{letter}'), pl.col(_ROW_NUMBER), pl.lit(f'"{styled}')]
     value = pl.col(name)
     if dtype == pl.String:
-        shown = defused(value)
-        text = shown.str.replace_all("&", "&amp;", literal=True).str.replace_all(
+        stored = stored_expr(defused(value), long)
+        text = stored.str.replace_all("&", "&amp;", literal=True).str.replace_all(
             "<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
-        stripped = shown.str.strip_chars()  # openpyxl keeps the spaces around a text explicitly
-        space = pl.when((stripped != shown) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(
+        stripped = stored.str.strip_chars()  # openpyxl keeps the spaces around a text explicitly
+        space = pl.when((stripped != stored) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(
             pl.lit(""))
         full = pl.concat_str(*ref, pl.lit(' t="inlineStr"><is><t'), space, pl.lit(">"), text, pl.lit("</t></is></c>"))
         empty = pl.concat_str(*ref, pl.lit(' t="inlineStr" />'))

@@ -35,6 +35,8 @@ _FORBIDDEN = re.compile("[" + re.escape(FORBIDDEN) + "]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE_LIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+# Anything stored() changes (a text without it and short enough is stored as it is).
+_WORK = re.compile("[" + re.escape(FORBIDDEN) + "\ud800-\udfff]|_x")
 _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
@@ -75,6 +77,8 @@ def _code(match: re.Match) -> str:
 
 def stored(text: str) -> str:
     """The text as an .xlsx stores it in a cell, before &, < and > are escaped (what openpyxl takes)."""
+    if len(text) <= MAX_CHARS // 2 and not _WORK.search(text):
+        return text
     text = shown(text)
     if "_x" in text:
         text = _ESCAPE_LIKE.sub(r"_x005F_\1", text)
@@ -117,9 +121,7 @@ def stored_expr(expr, long_texts: dict[str, str] | None = None):
     return expr.str.replace_many(list(FORBIDDEN), [f"_x{c:04X}_" for c in _FORBIDDEN_CODES]).cast(pl.String)
 
 
-def long_texts(frame, column: str) -> dict[str, str]:
-    """{text: shown(text)} of a polars frame's text column for the values too long for a cell."""
-    import polars as pl
-
-    values = frame.filter(pl.col(column).str.len_chars() > MAX_CHARS // 2)[column].unique().to_list()
+def long_texts(texts) -> dict[str, str]:
+    """{text: shown(text)} of the values of a polars text Series too long for a cell."""
+    values = texts.filter(texts.str.len_chars() > MAX_CHARS // 2).unique().to_list()
     return {v: shown(v) for v in values if v is not None and too_long(v)}
