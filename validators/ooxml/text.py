@@ -50,15 +50,25 @@ def too_long(text: str) -> bool:
     return len(text) > MAX_CHARS // 2 and utf16_length(text) > MAX_CHARS
 
 
-def _whole_surrogates(text: str) -> str:
+def too_long_expr(expr):
+    """too_long() as a polars expression on a text column (polars text holds no surrogate)."""
+    import polars as pl
+
+    units = expr.str.len_chars() + expr.str.count_matches(r"[\x{10000}-\x{10FFFF}]")
+    # more UTF-16 units than MAX_CHARS means more UTF-8 bytes too: the cheap test first
+    return pl.when(expr.str.len_bytes() > MAX_CHARS).then(units > MAX_CHARS).otherwise(False)
+
+
+def whole_surrogates(text: str) -> str:
     """Pairs of surrogates joined into their character, lone ones replaced by U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def shown(text: str) -> str:
     """The text as a cell can show it: surrogates made whole or visible, cut to MAX_CHARS with a mark."""
-    if _SURROGATE.search(text):
-        text = _whole_surrogates(text)
+    text = whole_surrogates(text)
     if too_long(text):
         keep, used = [], 0
         room = MAX_CHARS - len(TRUNCATED)
