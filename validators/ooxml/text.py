@@ -42,7 +42,7 @@ _XML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 def utf16_length(text: str) -> int:
     """The length of a text as Excel counts it (a character beyond U+FFFF counts twice)."""
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF) if len(text) > MAX_CHARS // 2 else len(text)
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
 
 
 def too_long(text: str) -> bool:
@@ -66,19 +66,23 @@ def whole_surrogates(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+def cut(text: str, limit: int = MAX_CHARS) -> str:
+    """The text, or its start ending with TRUNCATED when it is longer than limit UTF-16 units."""
+    if len(text) <= limit // 2 or utf16_length(text) <= limit:
+        return text
+    keep, used = [], 0
+    room = limit - len(TRUNCATED)
+    for c in text:
+        used += 2 if ord(c) > 0xFFFF else 1
+        if used > room:
+            break
+        keep.append(c)
+    return "".join(keep) + TRUNCATED
+
+
 def shown(text: str) -> str:
     """The text as a cell can show it: surrogates made whole or visible, cut to MAX_CHARS with a mark."""
-    text = whole_surrogates(text)
-    if too_long(text):
-        keep, used = [], 0
-        room = MAX_CHARS - len(TRUNCATED)
-        for c in text:
-            used += 2 if ord(c) > 0xFFFF else 1
-            if used > room:
-                break
-            keep.append(c)
-        text = "".join(keep) + TRUNCATED
-    return text
+    return cut(whole_surrogates(text))
 
 
 def _code(match: re.Match) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from registro.validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
 from registro.validators.ooxml.refs import cell_ref, column_letter
+from registro.validators.ooxml.text import cut
 from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
@@ -63,7 +64,7 @@ def esito_text(problems) -> str:
     if not problems:
         return OK
     text = f"{worst(problems).upper()}: " + " | ".join(person_message(p) for p in problems)
-    return text[:CELL_LIMIT]
+    return cut(text, CELL_LIMIT)
 
 
 def esito_colour(problems) -> str:
@@ -73,7 +74,7 @@ def esito_colour(problems) -> str:
 
 def comment_text(problems) -> str:
     """The comment of a faulty cell: one line per problem, the rule's title first."""
-    return "\n".join(f"{title(p)}: {person_message(p)}" for p in problems)[:COMMENT_LIMIT]
+    return cut("\n".join(f"{title(p)}: {person_message(p)}" for p in problems), COMMENT_LIMIT)
 
 
 def quoted_sheet(name: str) -> str:
