@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.errors import BalanceError, UsageError
-from registro.validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, defused, save_workbook, write_frame_csv
+from registro.validators.output import UTF8, atomic_path, defuse, defused, save_workbook, write_frame_csv
 from registro.validators.check.rules.registry import BY_ID, in_excel
 from registro.validators.export.profile import Profile
 from registro.validators.read.register import COLUMNS

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from registro.validators.check.rules.registry import AVVISO, ERRORE, RULES, in_excel
-from registro.validators.ooxml.refs import cell_ref, column_letter
+from registro.validators.ooxml.refs import cell_ref
 from registro.validators.ooxml.text import cut
 from registro.validators.report import Problem
 
