@@ -1,5 +1,5 @@
 """The Dettaglio sheet of riepilogo.xlsx: its rows written straight into the sheet's XML
-(validators/render/table_rows.py) give the workbook openpyxl writes with every row, the reference."""
+(validators/ooxml/table_rows.py) give the workbook openpyxl writes with every row, the reference."""
 
 from __future__ import annotations
 

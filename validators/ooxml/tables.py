@@ -229,7 +229,7 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
     row after the data, outside the filter so that sorting leaves it last); returns the widths set.
 
     measure: the rows the widths are measured on, when the sheet holds only the first of them
-    (the rest written later straight into the sheet's XML: validators/render/table_rows.py)."""
+    (the rest written later straight into the sheet's XML: ooxml/table_rows.py)."""
     head = header_style()
     last = total_row or last_data_row
     for j in range(1, len(cols) + 1):
