@@ -133,6 +133,9 @@ def _month(tmp_path, register: Path) -> dict[str, str]:
     report_csv = run_from_root("valida", register, "--mese", MONTH, "--oggi", TODAY.isoformat(),
                                "--rapporto", folder / "rapporto.csv")  # the one report form mese does not write
     assert report_csv.exit_code == 1, report_csv.output
+    ja_xlsx = run_from_root("esporta", register, "--mese", MONTH, "--oggi", TODAY.isoformat(),
+                            "-o", folder / "ja.xlsx", "--scarti", folder / "scarti_esporta.csv")  # JA as .xlsx
+    assert ja_xlsx.exit_code == 0, ja_xlsx.output
     written = {p.name for p in folder.rglob("*") if p.is_file()}
     assert {"rapporto.xlsx", "rapporto.json", "rapporto.csv", "riepilogo.xlsx", "ja.csv", "scarti.xlsx"} <= written
     assert any(n.endswith("_annotato.xlsx") for n in written), written
@@ -149,6 +152,8 @@ def test_ogni_file_del_mese_mostra_il_testo_come_digitato_in_un_csv(tmp_path):
             assert f"ZZ{t}9" in texts[name], (name, t)
         assert f"ZZ{t}9" in annotated  # the copy's cell, its Esito, comment and Verifica
         assert f"Op{t}x" in texts["riepilogo.xlsx"] or t == "\x0b", t  # (a vertical tab is a space to the totals)
+        for name in ("ja.xlsx", "ja.csv"):
+            assert f"Op{t}x" in texts[name] or t == "\x0b", (name, t)
     assert not any("\ufffd" in v for v in texts.values())  # nothing replaced
 
 
