@@ -361,7 +361,7 @@ def detail_rows(path: Path) -> int:
     """The data rows of the riepilogo's Dettaglio sheet, from its dimension (the sheet is not loaded)."""
     import zipfile
 
-    from registro.validators.package import relationships, resolve, sheets
+    from registro.validators.ooxml.parts import relationships, resolve, sheets
 
     with zipfile.ZipFile(path) as z:
         rels = relationships(z.read("xl/_rels/workbook.xml.rels").decode("utf-8"))

@@ -29,7 +29,7 @@ FOLDERS = ("commands", "validators", "xl_addin")  # beside __init__.py, __main__
 # stage and earlier ones. Parts not listed (new ones) count as the last stage: nothing earlier may
 # import them.
 STAGES = {
-    "text": 0, "errors": 0, "yamlfile": 0, "output": 0, "parallel": 0, "xlsx": 0, "report": 0, "package": 0,
+    "text": 0, "errors": 0, "yamlfile": 0, "output": 0, "parallel": 0, "ooxml": 0, "report": 0,
     "options": 0, "rules": 0, "messages": 0,
     "catalogue": 1,
     "read": 2,

@@ -1,18 +1,22 @@
-"""Safe output files: written atomically, never onto an input, text cells defused for Excel."""
+"""Safe output files: written atomically, never onto an input, text cells defused for Excel.
+
+The zip writing these files rest on is in ooxml/zipfiles.py."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from registro.validators.errors import UsageError
+from registro.validators.ooxml.zipfiles import REPRODUCIBLE_STAMP, rewrite_zip
 
 # A text cell starting with one of these is read as a formula by spreadsheet programs.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_REGEX = {"\t": r"\t", "\r": r"\r", "-": r"\-", "^": r"\^", "]": r"\]", "\\": r"\\"}
+TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"  # the same, as a regular expression
 
 
 def defuse(value):
@@ -20,6 +24,13 @@ def defuse(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def defused(value):
+    """defuse as a polars expression on a text column."""
+    import polars as pl
+
+    return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
 
 
 def check_target(target: Path, inputs: Iterable[Path]) -> None:
@@ -49,71 +60,6 @@ def atomic_path(target: str | Path, inputs: Iterable[Path] = ()):
             os.unlink(tmp)
 
 
-# Fixed stamp for every part of a workbook, so that the same content gives the same bytes.
-REPRODUCIBLE_STAMP = (1980, 1, 1, 0, 0, 0)
-
-
-def zip_entry(name: str, external_attr: int = 0):
-    """A deflated zip entry with the fixed stamp, so that the same content gives the same bytes."""
-    import zipfile
-
-    entry = zipfile.ZipInfo(name, date_time=REPRODUCIBLE_STAMP)
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    entry.external_attr = external_attr
-    return entry
-
-
-@dataclass(frozen=True)
-class Chunks:
-    """A part too large to hold whole: its bytes as pieces, written one by one as they come, and an
-    upper bound of its length (zipfile then writes Zip64 headers only when the bound needs them)."""
-
-    pieces: Iterable[bytes]
-    size_bound: int
-
-
-def rewrite_zip(source: str | Path, target: str | Path,
-                edit: Callable[[str, bytes], bytes | Chunks | None] | None = None,
-                *, add: Iterable[tuple[str, bytes]] = (), restamp: bool = False, mode: int | None = None) -> None:
-    """Copy the zip source to target part by part (target may be source): the one zip writer of the project.
-
-    edit(name, data) returns the part's new bytes, Chunks (a large part streamed, never joined), or
-    None to drop it; `add` appends new parts, dated like the source's first part. With restamp
-    every part gets REPRODUCIBLE_STAMP and, when mode is given, those permission bits: the same
-    parts then always give the same bytes. Without restamp each part keeps its own entry (date,
-    attributes) from source.
-    """
-    import zipfile
-
-    with zipfile.ZipFile(source) as zin:
-        parts = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = parts[0][0].date_time if parts else REPRODUCIBLE_STAMP
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as zout:
-        for info, data in parts:
-            if edit is not None and (data := edit(info.filename, data)) is None:
-                continue
-            if restamp:
-                info = zip_entry(info.filename, info.external_attr if mode is None else mode << 16)
-            if isinstance(data, Chunks):
-                _write_chunks(zout, info, data)
-            else:
-                zout.writestr(info, data)
-        for name, data in add:
-            zout.writestr(zipfile.ZipInfo(name, date_time=stamp), data, zipfile.ZIP_DEFLATED)
-
-
-def _write_chunks(zout, info, chunks: Chunks) -> None:
-    """One part from its pieces; the size bound given beforehand decides Zip64 (zipfile stores the real size)."""
-    import zipfile
-
-    entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
-    entry.file_size = chunks.size_bound
-    with zout.open(entry, "w") as out:
-        for piece in chunks.pieces:
-            out.write(piece)
-
-
 def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int | None = None) -> None:
     """Save an openpyxl workbook reproducibly: fixed document dates (document_time, default
     REPRODUCIBLE_STAMP) and zip entries (see rewrite_zip; mode sets the entries' permission bits)."""
@@ -128,15 +74,6 @@ def save_workbook(workbook, path: str | Path, *, document_time=None, mode: int |
     # ExcelWriter directly: openpyxl's save_workbook would stamp "modified" with the current time.
     ExcelWriter(workbook, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     rewrite_zip(path, path, restamp=True, mode=mode)
-
-
-def reproducible_zip(path: str | Path):
-    """A zip file open for writing entries made by zip_entry, streamed with .open(entry, "w")
-    (the annotated copy writes a register's sheet this way, never holding it whole; rewrite_zip
-    holds every part in memory)."""
-    import zipfile
-
-    return zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
 
 
 UTF8 = ("utf-8", "utf-8-sig")

@@ -12,6 +12,7 @@ from pathlib import Path
 from registro.validators.render import outcome  # values only: no polars
 # Where the outcome goes in the values of a sheet (esito_column and header_layout are offered here too).
 from registro.validators.render.addin import esito_column, header_layout, register_sheet, same_name  # noqa: F401
+from registro.validators.render.addin import excel_value
 
 
 def colour(rgb: str) -> str:
@@ -40,7 +41,7 @@ def sheet_values(sheet) -> list[list]:
 def write_column(sheet, row: int, column: int, values: list) -> None:
     """Write values downwards from (row, column) in one action."""
     if values:
-        sheet.range((row, column)).options(transpose=True).value = values
+        sheet.range((row, column)).options(transpose=True).value = [excel_value(v) for v in values]
 
 
 def replace_sheet(book, name: str, after):
@@ -67,7 +68,7 @@ def write_table(sheet, rows: list[list], top_left: tuple[int, int] = (1, 1), tex
     block = sheet.range(top_left).resize(len(rows), width)
     if text:
         block.number_format = "@"
-    sheet.range(top_left).value = [list(r) + [None] * (width - len(r)) for r in rows]
+    sheet.range(top_left).value = [[excel_value(v) for v in r] + [None] * (width - len(r)) for r in rows]
     if table and len(rows) > 1:
         sheet.tables.add(source=block, name=table, has_headers=True, table_style_name=TABLE_STYLE)
 

@@ -126,7 +126,9 @@ def test_esempio_incluso_riporta_un_problema_per_ogni_regola():
 
     report = validate([EXAMPLE], history=[HISTORY], month="2026-10", today=datetime.date(2026, 11, 1))
     found = {p.rule for p in report.problems}
-    assert found == {r.id for r in RULES if not r.file_level}
+    # testo.troncato needs a cell of more than 32,767 characters: not in an example people read
+    # (tests/check/test_rules.py and tests/render/test_testo_nei_file.py have it).
+    assert found == {r.id for r in RULES if not r.file_level} - {"testo.troncato"}
     # Each problem sits on the row whose Note names that rule.
     notes = {i + 1: line.split(";")[-1] for i, line in enumerate(EXAMPLE.read_text(encoding="utf-8").splitlines())}
     for p in report.problems:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from registro.validators.output import REPRODUCIBLE_STAMP, Chunks, rewrite_zip
+from registro.validators.ooxml.zipfiles import REPRODUCIBLE_STAMP, Chunks, rewrite_zip
 
 
 def _zip(path, parts, date_time=(2024, 5, 6, 7, 8, 10)):

@@ -328,7 +328,7 @@ def test_una_riga_scritta_in_fondo_dopo_righe_vuote_si_stampa_sulla_sua_pagina(t
 def test_una_tabella_lunghissima_resta_filtrabile_con_celle_semplici(tmp_path, monkeypatch):
     from openpyxl import Workbook
 
-    from registro.validators import xlsx
+    from registro.validators.ooxml import tables as xlsx
     from registro.validators.output import save_workbook
 
     monkeypatch.setattr(xlsx, "STYLED_ROWS", 3)

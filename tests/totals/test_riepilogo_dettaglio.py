@@ -1,5 +1,5 @@
 """The Dettaglio sheet of riepilogo.xlsx: its rows written straight into the sheet's XML
-(validators/render/table_rows.py) give the workbook openpyxl writes with every row, the reference."""
+(validators/ooxml/table_rows.py) give the workbook openpyxl writes with every row, the reference."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 
 from tests.support.api import totals as compute_totals
 from registro.validators.output import defuse
-from registro.validators.render import table_rows, totals_workbook
+from registro.validators.ooxml import table_rows
+from registro.validators.render import totals_workbook
 from registro.validators.render.totals_workbook import DETAIL_COLUMNS, write_totals
 
 ROOT = Path(__file__).parents[2]

@@ -16,12 +16,12 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.errors import BalanceError, UsageError
-from registro.validators.output import FORMULA_TRIGGERS, UTF8, atomic_path, defuse, save_workbook, write_frame_csv
+from registro.validators.output import UTF8, atomic_path, defuse, defused, save_workbook, write_frame_csv
 from registro.validators.export.profile import Profile
 from registro.validators.messages import REJECTS, text, title
 from registro.validators.read.register import COLUMNS
 from registro.validators.report import Report
-from registro.validators.xlsx import Col, write_only_table
+from registro.validators.ooxml.tables import Col, write_only_table
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
@@ -77,15 +77,6 @@ SORT_KEYS = (
     pl.col("sede").fill_null(""), pl.col("data"), pl.col("operatore").fill_null("").str.to_lowercase(),
     pl.col("codice_fiscale").fill_null(""), pl.col("codice_servizio").fill_null(""), pl.col("file"), pl.col("riga"),
 )
-_REGEX = {"\t": r"\t", "\r": r"\r", "-": r"\-", "^": r"\^", "]": r"\]", "\\": r"\\"}
-TRIGGERS = "^[" + "".join(_REGEX.get(c, c) for c in FORMULA_TRIGGERS) + "]"
-
-
-def defused(value: pl.Expr) -> pl.Expr:
-    """registro.validators.output.defuse as an expression."""
-    return pl.when(value.str.contains(TRIGGERS)).then(pl.lit("'") + value).otherwise(value)
-
-
 def _output(column, profile: Profile, text: bool) -> pl.Expr:
     """One output column: dates formatted, text recoded by the profile and defused."""
     value = pl.col(column.field)

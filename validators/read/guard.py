@@ -11,6 +11,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from registro.validators.ooxml.zipfiles import data_offset
+
 # Limits (documented in the README, "Limiti").
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3  # sum of the parts of an .xlsx/.ods once unzipped
 # A part compressed more than 100:1 and larger than 64 MB unzipped is treated as a zip bomb. Real
@@ -112,16 +114,6 @@ def _check_declared_size(raw, part: zipfile.ZipInfo) -> None:
         raise _bomb(part.filename, f"dichiara {part.file_size} byte ma decompressa ne occupa di più")
     if produced >= VERIFIED_BYTES and produced / max(consumed, 1) > MAX_PART_RATIO:
         raise _bomb(part.filename, f"è compressa in modo anomalo (oltre {MAX_PART_RATIO}:1)")
-
-
-def data_offset(raw, part: zipfile.ZipInfo) -> int:
-    """Where a part's stored (compressed) bytes start in the zip file `raw`, after its local header."""
-    raw.seek(part.header_offset)
-    header = raw.read(30)
-    if header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("local header")
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    return part.header_offset + 30 + name_length + extra_length
 
 
 def _inflated_size(raw, part: zipfile.ZipInfo, limit: int) -> tuple[int, int]:

@@ -19,6 +19,7 @@ import polars as pl
 
 from registro.validators.read import guard, split_sheet
 from registro.validators.errors import FileProblem
+from registro.validators.ooxml.text import whole_surrogates
 from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import norm_key
 
@@ -333,7 +334,9 @@ def _cell_text(value: object) -> str | None:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
-    return str(value)
+    # Excel keeps text as UTF-16 without checking it: a lone surrogate (which polars' UTF-8 cannot
+    # hold) becomes U+FFFD, visibly, instead of failing the whole check.
+    return whole_surrogates(str(value))
 
 
 def find_registers(paths: list[str | Path]) -> list[Path]:

@@ -9,8 +9,8 @@ own row and column, so the frame equals the one a single read of the whole sheet
 
 Only what can be cut safely is cut: anything unusual (rows without their number, CDATA or
 comments in the sheet, a part larger than declared) and the sheet is read whole instead. The
-packages live in anonymous memory files (Linux `memfd`), never on disk: a register holds
-personal data.
+packages live in anonymous memory files (Linux `memfd`, ooxml/zipfiles.py's MemoryZip), never on
+disk: a register holds personal data.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import struct
 import sys
 import tempfile
 import threading
@@ -29,9 +28,10 @@ from pathlib import Path
 
 import polars as pl
 
-from registro.validators.package import relationships, rels_name, resolve, sheets, workbook_part
+from registro.validators.ooxml.package import Package
+from registro.validators.ooxml.parts import rels_name
+from registro.validators.ooxml.zipfiles import MemoryZip, data_offset, stored_bytes
 from registro.validators.parallel import threads_available, workers
-from registro.validators.read.guard import data_offset
 
 # A sheet whose XML is smaller than this is read whole: splitting it gains little.
 SPLIT_BYTES = 64 * 1024**2
@@ -85,30 +85,17 @@ class _Package:
     """Where the sheet is in the package, and the parts copied into every small package."""
 
     def __init__(self, zin: zipfile.ZipFile, sheet: str):
-        names = set(zin.namelist())
-
-        def text(name):
-            return zin.read(name).decode("utf-8") if name in names else None
-
-        workbook = workbook_part(text("_rels/.rels"))
-        rels = relationships(text(rels_name(workbook)))
-        targets = {r["Id"]: resolve(workbook, r["Target"]) for r in rels}
-        found = [s for s in sheets(text(workbook) or "") if s["name"] == sheet]
-        if len(found) != 1 or found[0]["rid"] not in targets:
+        package = Package(zin)
+        part = package.sheet_part(sheet)
+        if part is None:
             raise _Unsplittable("sheet part not found")
-        self.sheet_part = targets[found[0]["rid"]]
-        self.sheet_info = zin.getinfo(self.sheet_part)
+        self.sheet_part = part
+        self.sheet_info = zin.getinfo(part)
         if self.sheet_info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
             raise _Unsplittable("compression")
-        kept = {"[Content_Types].xml", "_rels/.rels", workbook, rels_name(workbook)}
-        kept |= {targets[r["Id"]] for r in rels if r["Type"].endswith(KEPT_TYPES) and r.get("TargetMode") != "External"}
-        self.kept = [zin.getinfo(n) for n in sorted(kept) if n in names]
-
-
-def _raw(raw, info: zipfile.ZipInfo) -> bytes:
-    """The compressed bytes of a part, as stored in the zip."""
-    raw.seek(data_offset(raw, info))
-    return raw.read(info.compress_size)
+        kept = {"[Content_Types].xml", "_rels/.rels", package.workbook, rels_name(package.workbook)}
+        kept |= set(package.workbook_parts(KEPT_TYPES))
+        self.kept = [zin.getinfo(n) for n in sorted(kept) if n in package.names]
 
 
 def _inflated(raw, info: zipfile.ZipInfo):
@@ -196,60 +183,6 @@ class _Sheet:
 _CRC32 = _zlib().crc32
 
 
-class _MemoryPackage:
-    """A small .xlsx in an anonymous memory file: the kept parts, then the piece of the sheet."""
-
-    def __init__(self, kept: list[tuple[zipfile.ZipInfo, bytes]], sheet_part: str):
-        self.fd = os.memfd_create("registro-parte")
-        self.entries: list[tuple[bytes, int, int, int, int, int]] = []  # name, method, crc, csize, size, offset
-        self.offset = 0
-        for info, data in kept:
-            self._entry(info.filename.encode("utf-8"), info.compress_type, info.CRC, len(data), info.file_size, [data])
-        self.sheet_name = sheet_part.encode("utf-8")
-        self.sheet_offset = self.offset
-        self._write(self._local(self.sheet_name, zipfile.ZIP_STORED, 0, 0, 0))
-        self.sheet_crc = self.sheet_size = 0
-
-    def _local(self, name: bytes, method: int, crc: int, csize: int, size: int) -> bytes:
-        return struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, crc, csize, size, len(name), 0) + name
-
-    def _write(self, data) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self.fd, view):]
-        self.offset += len(data)
-
-    def _entry(self, name, method, crc, csize, size, pieces) -> None:
-        self.entries.append((name, method, crc, csize, size, self.offset))
-        self._write(self._local(name, method, crc, csize, size))
-        for piece in pieces:
-            self._write(piece)
-
-    def add(self, data: bytes) -> None:
-        """Append XML to the sheet's piece."""
-        self.sheet_crc = _CRC32(data, self.sheet_crc)
-        self.sheet_size += len(data)
-        self._write(data)
-
-    def finish(self) -> int:
-        """Write the zip's directory; the memory file's descriptor."""
-        if self.sheet_size >= 0xFFFFFFFF:
-            raise _Unsplittable("part too large for a plain zip")
-        os.pwrite(self.fd, self._local(self.sheet_name, zipfile.ZIP_STORED, self.sheet_crc, self.sheet_size,
-                                       self.sheet_size), self.sheet_offset)
-        self.entries.append((self.sheet_name, zipfile.ZIP_STORED, self.sheet_crc, self.sheet_size, self.sheet_size,
-                             self.sheet_offset))
-        directory = b"".join(
-            struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, crc, csize, size,
-                        len(name), 0, 0, 0, 0, 0, offset) + name
-            for name, method, crc, csize, size, offset in self.entries)
-        start = self.offset
-        self._write(directory)
-        self._write(struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(self.entries), len(self.entries),
-                                len(directory), start, 0))
-        return self.fd
-
-
 def _load(fd: int, sheet: str, skip: int, folder: str) -> pl.DataFrame:
     """Read one small package (closing its memory file): its rows from row skip + 1."""
     import fastexcel
@@ -278,7 +211,7 @@ def _head(blocks) -> bytes:
 
 
 def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> pl.DataFrame:
-    kept = [(info, _raw(raw, info)) for info in package.kept]
+    kept = [(info, stored_bytes(raw, info)) for info in package.kept]
     blocks = _inflated(raw, package.sheet_info)
     head = _head(blocks)
     shape = _Sheet(head)
@@ -300,15 +233,15 @@ def _read(package: _Package, raw, sheet: str, part_bytes: int, threads: int) -> 
         finally:
             pending.release()
 
-    def start_part(number: int | None) -> _MemoryPackage:
+    def start_part(number: int | None) -> MemoryZip:
         pending.acquire()
-        part = _MemoryPackage(kept, package.sheet_part)
+        part = MemoryZip(kept, package.sheet_part, _CRC32)
         part.add(shape.prefix)
         if number is not None:  # a marker row just above the part's first row, then skipped
             part.add(shape.marker_row(number - 1))
         return part
 
-    def submit(part: _MemoryPackage, skip: int) -> None:
+    def submit(part: MemoryZip, skip: int) -> None:
         fd = part.finish()
         futures.append((pool.submit(task, fd, skip), fd, skip))
 

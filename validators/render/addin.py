@@ -7,6 +7,7 @@ No polars at module level: the xlwings Lite buttons use these before they know p
 from __future__ import annotations
 
 from registro.validators.messages import SHEET, text
+from registro.validators.ooxml.text import shown
 from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import counted, norm_key, rows_checked
 
@@ -41,6 +42,12 @@ def esito_column(values: list[list], header_row: int) -> int:
             return j + 1
     used = [j for j, cell in enumerate(header) if cell not in (None, "")]
     return (max(used) + 2) if used else 1
+
+
+def excel_value(value):
+    """A value as the add-in hands it to Excel: a text as a cell can show it (a lone surrogate
+    visible as U+FFFD, a text longer than a cell cut with a mark; ooxml.text.shown)."""
+    return shown(value) if isinstance(value, str) else value
 
 
 def summary(report) -> str:

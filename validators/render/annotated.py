@@ -1,8 +1,9 @@
 """The annotated copy of a register: an Esito column, coloured cells, comments, a Verifica sheet.
 
 The copy is written by streaming the original package (zip in, zip out): the register sheet's XML
-is copied byte for byte except for what the annotation changes (render/sheet_stream.py), a few
-small parts get entries appended (render/package_parts.py), and every other part of the user's
+is copied byte for byte except for what the annotation changes (ooxml/sheet_stream.py), a few
+small parts get entries appended (ooxml/parts.py, styles.py, comments.py), the Verifica sheet is
+added (render/verifica_sheet.py), and every other part of the user's
 workbook (other sheets, charts, macros, names, validations, formatting) is copied unchanged. What
 the annotation shows comes from render/outcome.py, shared with the add-in.
 
@@ -22,16 +23,22 @@ from pathlib import Path
 from xml.parsers.expat import ExpatError
 
 from registro.validators.errors import UsageError
-from registro.validators import package as ooxml
-from registro.validators.output import atomic_path, defuse, reproducible_zip, zip_entry
+from registro.validators.ooxml import comments as ooxml_comments
+from registro.validators.ooxml import parts
+from registro.validators.ooxml.package import Package
+from registro.validators.ooxml.refs import cell_ref, column_letter, split_ref
+from registro.validators.ooxml.sheet_plan import SheetPlan
+from registro.validators.ooxml.sheet_read import Refused, read_first_rows, shared_strings
+from registro.validators.ooxml.sheet_stream import rewrite_sheet
+from registro.validators.ooxml.styles import MINIMAL_STYLES, Styles
+from registro.validators.ooxml.text import xml_text
+from registro.validators.ooxml.zipfiles import reproducible_zip, write_text_part, zip_entry
+from registro.validators.output import atomic_path, defuse
 from registro.validators.read.register import (
     DEFAULT_SHEET, HEADER_SEARCH_ROWS, decode_text, locate_header, sniff_delimiter,
 )
 from registro.validators.render import outcome
-from registro.validators.render import package_parts as parts
-from registro.validators.render.sheet_stream import (
-    Refused, SheetPlan, read_first_rows, rewrite_sheet, shared_strings, split_ref,
-)
+from registro.validators.render.verifica_sheet import verifica_sheet
 from registro.validators.report import Problem, Report
 from registro.validators.text import norm_key
 
@@ -82,24 +89,6 @@ def annotate_all(report: Report, target: Path, inputs=()) -> list[Path]:
 # ---------------------------------------------------------------------------------------------
 
 
-class _Package:
-    """Read access to the parts of an input package."""
-
-    def __init__(self, zin: zipfile.ZipFile):
-        self.zin = zin
-        self.names = {i.filename for i in zin.infolist()}
-
-    def text(self, name: str | None) -> str | None:
-        return self.zin.read(name).decode("utf-8") if name and name in self.names else None
-
-    def related(self, part: str, rel_type: str) -> tuple[str | None, str | None]:
-        """(relationship id, part name) of the first relationship of a type from part."""
-        for r in ooxml.relationships(self.text(ooxml.rels_name(part))):
-            if r["Type"].endswith("/" + rel_type) and r["TargetMode"] != "External":
-                return r["Id"], ooxml.resolve(part, r["Target"])
-        return None, None
-
-
 def _register_sheet(sheets: list[dict], wanted: str | None, workbook_xml: str) -> dict:
     """The sheet the problems name, else 'Registro', else the only or the active sheet."""
     for name in (wanted, DEFAULT_SHEET):
@@ -110,7 +99,7 @@ def _register_sheet(sheets: list[dict], wanted: str | None, workbook_xml: str) -
     return sheets[min(parts.active_tab(workbook_xml), len(sheets) - 1)]
 
 
-def _header(pkg: _Package, sheet_part: str, shared_part: str | None, file: str, sheet: str):
+def _header(pkg: Package, sheet_part: str, shared_part: str | None, file: str, sheet: str):
     """(header row, {contract column: 1-based column}, Esito column, blank shared-string indices)."""
     info: dict = {}
     with pkg.zin.open(sheet_part) as f:
@@ -142,14 +131,14 @@ def _header(pkg: _Package, sheet_part: str, shared_part: str | None, file: str, 
 def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str) -> None:
     """Write the annotated copy of the .xlsx/.xlsm package source to tmp."""
     with zipfile.ZipFile(source) as zin:
-        pkg = _Package(zin)
+        pkg = Package(zin)
         content_types = pkg.text("[Content_Types].xml") or ""
-        wb_part = ooxml.workbook_part(pkg.text("_rels/.rels"))
+        wb_part = pkg.workbook
         wb_xml = pkg.text(wb_part)
-        wb_rels_part = ooxml.rels_name(wb_part)
+        wb_rels_part = parts.rels_name(wb_part)
         wb_rels = pkg.text(wb_rels_part)
-        targets = {r["Id"]: ooxml.resolve(wb_part, r["Target"]) for r in ooxml.relationships(wb_rels)}
-        sheets = ooxml.sheets(wb_xml)
+        targets = pkg.targets
+        sheets = pkg.sheets
         wanted = next((p.sheet for p in problems if p.sheet), None)
         register = _register_sheet(sheets, wanted, wb_xml)
         sheet_name, sheet_part = register["name"], targets[register["rid"]]
@@ -158,7 +147,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         header_row, columns, esito_col, blank = _header(pkg, sheet_part, shared_part, file, sheet_name)
 
         result = outcome.Outcome.of(problems, columns)
-        styles = parts.Styles(pkg.text(styles_part))
+        styles = Styles(pkg.text(styles_part))
         faulty: dict[int, dict[int, str]] = defaultdict(dict)
         for (r, c), severity in result.cell_severities().items():
             faulty[r][c] = severity
@@ -174,12 +163,15 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         plan = SheetPlan(
             header_row=header_row, esito_col=esito_col, esito_width=outcome.esito_width(texts),
             contract_cols=set(columns.values()), blank_strings=blank, faulty=dict(faulty),
-            esito=result.esito, faulty_style=styles.faulty, esito_style=esito_styles.__getitem__,
+            esito=result.esito, esito_style=esito_styles.__getitem__,
+            faulty_style=lambda style, severity: styles.filled(style, outcome.SEVERITY_COLOUR[severity]),
             problem_rows=frozenset(result.by_row),
             legacy_rel=legacy_rel,
             # a table brings its own filter: a sheet autofilter over it would break the file
             autofilter=pkg.related(sheet_part, "table")[0] is None,
+            esito_header=ESITO,
         )
+        plan.esito_height = lambda text: outcome.LINE_HEIGHT * outcome.text_lines(text, plan.esito_width)
         with reproducible_zip(tmp) as zout:
             info = zin.getinfo(sheet_part)
             big = info.file_size > LARGE_PART  # zip64 only where needed: some readers dislike it
@@ -193,7 +185,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
             if old is not None and old is not register:
                 verifica_part, verifica_index = targets[old["rid"]], sheets.index(old)
                 wb_xml = parts.drop_defined_names(wb_xml, verifica_index, ("_xlnm.Print_Titles", "_xlnm._FilterDatabase"))
-                dropped = {ooxml.rels_name(verifica_part)}
+                dropped = {parts.rels_name(verifica_part)}
                 verifica_name = old["name"]
             else:
                 verifica_part = _free_name(pkg.names, "xl/worksheets/sheet{}.xml")
@@ -202,7 +194,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 written[wb_rels_part] = parts.add_relationships(wb_rels, [(rid, "worksheet", "/" + verifica_part)])
                 new_parts.append((verifica_part, parts.WORKSHEET_CT))
                 verifica_index, dropped, verifica_name = len(sheets), set(), VERIFICA
-            written[verifica_part] = "".join(parts.verifica_part(result, sheet_name, styles))
+            written[verifica_part] = "".join(verifica_sheet(result, sheet_name, styles))
 
             names = _print_names(wb_xml, plan, result, (register_index, sheet_name), (verifica_index, verifica_name))
             wb_xml = parts.drop_defined_names(wb_xml, register_index, ("_xlnm.Print_Area",))
@@ -220,24 +212,24 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
                 if name == sheet_part or name in dropped:
                     continue
                 if name in written:
-                    _write(zout, name, written.pop(name), entry.external_attr)
+                    write_text_part(zout, name, written.pop(name), entry.external_attr)
                     continue
                 with zin.open(entry) as src, zout.open(zip_entry(name, entry.external_attr), "w",
                                                        force_zip64=entry.file_size > LARGE_PART) as dst:
                     shutil.copyfileobj(src, dst, 1 << 20)
             for name, content in written.items():
-                _write(zout, name, content)
+                write_text_part(zout, name, content)
 
 
-def _comment_parts(pkg: _Package, sheet_part: str, comments: dict, written: dict, new_parts: list) -> str | None:
+def _comment_parts(pkg: Package, sheet_part: str, comments: dict, written: dict, new_parts: list) -> str | None:
     """The comments and their drawing (the user's comments kept); the new drawing's rel id, if any."""
     _, comments_part = pkg.related(sheet_part, "comments")
     _, vml_part = pkg.related(sheet_part, "vmlDrawing")
-    merged = dict(parts.existing_comments(pkg.text(comments_part)))
+    merged = dict(ooxml_comments.existing_comments(pkg.text(comments_part), outcome.COMMENT_AUTHOR))
     for (r, c), text in comments.items():
-        merged[outcome.cell_ref(r, c)] = (outcome.COMMENT_AUTHOR, text)
+        merged[cell_ref(r, c)] = (outcome.COMMENT_AUTHOR, text)
     order = sorted(merged, key=split_ref)
-    rels_part = ooxml.rels_name(sheet_part)
+    rels_part = parts.rels_name(sheet_part)
     rels = pkg.text(rels_part)
     add, legacy_rel = [], None
     if comments_part is None:
@@ -248,8 +240,8 @@ def _comment_parts(pkg: _Package, sheet_part: str, comments: dict, written: dict
         vml_part = _free_name(pkg.names, "xl/drawings/commentsDrawing{}.vml")
         legacy_rel = parts.free_id(rels, "rIdV")
         add.append((legacy_rel, "vmlDrawing", "/" + vml_part))
-    written[comments_part] = parts.comments_part([(ref, *merged[ref]) for ref in order])
-    written[vml_part] = parts.vml_part([split_ref(ref) for ref in order])
+    written[comments_part] = ooxml_comments.comments_part([(ref, *merged[ref]) for ref in order])
+    written[vml_part] = ooxml_comments.vml_part([split_ref(ref) for ref in order])
     if add:
         written[rels_part] = parts.add_relationships(rels, add)
     return legacy_rel
@@ -266,27 +258,15 @@ def _print_names(wb_xml: str, plan: SheetPlan, result: outcome.Outcome, register
     if ("_xlnm.Print_Area", str(reg_index)) in parts.defined_names(wb_xml):
         # the user's print area (the template's prints Data..Note) would leave Esito out: the copy
         # is a snapshot, so it prints from A1 to Esito down to the last row that has one
-        area = f"{reg}!$A$1:${outcome.column_letter(plan.esito_col)}${max(plan.last_row, h)}"
+        area = f"{reg}!$A$1:${column_letter(plan.esito_col)}${max(plan.last_row, h)}"
         names.append(("_xlnm.Print_Area", reg_index, area, False))
     if "autofilter" in plan.sheet_info:
         h, last, col = plan.sheet_info["autofilter"]
-        names.append(("_xlnm._FilterDatabase", reg_index, f"{reg}!$A${h}:${outcome.column_letter(col)}${last}", True))
+        names.append(("_xlnm._FilterDatabase", reg_index, f"{reg}!$A${h}:${column_letter(col)}${last}", True))
     if result.problems:
-        last_col = outcome.column_letter(len(outcome.VERIFICA_HEADER))
+        last_col = column_letter(len(outcome.VERIFICA_HEADER))
         names.append(("_xlnm._FilterDatabase", ver_index, f"{ver}!$A$1:${last_col}${len(result.problems) + 1}", True))
     return names
-
-
-def _write(zout: zipfile.ZipFile, name: str, content, external_attr: int = 0) -> None:
-    with zout.open(zip_entry(name, external_attr), "w") as dst:
-        batch, size = [], 0
-        for piece in ([content] if isinstance(content, str) else content):
-            batch.append(piece)
-            size += len(piece)
-            if size > 1 << 20:  # a few large writes: each write costs a compressor call
-                dst.write("".join(batch).encode("utf-8"))
-                batch, size = [], 0
-        dst.write("".join(batch).encode("utf-8"))
 
 
 def _free_name(names: set[str], pattern: str) -> str:
@@ -302,8 +282,6 @@ def _free_name(names: set[str], pattern: str) -> str:
 
 def csv_workbook(source: Path, target: Path) -> None:
     """A one-sheet .xlsx ('Registro') holding a CSV's cells as text, columns sized to the content."""
-    from xml.sax.saxutils import escape
-
     text = decode_text(source.read_bytes())
     delimiter = sniff_delimiter(text)
     widths: dict[int, int] = {}
@@ -313,12 +291,12 @@ def csv_workbook(source: Path, target: Path) -> None:
 
     def sheet():
         yield (f'{parts.XML_DECL}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-               f'<dimension ref="A1:{outcome.column_letter(max(widths, default=1))}1"/><cols>')
+               f'<dimension ref="A1:{column_letter(max(widths, default=1))}1"/><cols>')
         yield "".join(f'<col min="{j}" max="{j}" width="{w}" customWidth="1"/>' for j, w in sorted(widths.items()))
         yield "</cols><sheetData>"
         for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-            cells = "".join(f'<c r="{outcome.cell_ref(r, j)}" t="inlineStr"><is><t xml:space="preserve">'
-                            f"{escape(str(defuse(v)))}</t></is></c>" for j, v in enumerate(row, start=1) if v != "")
+            cells = "".join(f'<c r="{cell_ref(r, j)}" t="inlineStr"><is><t xml:space="preserve">'
+                            f"{xml_text(defuse(v))}</t></is></c>" for j, v in enumerate(row, start=1) if v != "")
             yield f'<row r="{r}">{cells}</row>'
         yield "</sheetData></worksheet>"
 
@@ -337,9 +315,9 @@ def csv_workbook(source: Path, target: Path) -> None:
             f'<sheets><sheet name="{DEFAULT_SHEET}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
         "xl/_rels/workbook.xml.rels": parts.add_relationships(
             None, [("rId1", "worksheet", "/xl/worksheets/sheet1.xml"), ("rId2", "styles", "/xl/styles.xml")]),
-        "xl/styles.xml": parts.MINIMAL_STYLES,
+        "xl/styles.xml": MINIMAL_STYLES,
         "xl/worksheets/sheet1.xml": sheet(),
     }
     with reproducible_zip(target) as zout:
         for name, content in files.items():
-            _write(zout, name, content)
+            write_text_part(zout, name, content)

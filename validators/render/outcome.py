@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from registro.validators.messages import SHEET, text, title
+from registro.validators.ooxml.refs import cell_ref
+from registro.validators.ooxml.text import cut
 from registro.validators.rules import AVVISO, ERRORE
 from registro.validators.report import Problem
 
@@ -44,7 +46,7 @@ def esito_text(problems) -> str:
     if not problems:
         return OK
     shown = f"{worst(problems).upper()}: " + " | ".join(text(p, SHEET) for p in problems)
-    return shown[:CELL_LIMIT]
+    return cut(shown, CELL_LIMIT)
 
 
 def esito_colour(problems) -> str:
@@ -54,21 +56,7 @@ def esito_colour(problems) -> str:
 
 def comment_text(problems) -> str:
     """The comment of a faulty cell: one line per problem, the rule's title first."""
-    return "\n".join(f"{title(p.rule)}: {text(p, SHEET)}" for p in problems)[:COMMENT_LIMIT]
-
-
-def column_letter(index: int) -> str:
-    """1 -> A, 27 -> AA."""
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def cell_ref(row: int, column: int) -> str:
-    """(3, 7) -> 'G3'."""
-    return f"{column_letter(column)}{row}"
+    return cut("\n".join(f"{title(p.rule)}: {text(p, SHEET)}" for p in problems), COMMENT_LIMIT)
 
 
 def quoted_sheet(name: str) -> str:

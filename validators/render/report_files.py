@@ -11,7 +11,7 @@ from registro.validators.messages import SHEET, TERMINAL, text, title
 from registro.validators.output import atomic_path, defuse, save_workbook
 from registro.validators.report import COLUMNS, Problem, Report
 from registro.validators.text import counted, rows_checked
-from registro.validators.xlsx import Col, write_only_table
+from registro.validators.ooxml.tables import Col, write_only_table
 
 # ---------------------------------------------------------------------------------------------
 # Files

@@ -11,8 +11,8 @@ from pathlib import Path
 from registro.validators.errors import UsageError
 from registro.validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from registro.validators.totals import Totals
-from registro.validators.render.table_rows import fill_table
-from registro.validators.xlsx import (SAMPLE_ROWS, Col, apply_style, font, header_style, is_wide, print_setup, row_height,
+from registro.validators.ooxml.table_rows import fill_table
+from registro.validators.ooxml.tables import (SAMPLE_ROWS, Col, apply_style, cell_value, font, header_style, is_wide, print_setup, row_height,
                              style_table, widths)
 
 TOTALS_VERSION = 1
@@ -98,7 +98,7 @@ def _write_csv(totals: Totals, path: Path) -> None:
     """The finest table, written by polars: ';', decimal comma for hours (for Italian Excel), text defused."""
     import polars as pl
 
-    from registro.validators.export.plan import defused
+    from registro.validators.output import defused
 
     frame = totals.detail_frame()
     cents = (pl.col("ore") * 100).round(0).cast(pl.Int64)
@@ -158,7 +158,7 @@ def _table_sheet(wb, title: str, records: list[dict], keys: tuple[str, ...], tot
     ws = wb.create_sheet(title)
     ws.append([HEADERS[k][0] for k in keys])
     for rec in records:
-        ws.append([defuse(rec.get(k)) for k in keys])
+        ws.append([cell_value(rec.get(k)) for k in keys])
     total_row = None
     if total is not None:
         ws.append(["Totale" if i == 0 else total.get(k) for i, k in enumerate(keys)])
@@ -206,7 +206,7 @@ def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
     for j, text in ((1, HEADERS[key][0]), (value_col, "Ore")):
         apply_style(ws.cell(top, j, text), head)
     for i, (label, hours) in enumerate(bars, start=top + 1):
-        ws.cell(i, 1, defuse(label)).font = font()
+        ws.cell(i, 1, cell_value(label)).font = font()
         cell = ws.cell(i, value_col, hours)
         cell.font, cell.number_format = font(), "#,##0.0"  # the bars' labels show this format
     last = top + len(bars)
@@ -272,7 +272,7 @@ def _summary_sheet(wb, totals: Totals) -> None:
         texts.append(("Attenzione", f"{_it(totals.rows_excluded)} righe con errori non sono nei totali: "
                                     "correggerle (vedere il rapporto o il foglio Verifica) e ricalcolare."))
     texts += [("Note" if i == 0 else None, note) for i, note in enumerate(totals.notes or ["nessuna"])]
-    texts += [("File" if i == 0 else None, defuse(f)) for i, f in enumerate(totals.files)]
+    texts += [("File" if i == 0 else None, cell_value(f)) for i, f in enumerate(totals.files)]
     for label, text in texts:
         ws.append([label, text])
         r = ws.max_row
@@ -381,7 +381,7 @@ def trend_sheet(wb, totals: Totals):
     for title, header, rows in tables:
         ws.cell(top, 1, title).font = Font(bold=True, size=12)
         for j, name in enumerate(header, start=1):
-            cell = ws.cell(top + 1, j, defuse(name))
+            cell = ws.cell(top + 1, j, cell_value(name))
             cell.font, cell.fill = bold, fill
         for i, row in enumerate(rows, start=top + 2):
             for j, value in enumerate(row, start=1):

@@ -14,7 +14,8 @@ from importlib.resources import files
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from registro.validators.output import atomic_path, rewrite_zip
+from registro.validators.ooxml.zipfiles import rewrite_zip
+from registro.validators.output import atomic_path
 
 MAIN_PY = files("registro.xl_addin").joinpath("data/lite_main.py")
 STORE_ID = "wa200008175"

@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from registro.validators.output import atomic_path, rewrite_zip
+from registro.validators.ooxml.zipfiles import rewrite_zip
+from registro.validators.output import atomic_path
 
 ADDIN_NAME = "registro.xlam"  # the VBA derives the Python module (registro) from this name
 CUSTOM_UI = "customUI/customUI.xml"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from registro.validators.catalogue.view import suggest_codes
-from registro.validators.read.register import REQUIRED
+from registro.validators.ooxml.text import TRUNCATED, too_long_expr
+from registro.validators.read.register import COLUMNS, REQUIRED
 from registro.validators.check.rules.context import Context, RowCheck, day
 
 AUDIENCE = {"persona": "alle persone", "azienda": "alle aziende", "entrambi": "a persone e aziende"}
@@ -140,4 +141,10 @@ def row_checks(ctx: Context) -> list[RowCheck]:
         registrable & minutes.is_not_null() & ((low.is_not_null() & (minutes < low)) | (high.is_not_null() & (minutes > high))),
         {"minuti": minutes, "codice": code, "intervallo": span},
     ))
+    # A text longer than a cell: every output cuts it (ooxml.text), the report says where.
+    checks += [RowCheck("testo.troncato", column, too_long_expr(pl.col(column)).fill_null(False),
+                        {"caratteri": pl.col(column).str.len_chars().map_elements(
+                            lambda n: f"{n:,}".replace(",", "."), return_dtype=pl.String),
+                         "segno": pl.lit(TRUNCATED)})
+               for column in COLUMNS]
     return checks

@@ -3,22 +3,21 @@
 The sheet XML is read in chunks and copied byte for byte; only what the annotation needs is
 replaced. Around the rows, the few top-level elements go through expat (incremental, DTDs and
 entities refused): dimension, frozen pane, Esito column width, autofilter, page setup, comment
-drawing. The rows themselves (render/sheet_rows.py) are scanned as bytes, at C speed: Esito cells,
+drawing. The rows themselves (sheet_rows.py) are scanned as bytes, at C speed: Esito cells,
 restyled faulty cells. Memory stays bounded by the chunk size plus the annotation itself, whatever
-the sheet's size. Also here: the first rows of a sheet and its shared strings, read the same way.
+the sheet's size.
 """
 
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
-from dataclasses import dataclass, field
 from typing import Callable
 
-from registro.validators.package import get_attr, set_attr
-
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-CHUNK = 1 << 20
+from registro.validators.ooxml.parts import REL_NS, get_attr, set_attr
+from registro.validators.ooxml.refs import column_letter, split_ref
+from registro.validators.ooxml.sheet_plan import CHUNK, SheetPlan
+from registro.validators.ooxml.sheet_read import local, safe_parser
+from registro.validators.ooxml.sheet_rows import RowRewriter
 # The children of <worksheet>, in the order the schema requires them.
 WORKSHEET_ORDER = (
     "sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "sheetCalcPr", "sheetProtection",
@@ -29,164 +28,6 @@ WORKSHEET_ORDER = (
     "tableParts", "extLst",
 )
 _RANK = {name: i for i, name in enumerate(WORKSHEET_ORDER)}
-_REF = re.compile(r"([A-Za-z]+)(\d+)")
-
-
-class Refused(Exception):
-    """The XML declares a DTD or entities (never in a real workbook part): not parsed."""
-
-
-def column_index(letters: str) -> int:
-    """'A' -> 1, 'AA' -> 27."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """'G3' -> (3, 7)."""
-    m = _REF.match(ref)
-    return int(m.group(2)), column_index(m.group(1))
-
-
-def safe_parser(**handlers) -> xml.parsers.expat.XMLParserType:
-    """An expat parser with namespaces resolved that refuses DTDs and entity declarations."""
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
-
-    def refuse(*_args):
-        raise Refused("DTD o entità nel file")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.buffer_text = True
-    parser.buffer_size = 1 << 16
-    for name, handler in handlers.items():
-        setattr(parser, name, handler)
-    return parser
-
-
-def local(name: str) -> str:
-    """The local part of an expat 'namespace local' name."""
-    return name.rpartition(" ")[2]
-
-
-def read_first_rows(stream, limit: int, info: dict | None = None) -> list[tuple[int, list[tuple[int, str | None, str | None]]]]:
-    """[(row, [(column, type, text)])] of the rows numbered up to limit, reading no further.
-
-    info, if given, receives the sheet's declared 'dimension' (e.g. 'A1:J100').
-    """
-    info = {} if info is None else info
-    rows: list[tuple[int, list]] = []
-    state = {"row": 0, "col": 0, "cell": None, "text": None, "depth": 0}
-
-    class Done(Exception):
-        pass
-
-    def start(name, attrs):
-        state["depth"] += 1
-        tag = local(name)
-        if tag == "dimension" and state["depth"] == 2:
-            info["dimension"] = attrs.get("ref")
-        elif tag == "row" and state["depth"] == 3:
-            state["row"] = int(attrs.get("r") or state["row"] + 1)
-            if state["row"] > limit:
-                raise Done
-            state["col"] = 0
-            rows.append((state["row"], []))
-        elif tag == "c" and state["depth"] == 4 and rows:
-            ref = attrs.get("r")
-            state["col"] = split_ref(ref)[1] if ref else state["col"] + 1
-            state["cell"] = [state["col"], attrs.get("t"), None]
-            rows[-1][1].append(state["cell"])
-        elif tag in ("v", "t") and state["cell"] is not None and state["depth"] >= 5:
-            state["text"] = []
-
-    def end(name):
-        state["depth"] -= 1
-        tag = local(name)
-        if tag in ("v", "t") and state["text"] is not None:
-            cell = state["cell"]
-            cell[2] = (cell[2] or "") + "".join(state["text"])
-            state["text"] = None
-        elif tag == "c":
-            state["cell"] = None
-
-    def chars(data):
-        if state["text"] is not None:
-            state["text"].append(data)
-
-    parser = safe_parser(StartElementHandler=start, EndElementHandler=end, CharacterDataHandler=chars)
-    try:
-        while chunk := stream.read(CHUNK):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
-    except Done:
-        pass
-    return [(r, [tuple(c) for c in cells]) for r, cells in rows]
-
-
-def shared_strings(stream, wanted: set[int]) -> tuple[dict[int, str], set[int]]:
-    """({index: text} for the wanted indices, indices of blank strings) of a sharedStrings part."""
-    texts: dict[int, str] = {}
-    blank: set[int] = set()
-    state = {"i": -1, "parts": None, "in_t": False, "phonetic": 0}
-
-    def start(name, attrs):
-        tag = local(name)
-        if tag == "si":
-            state["i"] += 1
-            state["parts"] = []
-        elif tag == "rPh":
-            state["phonetic"] += 1
-        elif tag == "t" and not state["phonetic"]:
-            state["in_t"] = True
-
-    def end(name):
-        tag = local(name)
-        if tag == "si":
-            text = "".join(state["parts"])
-            if not text.strip():
-                blank.add(state["i"])
-            if state["i"] in wanted:
-                texts[state["i"]] = text
-            state["parts"] = None
-        elif tag == "rPh":
-            state["phonetic"] -= 1
-        elif tag == "t":
-            state["in_t"] = False
-
-    def chars(data):
-        if state["in_t"] and state["parts"] is not None:
-            state["parts"].append(data)
-
-    parser = safe_parser(StartElementHandler=start, EndElementHandler=end, CharacterDataHandler=chars)
-    while chunk := stream.read(CHUNK):
-        parser.Parse(chunk, False)
-    parser.Parse(b"", True)
-    return texts, blank
-
-
-@dataclass
-class SheetPlan:
-    """What the rewrite changes, decided before the sheet is streamed."""
-
-    header_row: int
-    esito_col: int
-    esito_width: int
-    contract_cols: set[int]
-    blank_strings: set[int]
-    faulty: dict[int, dict[int, str]]  # row -> {column: severity}
-    esito: Callable[[int, bool], tuple[str, str] | None]  # (row, filled) -> (text, colour)
-    faulty_style: Callable[[int, str], int]  # (original style index, severity) -> new style index
-    esito_style: Callable[[str | None], int]  # colour (None for the header) -> style index
-    problem_rows: frozenset = frozenset()  # rows with a problem (their Esito is not OK)
-    legacy_rel: str | None = None  # relationship id of a new comments drawing, if any
-    autofilter: bool = True
-    # Filled in by the rewrite:
-    last_row: int = 0
-    last_col: int = 0
-    sheet_info: dict = field(default_factory=dict)
 
 
 class SheetRewriter:
@@ -277,8 +118,6 @@ class SheetRewriter:
             return self.el("cols", "", self._esito_col_tag())
         if name == "autoFilter":
             if p.autofilter and p.last_row > p.header_row:
-                from registro.validators.render.outcome import column_letter
-
                 last_col = max(p.esito_col, p.last_col)
                 p.sheet_info["autofilter"] = (p.header_row, p.last_row, last_col)
                 return self.el("autoFilter", f' ref="A{p.header_row}:{column_letter(last_col)}{p.last_row}"')
@@ -306,8 +145,6 @@ class SheetRewriter:
             ref = get_attr(raw, "ref") or "A1"
             first, _, last = ref.partition(":")
             last = last or first
-            from registro.validators.render.outcome import column_letter
-
             row, col = split_ref(last)
             return set_attr(raw, "ref", f"{first}:{column_letter(max(col, p.esito_col))}{row}")
         if name == "sheetPr":
@@ -412,8 +249,6 @@ def rewrite_sheet(stream, plan: SheetPlan, out: Callable[[bytes], None]) -> Shee
         return plan
     head.feed(bytes(data[:m.end()]))
     head.flush()
-    from registro.validators.render.sheet_rows import RowRewriter
-
     rest = RowRewriter(plan, out).run(data[m.end():], stream)
     head.feed(rest)
     while chunk := stream.read(CHUNK):

@@ -13,6 +13,10 @@ import math
 from copy import copy
 from dataclasses import dataclass
 
+from registro.validators.ooxml.refs import column_letter
+from registro.validators.ooxml.text import stored_value
+from registro.validators.output import defuse
+
 FONT = "Calibri"
 HEADER_FILL = "DDEBF7"
 SAMPLE_ROWS = 2000  # widths are measured on the first rows: a 300,000-row report needs no full scan
@@ -32,6 +36,12 @@ class Col:
     number_format: str | None = None
     text: bool = False  # cells kept as text ('@'): codes like 00743110157 must not become numbers
     printed: bool = True  # False for the last columns, for machines (rule ids): left out of the print area
+
+
+def cell_value(value):
+    """What an openpyxl cell of an output is given: a formula-like text defused, any text stored as
+    Excel stores it (ooxml.text.stored: openpyxl refuses control characters)."""
+    return stored_value(defuse(value))
 
 
 def font(bold: bool = False, size: float = 11, **kw):
@@ -144,22 +154,21 @@ def write_only_table(wb, title: str, cols: list[Col], rows: list[list], *, lands
     `before` are label/value lines written above the table (a summary), the first column bold; the
     table then starts after a blank line and only a table from A1 freezes its header."""
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
     ws_widths = widths(cols, rows)
     for j, width in enumerate(ws_widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
+        ws.column_dimensions[column_letter(j)].width = width
     top = len(before) + 2 if before else 1
     if not before:
         ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(cols))}{top + max(1, len(rows))}"
+    ws.auto_filter.ref = f"A{top}:{column_letter(len(cols))}{top + max(1, len(rows))}"
     printed = [w for c, w in zip(cols, ws_widths) if c.printed]
     print_setup(ws, landscape=is_wide(printed) if landscape is None else landscape, title_rows=f"{top}:{top}")
     if len(printed) < len(cols):
-        ws.print_area = f"A1:{get_column_letter(len(printed))}{top + max(1, len(rows))}"
+        ws.print_area = f"A1:{column_letter(len(printed))}{top + max(1, len(rows))}"
     for line in before:
-        label = WriteOnlyCell(ws, line[0])
+        label = WriteOnlyCell(ws, stored_value(line[0]))
         label.font = font(bold=True)
         ws.append([label, *(_plain(ws, v) for v in line[1:])])
     if before:
@@ -187,7 +196,7 @@ def write_only_table(wb, title: str, cols: list[Col], rows: list[list], *, lands
     for r, row in enumerate(rows, start=top + 1):
         if wrapped:
             _height(ws, r, row_height(row, cols, ws_widths))
-        out = list(row)
+        out = [stored_value(v) for v in row]
         for j, style in enumerate(templates):
             if style is not None and j < len(out):
                 cell = WriteOnlyCell(ws, out[j])
@@ -206,7 +215,7 @@ def _plain(ws, value):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment
 
-    cell = WriteOnlyCell(ws, value)
+    cell = WriteOnlyCell(ws, stored_value(value))
     cell.font = font()
     cell.alignment = Alignment(horizontal="left")
     if isinstance(value, int):
@@ -220,9 +229,7 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
     row after the data, outside the filter so that sorting leaves it last); returns the widths set.
 
     measure: the rows the widths are measured on, when the sheet holds only the first of them
-    (the rest written later straight into the sheet's XML: validators/render/table_rows.py)."""
-    from openpyxl.utils import get_column_letter
-
+    (the rest written later straight into the sheet's XML: ooxml/table_rows.py)."""
     head = header_style()
     last = total_row or last_data_row
     for j in range(1, len(cols) + 1):
@@ -241,10 +248,10 @@ def style_table(ws, cols: list[Col], first_row: int, last_data_row: int, total_r
     values = [[ws.cell(r, j).value for j in range(1, len(cols) + 1)] for r in range(first_row + 1, last + 1)]
     col_widths = widths(cols, values if measure is None else measure)
     for j, width in enumerate(col_widths, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
+        ws.column_dimensions[column_letter(j)].width = width
     _height(ws, first_row, row_height([c.header for c in cols], cols, col_widths, header=True))
     for r, row in enumerate(values, start=first_row + 1):
         _height(ws, r, row_height(row, cols, col_widths))
-    ws.auto_filter.ref = f"A{first_row}:{get_column_letter(len(cols))}{max(last_data_row, first_row + 1)}"
+    ws.auto_filter.ref = f"A{first_row}:{column_letter(len(cols))}{max(last_data_row, first_row + 1)}"
     ws.freeze_panes = f"A{first_row + 1}"
     return col_widths

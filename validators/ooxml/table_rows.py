@@ -7,7 +7,7 @@ the header and the first data row only, and defines every setting (cell styles, 
 header, filter, print setup); fill_table then puts all the frame's rows after the header, made by
 polars string expressions: the cells openpyxl writes (text inline, defused, XML-escaped; numbers
 formatted as openpyxl formats them; a styled empty cell for a missing value) with each column's
-style as openpyxl wrote it in the first data row, and the heights registro.validators.xlsx.row_height gives
+style as openpyxl wrote it in the first data row, and the heights ooxml.tables.row_height gives
 to wrapped text (computed once per distinct value). The sheet's dimension and filter and the
 workbook's names on the sheet (the filter's range) are extended to the last row.
 """
@@ -20,11 +20,12 @@ from pathlib import Path
 
 import polars as pl
 
-from registro.validators.export.plan import defused
-from registro.validators.output import Chunks, rewrite_zip
-from registro.validators.package import get_attr, relationships, resolve, sheets
-from registro.validators.render.package_parts import element_regex
-from registro.validators.xlsx import Col, row_height
+from registro.validators.ooxml.parts import element_regex, get_attr, relationships, resolve, sheets
+from registro.validators.ooxml.refs import column_letter
+from registro.validators.ooxml.tables import Col, row_height
+from registro.validators.ooxml.text import long_texts, stored_expr
+from registro.validators.ooxml.zipfiles import Chunks, rewrite_zip
+from registro.validators.output import defused
 
 CHUNK_ROWS = 20_000  # rows made and joined at a time
 # bytes of more than <row r="1048576" ht="…" customHeight="1"></row>, and of a cell's markup without its text
@@ -38,8 +39,7 @@ _RANGE_END_AT_2 = re.compile(r"(:\$?[A-Z]+\$?)2\b")
 def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col], col_widths: list[float]) -> None:
     """Write every row of frame (its columns in the table's order) below the header of sheet `title`
     of the workbook at path, in place. The sheet holds the table from A1 as openpyxl saved it with
-    the frame's first row only (registro.validators.xlsx.style_table styles each column's first data cell)."""
-    from openpyxl.utils import get_column_letter
+    the frame's first row only (ooxml.tables.style_table styles each column's first data cell)."""
 
     with zipfile.ZipFile(path) as z:
         workbook = z.read(WORKBOOK).decode("utf-8")
@@ -51,7 +51,7 @@ def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col
     rows = _ROW.findall(data.group(1))
     if len(rows) != 2:
         raise ValueError(f"fill_table: sheet {title} holds {len(rows)} rows, not the header and one row")
-    letters = [get_column_letter(j) for j in range(1, frame.width + 1)]
+    letters = [column_letter(j) for j in range(1, frame.width + 1)]
     styles = dict(re.findall(r'<c r="([A-Z]+)2" s="(\d+)"', rows[1]))
     last = frame.height + 1
     head = _extend_tags(xml[:data.start()], ("dimension",), last) + "<sheetData>" + rows[0]
@@ -62,7 +62,7 @@ def fill_table(path: str | Path, title: str, frame: pl.DataFrame, cols: list[Col
         return _RANGE_END_AT_2.sub(rf"\g<1>{last}", tag) if get_attr(tag, "localSheetId") == str(index) else tag
 
     workbook = element_regex("definedName").sub(named, workbook)
-    cells = [_cell(name, dtype, letter, styles.get(letter))
+    cells = [_cell(name, dtype, letter, styles.get(letter), long_texts(frame.select(defused(pl.col(name))).to_series()) if dtype == pl.String else None)
              for (name, dtype), letter in zip(frame.schema.items(), letters)]
     row = pl.concat_str(pl.lit('<row r="'), pl.col(_ROW_NUMBER), pl.lit('"'), _height(frame, cols, col_widths),
                         pl.lit(">"), *cells, pl.lit("</row>"))
@@ -101,17 +101,18 @@ def _as_openpyxl(values: pl.Series) -> pl.Series:
     return values.replace_strict(texts, return_dtype=pl.String) if texts else values.cast(pl.String)
 
 
-def _cell(name: str, dtype, letter: str, style: str | None) -> pl.Expr:
-    """One column's cells, as openpyxl writes them: <c r="B7" s="8" t="inlineStr"><is><t>…</t></is></c>."""
+def _cell(name: str, dtype, letter: str, style: str | None, long: dict[str, str] | None) -> pl.Expr:
+    """One column's cells, as openpyxl writes them: <c r="B7" s="8" t="inlineStr"><is><t>…</t></is></c>
+    (the text stored as ooxml.text.stored stores it; long: the texts too long for a cell, cut)."""
     styled = f' s="{style}"' if style else ""
     ref = [pl.lit(f'<c r="{letter}'), pl.col(_ROW_NUMBER), pl.lit(f'"{styled}')]
     value = pl.col(name)
     if dtype == pl.String:
-        shown = defused(value)
-        text = shown.str.replace_all("&", "&amp;", literal=True).str.replace_all(
+        stored = stored_expr(defused(value), long)
+        text = stored.str.replace_all("&", "&amp;", literal=True).str.replace_all(
             "<", "&lt;", literal=True).str.replace_all(">", "&gt;", literal=True)
-        stripped = shown.str.strip_chars()  # openpyxl keeps the spaces around a text explicitly
-        space = pl.when((stripped != shown) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(
+        stripped = stored.str.strip_chars()  # openpyxl keeps the spaces around a text explicitly
+        space = pl.when((stripped != stored) & (stripped != "")).then(pl.lit(' xml:space="preserve"')).otherwise(
             pl.lit(""))
         full = pl.concat_str(*ref, pl.lit(' t="inlineStr"><is><t'), space, pl.lit(">"), text, pl.lit("</t></is></c>"))
         empty = pl.concat_str(*ref, pl.lit(' t="inlineStr" />'))

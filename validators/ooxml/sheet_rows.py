@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from typing import Callable
-from xml.sax.saxutils import escape
 
-from registro.validators.render.sheet_stream import CHUNK, SheetPlan, column_index, set_attr
+from registro.validators.ooxml.parts import set_attr
+from registro.validators.ooxml.refs import cell_ref, column_index, column_letter
+from registro.validators.ooxml.sheet_plan import CHUNK, SheetPlan
+from registro.validators.ooxml.text import xml_text
 
 _ROW_OPEN = re.compile(rb"<(\w+:)?row\b[^>]*?(/?)>")
 _ROW_START = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
@@ -31,8 +33,6 @@ class RowRewriter:
     """The rows of <sheetData>: Esito cells added, faulty cells restyled, absent faulty cells created."""
 
     def __init__(self, plan: SheetPlan, out: Callable[[bytes], None]):
-        from registro.validators.render.outcome import column_letter
-
         self.plan = plan
         self.out = out
         self.row = 0
@@ -159,9 +159,9 @@ class RowRewriter:
         tag = self._spans(tag)
         if esito is None or len(esito) <= self.plan.esito_width - 2:
             return tag
-        from registro.validators.render.outcome import LINE_HEIGHT, text_lines
-
-        height = LINE_HEIGHT * text_lines(esito, self.plan.esito_width)
+        height = self.plan.esito_height(esito)
+        if height is None:
+            return tag
         current = _HEIGHT.search(tag)
         if current and float(current.group(1)) >= height:
             return tag
@@ -183,7 +183,7 @@ class RowRewriter:
         if parts is None:  # the same few texts (OK above all) on most rows: made once
             style = self.plan.esito_style(colour)
             parts = (f'<{prefix}c r="{self.esito_letters}'.encode(),
-                     (f'" s="{style}" t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{escape(text)}'
+                     (f'" s="{style}" t="inlineStr"><{prefix}is><{prefix}t xml:space="preserve">{xml_text(text)}'
                       f'</{prefix}t></{prefix}is></{prefix}c>').encode("utf-8"))
             if len(self._cells) < 64:
                 self._cells[key] = parts
@@ -191,8 +191,6 @@ class RowRewriter:
 
     def _slow(self, row: bytes, start, prefix: str, faults: dict[int, str]) -> bytes:
         """A row rebuilt cell by cell: the header row, faulty rows, rows with cells beyond Esito."""
-        from registro.validators.render.outcome import ESITO, cell_ref
-
         p, r = self.plan, self.row
         todo = sorted(faults)
         pieces = [row[:start.end()]]  # the start tag: replaced at the end, when the Esito text is known
@@ -233,7 +231,7 @@ class RowRewriter:
         if esito_at is None:
             esito_at = len(pieces)
             pieces.append(b"")
-        e = (ESITO, None) if r == p.header_row else p.esito(r, filled)
+        e = (p.esito_header, None) if r == p.header_row else p.esito(r, filled)
         if e is not None:
             pieces[esito_at] = self._esito_cell(r, e, prefix)
         pieces[0] = self._row_tag(pieces[0], e[0] if e and r != p.header_row else None)
