@@ -68,6 +68,9 @@ FILE_CASES = {
     "colonne.mancanti": (lambda p: write_xlsx(p, [riga()], headers=[c for c in COLUMNS if c != "Codice fiscale"]),
                          lambda p: write_xlsx(p, [riga()], title_rows=[["CPI di Ancona"]],
                                               headers=["CF" if c == "Codice fiscale" else c.upper() for c in COLUMNS])),
+    # Two headers naming Data equally; "Data (gg/mm/aaaa)" alone is Data, a hint in parentheses.
+    "colonne.doppie": (lambda p: write_xlsx(p, [riga()], headers=["Data", *COLUMNS[1:-1], "Data (gg/mm/aaaa)"]),
+                       lambda p: write_xlsx(p, [riga()], headers=["Data (gg/mm/aaaa)", *COLUMNS[1:]])),
 }
 
 

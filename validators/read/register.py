@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,18 +36,20 @@ class Field:
 
 
 # Order = the template's column order. Synonyms are compared with norm_key (case, accents,
-# spaces and punctuation ignored).
+# spaces and punctuation ignored), after the canonical name and from the most specific: when two
+# columns name the same field, the one earlier in this list wins ("Codice servizio" over
+# "Servizio", "Tipo utente" over "Utente"); two columns of the same rank are a FileProblem.
 FIELDS: tuple[Field, ...] = (
-    Field("Data", True, ("Data", "Data servizio", "Data erogazione", "Data del servizio", "Giorno")),
-    Field("Sede", True, ("Sede", "CPI", "Centro per l'impiego", "Ufficio", "Sede CPI")),
+    Field("Data", True, ("Data servizio", "Data erogazione", "Data del servizio", "Data", "Giorno")),
+    Field("Sede", True, ("Sede", "Sede CPI", "Centro per l'impiego", "CPI", "Ufficio")),
     Field("Operatore", True, ("Operatore", "Operatrice", "Operatore/trice", "Erogato da")),
-    Field("Tipo utente", True, ("Tipo utente", "Tipo", "Utente", "Tipologia utente", "Destinatario", "Persona/Azienda")),
-    Field("Codice fiscale", True, ("Codice fiscale", "CF", "C.F.", "Cod. fiscale", "Cod fisc", "Codice fiscale / P.IVA",
-                                   "CF/P.IVA", "Partita IVA", "P.IVA", "Codice fiscale utente")),
-    Field("Programma", False, ("Programma", "Misura", "Programma/Misura")),
-    Field("Codice servizio", True, ("Codice servizio", "Cod. servizio", "Servizio", "Codice", "Codice attività",
-                                    "Attività", "Codice LEP")),
-    Field("Durata (min)", False, ("Durata (min)", "Durata", "Minuti", "Durata in minuti", "Durata minuti")),
+    Field("Tipo utente", True, ("Tipo utente", "Tipologia utente", "Persona/Azienda", "Destinatario", "Tipo", "Utente")),
+    Field("Codice fiscale", True, ("Codice fiscale", "Codice fiscale utente", "Codice fiscale / P.IVA", "CF/P.IVA",
+                                   "CF", "C.F.", "Cod. fiscale", "Cod fisc", "Partita IVA", "P.IVA")),
+    Field("Programma", False, ("Programma", "Programma/Misura", "Misura")),
+    Field("Codice servizio", True, ("Codice servizio", "Cod. servizio", "Codice attività", "Codice LEP", "Codice",
+                                    "Servizio", "Attività")),
+    Field("Durata (min)", False, ("Durata (min)", "Durata in minuti", "Durata minuti", "Durata", "Minuti")),
     Field("Modalità", True, ("Modalità", "Modalità di erogazione", "Modalita erogazione", "Canale")),
     Field("Note", False, ("Note", "Nota", "Annotazioni")),
 )
@@ -54,7 +57,12 @@ COLUMNS = tuple(f.name for f in FIELDS)
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
 # The column of a RawRegister frame that holds the Excel row number (not a register column).
 ROW_NUMBER = "riga"
-_SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
+# norm_key(header) -> (field, rank): 0 for the canonical name, then the synonyms in order.
+_SYNONYMS: dict[str, tuple[str, int]] = {}
+for _f in FIELDS:
+    for _rank, _text in enumerate((_f.name, *_f.synonyms)):
+        _SYNONYMS.setdefault(norm_key(_text), (_f.name, _rank))
+_HINT = re.compile(r"\s*\([^()]*\)\s*")  # "Data (gg/mm/aaaa)": the text in parentheses is a hint
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -71,28 +79,57 @@ class RawRegister:
     frame: pl.DataFrame
 
 
+def header_match(text: object) -> tuple[str, int] | None:
+    """(contract column, rank) a header cell names, if any: rank 0 for the canonical name, then
+    the synonyms from the most specific. Text in parentheses is a hint, ignored when the header
+    is not a name as it is ("Durata (min)" is one, "Data (gg/mm/aaaa)" is read as "Data")."""
+    if text is None:
+        return None
+    found = _SYNONYMS.get(norm_key(text))
+    if found is None and "(" in str(text):
+        found = _SYNONYMS.get(norm_key(_HINT.sub(" ", str(text))))
+    return found
+
+
 def header_field(text: object) -> str | None:
     """The contract column a header cell names, if any."""
-    return _SYNONYMS.get(norm_key(text)) if text is not None else None
+    found = header_match(text)
+    return found[0] if found else None
 
 
-def match_header(rows: list[list], field_of: Callable[[object], str | None], required: Sequence[str],
+def _columns_of(row: list, field_of: Callable[[object], object]) -> tuple[dict[int, str], dict[str, list[int]]]:
+    """({column position: field}, {field: positions of the columns tied for it}) of a header row.
+
+    field_of gives a field name, or (field name, rank): the column of the lowest rank wins, the
+    first one on equal names without a rank; columns of the same rank are tied."""
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, position)
+    ties: dict[str, list[int]] = {}
+    for j, cell in enumerate(row):
+        found = field_of(cell)
+        if not found:
+            continue
+        name, rank = found if isinstance(found, tuple) else (found, None)
+        if name not in best or rank is not None and rank < best[name][0]:
+            best[name] = (rank, j)
+            ties.pop(name, None)
+        elif rank is not None and rank == best[name][0]:
+            ties.setdefault(name, [best[name][1]]).append(j)
+    return {j: name for name, (_, j) in sorted(best.items(), key=lambda kv: kv[1][1])}, ties
+
+
+def match_header(rows: list[list], field_of: Callable[[object], object], required: Sequence[str],
                  ) -> tuple[int, dict[int, str], bool] | None:
     """Find a header row among the first HEADER_SEARCH_ROWS rows: the one header locator of read/.
 
-    field_of names the field a header cell stands for (None for other cells); the first cell naming
-    a field wins. Returns (0-based row, {column position: field}, True) for the first row naming
-    every required field; otherwise the row naming most of them (at least two) with False; None
-    when no row names two.
+    field_of names the field a header cell stands for (None for other cells), or gives (field,
+    rank), and then the lowest rank wins (_columns_of). Returns (0-based row, {column position:
+    field}, True) for the first row naming every required field; otherwise the row naming most
+    of them (at least two) with False; None when no row names two.
     """
     best: tuple[int, dict[int, str], bool] | None = None
     most = 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping: dict[int, str] = {}
-        for j, cell in enumerate(row):
-            name = field_of(cell)
-            if name and name not in mapping.values():
-                mapping[j] = name
+        mapping, _ = _columns_of(row, field_of)
         found = sum(1 for n in mapping.values() if n in required)
         if found == len(required):
             return i, mapping, True
@@ -103,8 +140,9 @@ def match_header(rows: list[list], field_of: Callable[[object], str | None], req
 
 def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
     """(0-based header row, {column position: contract name}) of a register, or FileProblem colonne.mancanti."""
-    match = match_header(rows, header_field, REQUIRED)
+    match = match_header(rows, header_match, REQUIRED)
     if match and match[2]:
+        _refuse_ties(rows[match[0]], match[0], file, sheet)
         return match[0], match[1]
     if match is None:
         missing = ", ".join(f"'{n}'" for n in REQUIRED)
@@ -119,6 +157,29 @@ def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, 
     raise FileProblem(
         "colonne.mancanti", file, rule("colonne.mancanti").message.format(mancanti=missing, dove=where), sheet
     )
+
+
+def _refuse_ties(row: list, index: int, file: str, sheet: str | None) -> None:
+    """FileProblem colonne.doppie when two columns of the header name the same field equally."""
+    _, ties = _columns_of(row, header_match)
+    if not ties:
+        return
+    from registro.validators.check.rules.registry import rule
+
+    name, positions = next(iter(ties.items()))
+    headers = " e ".join(f"'{str(row[j]).strip()}' ({column_letter(j)})" for j in positions)
+    raise FileProblem("colonne.doppie", file, rule("colonne.doppie").message.format(
+        colonne=headers, campo=name, riga=index + 1), sheet)
+
+
+def column_letter(index: int) -> str:
+    """'A' for 0, 'AB' for 27: the column as Excel names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:

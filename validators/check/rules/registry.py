@@ -45,6 +45,11 @@ RULES: tuple[Rule, ...] = (
          "mancano le colonne {mancanti}{dove}.",
          "Usare le intestazioni del modello (registro modello) nella riga di intestazione.", file_level=True,
          excel=((" (registro modello)", " registro.xlsx"),)),
+    Rule("colonne.doppie", ERRORE, None, "Colonne doppie",
+         "due colonne dell'intestazione indicano lo stesso campo con lo stesso nome",
+         "le colonne {colonne} della riga di intestazione {riga} indicano entrambe '{campo}'.",
+         "Rinominare o togliere una delle due, lasciando l'intestazione del modello a quella da controllare.",
+         file_level=True),
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
          "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
