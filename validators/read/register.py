@@ -19,6 +19,9 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.read import guard, split_sheet
+from registro.validators.read.cells import SheetMarks, sheet_marks
+from registro.validators.read.merged import fill_merged
+from registro.validators.read.total_rows import total_rows
 from registro.validators.errors import FileProblem
 from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import norm_key
@@ -77,6 +80,8 @@ class RawRegister:
     sheet: str | None
     header_row: int
     frame: pl.DataFrame
+    total_rows: tuple[int, ...] = ()  # Excel rows left out as the register's own totals (read/total_rows.py)
+    merged_columns: tuple[str, ...] = ()  # contract columns whose merged ranges were spread over their rows
 
 
 def header_match(text: object) -> tuple[str, int] | None:
@@ -197,22 +202,52 @@ def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
     return f" (forse scritte male: {', '.join(hints)})" if hints else ""
 
 
-def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
-    """Header detection, contract columns, Excel row numbers, empty rows dropped."""
+def _shape(frame: pl.DataFrame, file: str, sheet: str | None, marks: SheetMarks | None = None) -> RawRegister:
+    """Header detection, merged ranges spread, contract columns, Excel row numbers, total rows
+    and empty rows dropped."""
+    ranges = []
+    if marks:
+        frame, ranges = fill_merged(frame, marks)
     head = frame.head(HEADER_SEARCH_ROWS).rows()
     header, mapping = locate_header(head, file, sheet)
     source = frame.columns
-    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
-    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     present = {name: source[j] for j, name in mapping.items()}
+    merged = _merged_columns(ranges, header, mapping, head, file, sheet)
+    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
+    formulas: dict[str, list[int]] = {}
+    for r, c in (marks.totals if marks else ()):
+        if 0 <= c - marks.first_column < len(source) and r > header:
+            formulas.setdefault(source[c - marks.first_column], []).append(r + 1)
+    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     for name in COLUMNS:
         if name in present:
             exprs.append(pl.col(present[name]).cast(pl.String).str.strip_chars().replace("", None).alias(name))
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(name))
-    body = body.select(exprs)
+    body = body.with_columns(pl.col(c).cast(pl.String) for c in source).select(
+        *exprs, total_rows(body, present, formulas, ROW_NUMBER).alias("_totale"))
     body = body.filter(~pl.all_horizontal(pl.col(list(COLUMNS)).is_null()))
-    return RawRegister(file, sheet, header + 1, body)
+    totals = body.filter(pl.col("_totale"))[ROW_NUMBER].to_list()
+    if totals:
+        body = body.filter(~pl.col("_totale"))
+    return RawRegister(file, sheet, header + 1, body.drop("_totale"), tuple(totals), merged)
+
+
+def _merged_columns(ranges, header: int, mapping: dict[int, str], head: list, file: str, sheet: str | None,
+                    ) -> tuple[str, ...]:
+    """The contract columns with a merged range below the header; FileProblem intestazione.unita
+    when a range joins the header with a row below it."""
+    columns = set()
+    for r1, j, r2, _ in ranges:
+        if r1 <= header < r2:
+            from registro.validators.check.rules.registry import rule
+
+            text = str(head[header][j]).strip() if j < len(head[header]) and head[header][j] is not None else ""
+            raise FileProblem("intestazione.unita", file, rule("intestazione.unita").message.format(
+                cella=f"{column_letter(j)}{header + 1}", intestazione=text, righe=f"{r1 + 1}-{r2 + 1}"), sheet)
+        if r2 > header and j in mapping:
+            columns.add(mapping[j])
+    return tuple(c for c in COLUMNS if c in columns)
 
 
 def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
@@ -288,7 +323,7 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tu
 
 def _read_excel(path: Path, sheet: str | None, in_parts: bool) -> RawRegister:
     name, data = read_sheet_cells(path, sheet, in_parts)
-    return _shape(data, str(path), name)
+    return _shape(data, str(path), name, sheet_marks(path, name))
 
 
 def _check_rows(rows: int, file: str) -> None:

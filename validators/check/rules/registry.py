@@ -50,6 +50,11 @@ RULES: tuple[Rule, ...] = (
          "le colonne {colonne} della riga di intestazione {riga} indicano entrambe '{campo}'.",
          "Rinominare o togliere una delle due, lasciando l'intestazione del modello a quella da controllare.",
          file_level=True),
+    Rule("intestazione.unita", ERRORE, None, "Intestazione unita alle righe",
+         "una cella unita comprende l'intestazione e righe del registro sotto di essa",
+         "la cella {cella} ('{intestazione}') è unita alle righe {righe}: l'intestazione e i dati si confondono.",
+         "Separare le celle (Excel: Home > Unisci e allinea al centro > Dividi celle) e scrivere il valore in ogni riga.",
+         file_level=True),
     # -- single fields ----------------------------------------------------------------------------------
     Rule("campo.obbligatorio", ERRORE, "(varie)", "Campo obbligatorio vuoto",
          "Data, Sede, Operatore, Tipo utente, Codice fiscale, Codice servizio o Modalità vuoti",
