@@ -37,6 +37,14 @@ class SheetMarks:
         return bool(self.merged or self.totals)
 
 
+def marks_of(merged, formulas: list[list] | None) -> SheetMarks:
+    """The marks of an open workbook's sheet (values anchored at A1): its merged ranges as given,
+    and the cells whose formula is a total."""
+    totals = {(i, j) for i, row in enumerate(formulas or ()) for j, f in enumerate(row or ())
+              if isinstance(f, str) and f.startswith("=") and _TOTAL_FORMULA.match(f)}
+    return SheetMarks(merged=[tuple(m) for m in merged], totals=totals)
+
+
 def column_index(letters: str) -> int:
     """0 for 'A', 27 for 'AB'."""
     n = 0

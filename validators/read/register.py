@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.read import guard, split_sheet
-from registro.validators.read.cells import SheetMarks, sheet_marks
+from registro.validators.read.cells import SheetMarks, marks_of, sheet_marks
 from registro.validators.read.merged import fill_merged
 from registro.validators.read.total_rows import total_rows
 from registro.validators.errors import FileProblem
@@ -413,14 +413,16 @@ def read_register(path: str | Path, sheet: str | None = None, *, in_parts: bool 
     raise _unreadable(str(path), f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
 
 
-def register_from_values(values: list[list], file: str, sheet: str) -> RawRegister:
-    """A register from a 2-D list of cell values anchored at A1 (an open workbook's sheet)."""
+def register_from_values(values: list[list], file: str, sheet: str, *, merged=(),
+                         formulas: list[list] | None = None) -> RawRegister:
+    """A register from a 2-D list of cell values anchored at A1 (an open workbook's sheet), with
+    its merged ranges (0-based first row, first column, last row, last column) and formulas."""
     width = max((len(r) for r in values), default=0)
     rows = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in values]
     frame = pl.DataFrame(rows, schema=[f"c{j}" for j in range(width)], orient="row") if width else pl.DataFrame()
     if frame.width == 0:
         raise FileProblem("colonne.mancanti", file, "il foglio è vuoto.", sheet)
-    return _shape(frame, file, sheet)
+    return _shape(frame, file, sheet, marks_of(merged, formulas))
 
 
 def _cell_text(value: object) -> str | None:
