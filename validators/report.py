@@ -42,6 +42,7 @@ class Report:
     # What the reading did to the registers' shape, one sentence per file (merged cells, total rows)
     notes: list[str] = field(default_factory=list)
     total_rows: int = 0  # the registers' own total rows, left out of `rows` and of every check
+    total_rows_at: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> their Excel rows
 
     @property
     def errors(self) -> int:

@@ -47,7 +47,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
         book.app.alert(report.unusable_files[0].message, title=TITLE, mode="critical")
         return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": report.unusable_files[0].message}
     header_row, columns = header_layout(values)
-    result = Outcome.of(report.problems, columns)
+    result = Outcome.of(report.problems, columns, report.total_rows_at.get(book.name, ()))
     last_row = len(values)
     filled = set(checked.row_numbers())
     col = esito_column(values, header_row)

@@ -103,7 +103,7 @@ def test_sui_client_remoti_senza_celle_unite_ne_formule_i_valori_restano_come_so
     assert sheet_formulas(sheet, 2, len(COLUMNS)) is None
 
 
-def test_valida_su_un_libro_aperto_lascia_la_riga_di_totale_senza_esito(monkeypatch, tmp_path):
+def test_valida_su_un_libro_aperto_da_alla_riga_di_totale_un_esito_neutro(monkeypatch, tmp_path):
     monkeypatch.setattr("registro.xl_addin.actions.check_values",
                         lambda values, **kw: check_values(values, options=CheckOptions(today=TODAY), **kw))
     rows = _rows(20)
@@ -115,4 +115,5 @@ def test_valida_su_un_libro_aperto_lascia_la_riga_di_totale_senza_esito(monkeypa
     assert (counts["errori"], counts["avvisi"], cli.total_rows) == (cli.errors, cli.warnings, 1)
     esito = [a for a in actions(book) if a["func"] == "setValues"][0]["values"]
     assert counts["righe"] == len(rows)
-    assert esito[-1] == [""] and all(e[0] for e in esito[1:-1])  # every service has its Esito, the total none
+    # every service has its Esito, the total row a neutral one
+    assert esito[-1] == ["Riga di totale: esclusa"] and all(e[0] for e in esito[1:-1])

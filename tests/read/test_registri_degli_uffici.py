@@ -259,3 +259,14 @@ def test_una_data_con_un_mese_inventato_resta_non_valida(tmp_path):
     rows = [_one(15, Data="2 brumaio 2026"), _one(15, Data="31/02/2026 10:00")]
     report = validate(shapes.write_csv(tmp_path / "r.csv", list(COLUMNS), rows), today=TODAY)
     assert [(p.row, p.rule) for p in report.problems] == [(2, "data.non_valida"), (3, "data.non_valida")]
+
+
+def test_la_copia_annotata_da_alla_riga_di_totale_un_esito_neutro(tmp_path):
+    from openpyxl import load_workbook
+
+    rows = _rows(10, error_rate=0)
+    path = shapes.write_xlsx(tmp_path / "r.xlsx", list(COLUMNS), rows + _total_rows(rows, True))
+    result = _cli("valida", path, "--oggi", TODAY, "--annota", tmp_path / "annotato.xlsx")
+    assert result.exit_code == 0, result.output
+    esito = [r[-1] for r in load_workbook(tmp_path / "annotato.xlsx")["Registro"].iter_rows(values_only=True)]
+    assert esito == ["Esito"] + ["OK"] * len(rows) + ["Riga di totale: esclusa"] * 2

@@ -128,7 +128,8 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
         problems = sorted(file_problems + problems, key=engine.sort_key(names))
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
                     catalogue_version=catalogue.version, archive=archived.description if archived else "",
-                    notes=reading_notes(current), total_rows=sum(len(r.total_rows) for r in current))
+                    notes=reading_notes(current), total_rows=sum(len(r.total_rows) for r in current),
+                    total_rows_at={r.file: r.total_rows for r in current if r.total_rows})
     return Checked(_with_counts(frame, problems), report, catalogue, inputs, covered)
 
 
