@@ -41,4 +41,4 @@ def rows_checked(rows: int) -> str:
 
 def total_rows_note(count: int) -> str:
     """' (escluse 2 righe di totale)' after a balance line, '' without total rows."""
-    return f" (escluse {counted(count, 'riga', 'righe')} di totale)" if count else ""
+    return f" ({'esclusa' if count == 1 else 'escluse'} {counted(count, 'riga', 'righe')} di totale)" if count else ""
