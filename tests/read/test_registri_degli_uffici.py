@@ -108,6 +108,15 @@ def test_data_e_sede_unite_valgono_per_ogni_riga_come_nel_file_semplice(tmp_path
     assert check(path, today=TODAY).clean().height == check(tmp_path / f"semplice.{kind}", today=TODAY).clean().height
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_le_celle_unite_valgono_anche_in_un_registro_che_inizia_dalla_colonna_b(tmp_path, kind):
+    rows = _rows(40)
+    merges = shapes.merged_runs(rows, DATA, 2) + shapes.merged_runs(rows, SEDE, 2)
+    shifted = [[None] + r for r in shapes.blank_merged(rows, merges, 2)]
+    path = WRITERS[kind](tmp_path / f"b.{kind}", [None, *COLUMNS], shifted, [(r1, c + 1, r2) for r1, c, r2 in merges])
+    assert _verdicts(validate(path, today=TODAY)) == _verdicts(_plain(tmp_path, kind, rows))
+
+
 def test_senza_celle_unite_il_riepilogo_non_ne_parla(tmp_path):
     report = _plain(tmp_path, "xlsx", _rows(20))
     assert report.notes == []

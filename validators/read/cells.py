@@ -103,7 +103,7 @@ def _xlsx_marks(zin: zipfile.ZipFile, part: str) -> SheetMarks:
                     marks.first_column = min(marks.first_column, column_index(m.group(1).decode()))
                     if not marks.first_column:
                         break
-            if b"<f" in data or b":f" in data:
+            if b"<f" in data or b":f>" in data or b":f " in data:
                 _formulas(data, marks, shared)
             if b"mergeCell" in data:
                 for m in _MERGE.finditer(data):
