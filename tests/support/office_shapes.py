@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from tests.support.registri import ods_package
+
 
 @dataclass(frozen=True)
 class Formula:
@@ -109,26 +111,7 @@ def write_ods(path: Path, header: list, rows: list[list], merges=()) -> Path:
         "<table:table-row>" + "".join("<table:covered-table-cell/>" if (i, j) in covered else _ods_cell(v, spans.get((i, j), 1))
                                       for j, v in enumerate(row)) + "</table:table-row>"
         for i, row in enumerate(grid))
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-        'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Registro">{body}</table:table>'
-        "</office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
-    )
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
-        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return path
+    return ods_package(path, body)
 
 
 def write_csv(path: Path, header: list, rows: list[list], *, encoding: str = "utf-8-sig") -> Path:
