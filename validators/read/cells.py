@@ -12,6 +12,7 @@ Coordinates are 0-based (row 0 = Excel row 1, column 0 = column A).
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,6 +66,33 @@ def sheet_marks(path: Path, sheet: str) -> SheetMarks | None:
             return _xlsx_marks(zin, part) if part else None
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, RuntimeError):
         return None
+
+
+class MarksReader:
+    """sheet_marks of a file, read on a thread of its own while calamine reads the cells (both
+    release the GIL while inflating); inline where threads cannot start (Pyodide)."""
+
+    def __init__(self, path: Path):
+        self.path, self.name, self.marks, self.thread = path, None, None, None
+
+    def start(self, sheet: str) -> None:
+        """Begin reading the marks of this sheet."""
+        from registro.validators.parallel import threads_available
+
+        self.name = sheet
+        if threads_available():
+            self.thread = threading.Thread(target=self._run, name="registro-celle", daemon=True)
+            self.thread.start()
+
+    def _run(self) -> None:
+        self.marks = sheet_marks(self.path, self.name)
+
+    def result(self, sheet: str) -> SheetMarks | None:
+        """The marks of the sheet (waiting for the thread)."""
+        if self.thread is not None and self.name == sheet:
+            self.thread.join()
+            return self.marks
+        return sheet_marks(self.path, sheet)
 
 
 def _xlsx_sheet_part(zin: zipfile.ZipFile, names: set[str], sheet: str) -> str | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.read import guard, split_sheet
-from registro.validators.read.cells import SheetMarks, marks_of, sheet_marks
+from registro.validators.read.cells import MarksReader, SheetMarks, marks_of
 from registro.validators.read.merged import fill_merged
 from registro.validators.read.total_rows import total_rows
 from registro.validators.errors import FileProblem
@@ -273,11 +273,14 @@ def _unreadable(file: str, reason: str) -> FileProblem:
     return FileProblem("file.illeggibile", file, rule("file.illeggibile").message.format(motivo=reason))
 
 
-def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tuple[str, pl.DataFrame]:
+def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool,
+                on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
     name = _pick_sheet(list(reader.sheet_names), sheet, file)
+    if on_sheet is not None:
+        on_sheet(name)
     if in_parts and path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
         cells = split_sheet.read_in_parts(path, name)
         if cells is not None:
@@ -285,10 +288,12 @@ def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tup
     return name, split_sheet.whole_sheet(reader, name)
 
 
-def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tuple[str, pl.DataFrame]:
+def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True,
+                     on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
     """(sheet name, all its cells as text from A1) of a spreadsheet, after the guard's checks.
 
     in_parts=False reads a large sheet whole, on one core (when other files take the other cores).
+    on_sheet(name) is called once the sheet is chosen, before its cells are read.
 
     Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used.
     """
@@ -305,9 +310,9 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tu
             with tempfile.TemporaryDirectory(prefix="registro-") as tmp:
                 link = Path(tmp) / f"registro{real_suffix}"
                 os.symlink(path.resolve(), link)
-                name, data = _load_sheet(link, sheet, file, in_parts)
+                name, data = _load_sheet(link, sheet, file, in_parts, on_sheet)
         else:
-            name, data = _load_sheet(path, sheet, file, in_parts)
+            name, data = _load_sheet(path, sheet, file, in_parts, on_sheet)
     except FileProblem:
         raise
     except MemoryError:
@@ -322,8 +327,9 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tu
 
 
 def _read_excel(path: Path, sheet: str | None, in_parts: bool) -> RawRegister:
-    name, data = read_sheet_cells(path, sheet, in_parts)
-    return _shape(data, str(path), name, sheet_marks(path, name))
+    marks = MarksReader(path)  # the sheet's XML is scanned while calamine reads its cells
+    name, data = read_sheet_cells(path, sheet, in_parts, on_sheet=marks.start)
+    return _shape(data, str(path), name, marks.result(name))
 
 
 def _check_rows(rows: int, file: str) -> None:
