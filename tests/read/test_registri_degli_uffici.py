@@ -117,6 +117,16 @@ def test_le_celle_unite_valgono_anche_in_un_registro_che_inizia_dalla_colonna_b(
     assert _verdicts(validate(path, today=TODAY)) == _verdicts(_plain(tmp_path, kind, rows))
 
 
+def test_una_sede_unita_su_righe_ancora_vuote_non_crea_servizi(tmp_path):
+    rows = _rows(20, error_rate=0)
+    blank = [[None] * len(COLUMNS) for _ in range(10)]
+    total = ["Totale", *[None] * (len(COLUMNS) - 1)]
+    merges = [(2, SEDE + 1, len(rows) + 11)]  # Sede merged over the rows written and ten more, a total below
+    shaped = shapes.blank_merged(rows + blank, merges, 2) + [total]
+    report = validate(shapes.write_xlsx(tmp_path / "r.xlsx", list(COLUMNS), shaped, merges), today=TODAY)
+    assert report.problems == [] and report.rows == len(rows) and report.total_rows == 1
+
+
 def test_senza_celle_unite_il_riepilogo_non_ne_parla(tmp_path):
     report = _plain(tmp_path, "xlsx", _rows(20))
     assert report.notes == []

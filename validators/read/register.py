@@ -205,8 +205,11 @@ def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
 def _shape(frame: pl.DataFrame, file: str, sheet: str | None, marks: SheetMarks | None = None) -> RawRegister:
     """Header detection, merged ranges spread, contract columns, Excel row numbers, total rows
     and empty rows dropped."""
-    ranges = []
+    ranges, blank = [], None
     if marks:
+        # A row empty before the spreading stays empty: a Sede merged over rows not yet written
+        # gives them no service.
+        blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if marks.merged else None
         frame, ranges = fill_merged(frame, marks)
     head = frame.head(HEADER_SEARCH_ROWS).rows()
     header, mapping = locate_header(head, file, sheet)
@@ -226,7 +229,11 @@ def _shape(frame: pl.DataFrame, file: str, sheet: str | None, marks: SheetMarks 
             exprs.append(pl.lit(None, dtype=pl.String).alias(name))
     body = body.with_columns(pl.col(c).cast(pl.String) for c in source).select(
         *exprs, total_rows(body, present, formulas, ROW_NUMBER).alias("_totale"))
-    body = body.filter(~pl.all_horizontal(pl.col(list(COLUMNS)).is_null()))
+    empty = pl.all_horizontal(pl.col(list(COLUMNS)).is_null())
+    if blank is not None:
+        body = body.with_columns(blank.slice(header + 1).alias("_vuota"))
+        empty = empty | pl.col("_vuota")
+    body = body.filter(~empty).drop("_vuota", strict=False)
     totals = body.filter(pl.col("_totale"))[ROW_NUMBER].to_list()
     if totals:
         body = body.filter(~pl.col("_totale"))
