@@ -56,7 +56,7 @@ class _Mutator:
         elif kind == "modalita.non_valida":
             row[MODALITA] = "Mista"
         elif kind == "durata.non_valida":
-            row[DURATA] = self.rng.choice(("mezz'ora", "-15", "1h"))
+            row[DURATA] = self.rng.choice(("mezz'ora", "-15", "circa 1h"))
         elif kind == "durata.fuori_intervallo":
             if not (s.duration and s.duration.minimum and s.duration.minimum >= 2):
                 return False

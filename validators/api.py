@@ -171,16 +171,18 @@ def check(paths, options: CheckOptions | None = None, *, progress: Progress | No
 
 
 def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
-                 options: CheckOptions | None = None) -> Checked:
+                 options: CheckOptions | None = None, merged=(), formulas: list[list] | None = None) -> Checked:
     """Check the cells of an open workbook's sheet (2-D values from A1): what the Excel add-in does.
 
     name and sheet are the workbook's and the sheet's names, as the report shows them; the other
     options apply as in `check` (options.sheet names the sheet to read in the history files).
+    merged: the sheet's merged ranges, 0-based (first row, first column, last row, last column);
+    formulas: its formulas, parallel to values; with them the sheet is read as the saved file is.
     """
     options = options or CheckOptions()
     catalogue, engine = _catalogue(options.catalogue), _engine_options(options)
     try:
-        current, problems = [register_from_values(values, name, sheet)], []
+        current, problems = [register_from_values(values, name, sheet, merged=merged, formulas=formulas)], []
     except FileProblem as exc:
         current, problems = [], [_file_problem(exc)]
     archived, past = _history(options, catalogue)

@@ -51,6 +51,10 @@ class Report:
     history: list[str] = field(default_factory=list)
     catalogue_version: str = ""
     archive: str = ""  # the archive used as history, if any ("archivio DIR")
+    # What the reading did to the registers' shape, one sentence per file (merged cells, total rows)
+    notes: list[str] = field(default_factory=list)
+    total_rows: int = 0  # the registers' own total rows, left out of `rows` and of every check
+    total_rows_at: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> their Excel rows
 
     @property
     def errors(self) -> int:
@@ -95,6 +99,8 @@ class Report:
             "storico": self.history,
             **({"archivio": self.archive} if self.archive else {}),
             "righe": self.rows,
+            **({"righe_di_totale_escluse": self.total_rows} if self.total_rows else {}),
+            **({"note": self.notes} if self.notes else {}),
             "errori": self.errors,
             "avvisi": self.warnings,
             "problemi": [p.as_dict() for p in self.problems],

@@ -37,3 +37,8 @@ def counted(count: int, singular: str, plural: str) -> str:
 def rows_checked(rows: int) -> str:
     """'Controllata 1 riga', 'Controllate 5 righe'."""
     return f"{'Controllata' if rows == 1 else 'Controllate'} {counted(rows, 'riga', 'righe')}"
+
+
+def total_rows_note(count: int) -> str:
+    """' (escluse 2 righe di totale)' after a balance line, '' without total rows."""
+    return f" ({'esclusa' if count == 1 else 'escluse'} {counted(count, 'riga', 'righe')} di totale)" if count else ""

@@ -11,7 +11,8 @@ from registro import DEFAULT_SHEET, RegistroError, check_values
 from registro.validators.render.addin import summary as check_summary, unusable_message
 from registro.validators.render.outcome import ESITO, VERIFICA, Outcome
 from registro.xl_addin.workbook import (
-    GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_values, write_column, write_table,
+    GREEN, colour, esito_column, find_sheet, header_layout, replace_sheet, sheet_formulas, sheet_merged,
+    sheet_values, write_column, write_table,
 )
 
 TITLE = "registro"
@@ -29,7 +30,11 @@ def _register(book):
 
 
 def _checked(book, sheet, values):
-    return check_values(values, name=book.name, sheet=sheet.name)
+    # Merged ranges and SUM formulas as the client can read them, so that the add-in reads the
+    # register as `registro valida` reads the saved file.
+    height, width = len(values), max((len(r) for r in values), default=0)
+    return check_values(values, name=book.name, sheet=sheet.name, merged=sheet_merged(sheet, height, width),
+                        formulas=sheet_formulas(sheet, height, width))
 
 
 def valida(book, checked=None, alert: bool = True) -> dict:
@@ -43,7 +48,7 @@ def valida(book, checked=None, alert: bool = True) -> dict:
         book.app.alert(message, title=TITLE, mode="critical")
         return {"righe": 0, "errori": report.errors, "avvisi": report.warnings, "messaggio": message}
     header_row, columns = header_layout(values)
-    result = Outcome.of(report.problems, columns)
+    result = Outcome.of(report.problems, columns, report.total_rows_at.get(book.name, ()))
     last_row = len(values)
     filled = set(checked.row_numbers())
     col = esito_column(values, header_row)

@@ -38,6 +38,47 @@ def sheet_values(sheet) -> list[list]:
     return values or [[]]
 
 
+def sheet_merged(sheet, height: int, width: int) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of the sheet's first height x width cells, 0-based (first row, first
+    column, last row, last column); [] where the client cannot say (xlwings Server and Lite read
+    merge areas only asynchronously): then a merged range's value stays in its first cell."""
+    found: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+
+    def scan(column: int, top: int, bottom: int) -> None:
+        # Halving a column costs a few calls per merged range, not one call per cell.
+        while top <= bottom and sheet.range((top, column), (bottom, column)).merge_cells is not False:
+            cell = sheet.range((top, column))
+            if cell.merge_cells:
+                area = cell.merge_area
+                last = area.last_cell
+                found.setdefault((area.row, area.column), (area.row - 1, area.column - 1, last.row - 1, last.column - 1))
+                top = last.row + 1
+                continue
+            if top == bottom:
+                return
+            middle = (top + bottom) // 2
+            scan(column, top + 1, middle)
+            top = middle + 1
+
+    try:
+        for column in range(1, width + 1):
+            scan(column, 1, height)
+    except Exception:  # NotImplementedError on the remote clients; any client error: values as they are
+        return []
+    return sorted(found.values())
+
+
+def sheet_formulas(sheet, height: int, width: int) -> list[list] | None:
+    """The formulas of the sheet's first height x width cells (None where the client cannot read them)."""
+    try:
+        formulas = sheet.range((1, 1), (max(height, 1), max(width, 1))).formula
+    except Exception:  # NotImplementedError on xlwings Server and Lite
+        return None
+    if isinstance(formulas, str):
+        return [[formulas]]
+    return [list(row) if isinstance(row, (list, tuple)) else [row] for row in formulas]
+
+
 def write_column(sheet, row: int, column: int, values: list) -> None:
     """Write values downwards from (row, column) in one action."""
     if values:

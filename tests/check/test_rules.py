@@ -7,7 +7,7 @@ from string import Formatter
 
 import pytest
 
-from tests.support.registri import CF, MONTH, PIVA, TODAY, riga, write_csv, write_xlsx
+from tests.support.registri import CF, MONTH, PIVA, TODAY, register_sheet, riga, write_csv, write_xlsx
 from tests.support.api import validate
 from registro.validators.messages import REJECTS, SHEET, TERMINAL, field_names, template, text
 from registro.validators.rules import RULES
@@ -63,6 +63,15 @@ def _bytes(path, data: bytes):
     return path
 
 
+def _merged(path, cells, title=False):
+    wb, ws = register_sheet([], header=False)
+    for row in ([["CPI di Ancona"]] if title else []) + [list(COLUMNS), [riga()[c] for c in COLUMNS]]:
+        ws.append(row)
+    ws.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
 # File-level rule id -> (writer of a file that breaks it, writer of a file that respects it)
 FILE_CASES = {
     "file.illeggibile": (lambda p: _bytes(p, b""), lambda p: write_xlsx(p, [riga()])),
@@ -71,6 +80,11 @@ FILE_CASES = {
     "colonne.mancanti": (lambda p: write_xlsx(p, [riga()], headers=[c for c in COLUMNS if c != "Codice fiscale"]),
                          lambda p: write_xlsx(p, [riga()], title_rows=[["CPI di Ancona"]],
                                               headers=["CF" if c == "Codice fiscale" else c.upper() for c in COLUMNS])),
+    # Two headers naming Data equally; "Data (gg/mm/aaaa)" alone is Data, a hint in parentheses.
+    # The Data header merged with the row below it; a title merged across the columns above the header.
+    "intestazione.unita": (lambda p: _merged(p, "A1:A2"), lambda p: _merged(p, "A1:J1", title=True)),
+    "colonne.doppie": (lambda p: write_xlsx(p, [riga()], headers=["Data", *COLUMNS[1:-1], "Data (gg/mm/aaaa)"]),
+                       lambda p: write_xlsx(p, [riga()], headers=["Data (gg/mm/aaaa)", *COLUMNS[1:]])),
 }
 
 

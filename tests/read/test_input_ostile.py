@@ -289,7 +289,7 @@ def test_con_un_titolo_sopra_l_intestazione_alla_riga_5_e_trovata(tmp_path):
     assert _run(path).exit_code == 0
 
 
-def test_una_cella_unita_vale_solo_per_la_prima_riga(tmp_path):
+def test_una_cella_unita_vale_per_ogni_riga_del_suo_intervallo(tmp_path):
     wb, ws = register_sheet(header=False)
     ws.append(["Registro unito"])
     ws.merge_cells("A1:J1")
@@ -299,7 +299,8 @@ def test_una_cella_unita_vale_solo_per_la_prima_riga(tmp_path):
     ws.merge_cells("B3:B5")  # Sede written once for three rows
     wb.save(tmp_path / "r.xlsx")
     result = _run(tmp_path / "r.xlsx")
-    assert result.exit_code == 1 and "Riga 4, 'Sede': campo obbligatorio vuoto" in result.output
+    assert result.exit_code == 0, result.output
+    assert "celle unite nelle colonne Sede;" in result.output  # the title's merge is above the header
 
 
 def test_gli_errori_di_formula_sono_campi_obbligatori_vuoti(tmp_path):

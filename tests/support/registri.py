@@ -72,7 +72,6 @@ def write_csv(path: Path, rows: list[dict], *, delimiter: str = ";", encoding: s
 
 def write_ods(path: Path, rows: list[dict]) -> Path:
     """A minimal OpenDocument spreadsheet (what LibreOffice saves), written by hand with zipfile."""
-    import zipfile
     from xml.sax.saxutils import escape
 
     def cell(v):
@@ -87,12 +86,20 @@ def write_ods(path: Path, rows: list[dict]) -> Path:
 
     body = "".join("<table:table-row>" + "".join(cell(v) for v in r) + "</table:table-row>"
                    for r in [list(COLUMNS)] + [[r.get(c) for c in COLUMNS] for r in rows])
+    return ods_package(path, body)
+
+
+def ods_package(path: Path, rows_xml: str, sheet: str = "Registro") -> Path:
+    """An .ods holding one sheet whose <table:table-row> elements are rows_xml."""
+    import zipfile
+
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="Registro">{body}</table:table>'
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+        'xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{sheet}">{rows_xml}</table:table>'
         "</office:spreadsheet></office:body></office:document-content>"
     )
     manifest = (

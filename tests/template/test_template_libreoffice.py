@@ -117,6 +117,7 @@ def _fiscal_cases() -> dict[str, dict]:
 CASES = _cases() | _agreement_cases() | _fiscal_cases()
 GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
 AGREEMENT = list(_agreement_cases()) + list(_fiscal_cases())
+TOTAL_ROW_AT = CASES_FIRST + len(CASES)
 
 
 class Ops:
@@ -166,8 +167,14 @@ def answers(libreoffice, tmp_path_factory):
         lookups.add({"op": "set", "sheet": "Registro", "cell": f"{LETTER['filtro']}{LEP_FIRST + i}", "value": letter})
     for i, row in enumerate(CASES.values()):
         lookups.set_row(CASES_FIRST + i, row)
+    # A total row below the cases: "Totale" in Operatore and a SUM in Durata, no codice fiscale, no code
+    # (registro valida leaves it out).
+    durata = LETTER["durata"]
+    lookups.add({"op": "set", "sheet": "Registro", "cell": f"{LETTER['operatore']}{TOTAL_ROW_AT}", "value": "Totale"})
+    lookups.add({"op": "set", "sheet": "Registro", "cell": f"{durata}{TOTAL_ROW_AT}",
+                 "formula_xlsx": f"=SUM({durata}{CASES_FIRST}:{durata}{TOTAL_ROW_AT - 1})"})
     lookups.add({"op": "calculate_all"})
-    last = CASES_FIRST + len(CASES) - 1
+    last = TOTAL_ROW_AT
     lookups.add({"op": "get", "sheet": "Registro", "range": f"{LETTER[COMPUTED[0]]}2:{LETTER[COMPUTED[-1]]}{last}"},
                 "computed")
     lookups.add({"op": "list_entries", "sheet": "Registro", "cell": f"G{ROWS + 1}"}, "menu")
@@ -271,8 +278,9 @@ def test_libreoffice_segna_come_non_valido_un_codice_sconosciuto(answers):
     bare = f"G{CASES_FIRST + names.index('codice_nudo')}"
     # Only values outside the lists are marked: the unknown code, and the bare code (the menu offers labels).
     assert [c for c in invalid if c.startswith("G")] == [unknown, bare]
-    # Every other row typed from the menus is valid, including dates, programmes and durations.
-    assert [c for c in invalid if not c.startswith("G")] == []
+    # Every other row typed from the menus is valid, including dates, programmes and durations (the
+    # total row's label is not an operator of the list: a warning, which the operator may accept).
+    assert [c for c in invalid if not c.startswith("G")] in ([], [f"{LETTER['operatore']}{TOTAL_ROW_AT}"])
     validation = answers["lookups"]["validation"]
     assert validation["Type"] == "LIST" and validation["ErrorAlertStyle"] == "STOP"
     assert "Elenco_Codici" in validation["Formula1"]
@@ -303,6 +311,12 @@ def test_controllo_segnala_codice_sconosciuto_programma_scaduto_campi_vuoti_e_du
     assert _control(answers, "fuori_intervallo").startswith("AVVISO: durata fuori intervallo (")
     # A bare code typed by hand is still understood by the lookups (the validator accepts it too).
     assert _control(answers, "codice_nudo") == "OK"
+
+
+def test_controllo_lascia_neutra_una_riga_di_totale_che_non_conta_minuti(answers):
+    total = _row(answers, TOTAL_ROW_AT)
+    assert total["controllo"]["string"] == "TOTALE: riga esclusa"
+    assert total["minuti"]["string"] == ""
 
 
 def _verdict(row: dict) -> str:

@@ -33,6 +33,7 @@ import polars as pl
 
 from registro.validators.archive import index, journal
 from registro.validators.archive.layout import check_folder, upgrade_plan
+from registro.validators.text import total_rows_note
 from registro.validators.archive.meta import (DATA, DIR_MODE, FILE_MODE, FORMAT, IGNORED, JOURNAL, LOCK, META,
                                               SCHEMA_VERSION, STAGING, WRITER_LOCK, Partition, file_lock, not_found,
                                               now, office_slug, partition_file, partitions, private_dirs, private_file,
@@ -77,10 +78,12 @@ class AddResult:
     rejected: int
     written: list[Partition] = field(default_factory=list)
     replaced: list[Partition] = field(default_factory=list)  # the partitions as they were before
+    total_rows: int = 0  # the registers' own total rows: not services, not among the rows read
 
     @property
     def balance_line(self) -> str:
-        return f"{self.rows_read} righe lette = {self.archived} archiviate + {self.rejected} scartate"
+        return (f"{self.rows_read} righe lette = {self.archived} archiviate + {self.rejected} scartate"
+                + total_rows_note(self.total_rows))
 
 
 @dataclass
@@ -282,7 +285,8 @@ class Archive:
         ).cast(ROW_SCHEMA)
         rows = rows.with_columns(pl.col("data").dt.strftime("%Y-%m").alias("mese_partizione"),
                                  _per_distinct("nome_sede", office_slug).alias("sede_partizione"))
-        result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height)
+        result = AddResult(checked.rows_read, clean.height, checked.rows_read - clean.height,
+                           total_rows=checked.report.total_rows)
         with self.importing():
             self._meta = read_meta(self.folder)
             old = {p.key: p for p in self.partitions}

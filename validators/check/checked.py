@@ -127,8 +127,25 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
     if file_problems:  # the engine's problems come sorted already
         problems = sorted(file_problems + problems, key=engine.sort_key(names))
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
-                    catalogue_version=catalogue.version, archive=archived.description if archived else "")
+                    catalogue_version=catalogue.version, archive=archived.description if archived else "",
+                    notes=reading_notes(current), total_rows=sum(len(r.total_rows) for r in current),
+                    total_rows_at={r.file: r.total_rows for r in current if r.total_rows})
     return Checked(_with_counts(frame, problems), report, catalogue, inputs, covered)
+
+
+def reading_notes(registers: list[RawRegister]) -> list[str]:
+    """One Italian sentence per file about its merged cells and its total rows (the summary's notes)."""
+    notes = []
+    for r in registers:
+        if r.merged_columns:
+            notes.append(f"File '{r.file}': celle unite nelle colonne {', '.join(r.merged_columns)}; il valore di "
+                         "ogni cella unita vale per tutte le sue righe.")
+        if r.total_rows:
+            which = ", ".join(map(str, r.total_rows[:10])) + (" ..." if len(r.total_rows) > 10 else "")
+            n = len(r.total_rows)
+            notes.append(f"File '{r.file}': {'riga' if n == 1 else 'righe'} di totale {which} "
+                         f"{'esclusa' if n == 1 else 'escluse'} da controlli, totali ed esportazione.")
+    return notes
 
 
 def _covered(frame: pl.DataFrame, options: Options) -> list[tuple[str, str]]:

@@ -39,7 +39,7 @@ INTERNAL: tuple[Column, ...] = (
     Column("_foglio", _S, "sheet the row was read from (None for CSV)", "stack"),
     Column("_storico", _B, "true for history rows (--storico): they feed the cross-row rules only", "stack"),
     # Typed, canonical values (normalise.py, fiscal.py)
-    Column("_data", _D, "service date (Excel date, serial or dd/mm/yyyy text)", "normalise"),
+    Column("_data", _D, "service date (Excel date, serial, dd/mm/yyyy or '2 marzo 2026' text, a time ignored)", "normalise"),
     Column("_codice_testo", _S, "the code part of the 'Codice servizio' cell ('A.1' of 'A.1 - Accoglienza')", "normalise"),
     Column("_programma_noto", _S, "programme code when the cell names a known programme or synonym", "normalise"),
     Column("_tipo", _S, "'persona' or 'azienda'", "normalise"),
@@ -47,7 +47,7 @@ INTERNAL: tuple[Column, ...] = (
     Column("_cf", _S, "codice fiscale or partita IVA, compacted and upper-case", "normalise"),
     Column("_operatore", _S, "operator key: case, accents and spaces ignored (groups spellings)", "normalise"),
     Column("_sede", _S, "office as written, spaces collapsed", "normalise"),
-    Column("_durata", _I, "recorded minutes", "normalise"),
+    Column("_durata", _I, "recorded minutes (whole numbers, times, '1h30', '30 min': check/parse.py)", "normalise"),
     Column("_durata_errata", _B, "the duration cell is not a whole number of minutes", "normalise"),
     Column("_codice", _S, "catalogue code of the service", "normalise"),
     Column("_programma", _S, "programme code used for the row (blank cell = the default or implied programme)", "normalise"),

@@ -10,12 +10,10 @@ import polars as pl
 
 from registro.validators.check import fiscal
 from registro.validators.check.frame import BY_NAME
+from registro.validators.check.parse import duration_as_typed, parse_dates, parse_minutes
 from registro.validators.catalogue import Catalogue
 from registro.validators.text import norm_key, service_code_part
 
-EXCEL_EPOCH = pl.date(1899, 12, 30)
-# Excel serial numbers accepted as dates: 1954-10-14 .. 2173-10-14 (plausible register dates).
-SERIAL_MIN, SERIAL_MAX = 20000, 100000
 USER_TYPES = {"persona": "persona", "azienda": "azienda", "impresa": "azienda", "ditta": "azienda",
               "datoredilavoro": "azienda", "p": "persona", "a": "azienda"}
 
@@ -38,22 +36,6 @@ def _per_distinct(column: str, make, dtype) -> pl.Expr:
         return s.replace_strict(distinct, values, default=None, return_dtype=dtype)
 
     return pl.col(column).map_batches(run, return_dtype=dtype)
-
-
-def parse_dates(column: str) -> pl.Expr:
-    """Excel dates (ISO text from calamine), dd/mm/yyyy, d/m/yy, yyyy-mm-dd, or Excel serials."""
-    s = pl.col(column).str.strip_chars()
-    iso = s.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", 1).str.to_date("%Y-%m-%d", strict=False)
-    parts = s.str.extract_groups(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-    year = parts.struct.field("3")
-    year = pl.when(year.str.len_chars() == 2).then(pl.lit("20") + year).otherwise(year)
-    dmy = pl.concat_str([year, parts.struct.field("2").str.zfill(2), parts.struct.field("1").str.zfill(2)], separator="-")
-    dmy = dmy.str.to_date("%Y-%m-%d", strict=False)
-    number = s.cast(pl.Float64, strict=False)
-    serial = pl.when(number.is_between(SERIAL_MIN, SERIAL_MAX) & (number == number.floor())).then(
-        EXCEL_EPOCH + pl.duration(days=number.cast(pl.Int64))
-    )
-    return pl.coalesce(iso, dmy, serial.cast(pl.Date))
 
 
 def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
@@ -81,14 +63,6 @@ def catalogue_frame(cat: Catalogue) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={name: BY_NAME[name].dtype for name in names})  # types as declared in frame.py
 
 
-def _whole_minutes(column: str) -> tuple[pl.Expr, pl.Expr]:
-    """(minutes as Int64 or null, True when the cell is filled but not a positive whole number)."""
-    number = pl.col(column).str.replace(",", ".").cast(pl.Float64, strict=False)
-    whole = (number == number.floor()) & (number > 0) & (number < 1e7)
-    minutes = pl.when(whole).then(number.cast(pl.Int64))
-    return minutes, pl.col(column).is_not_null() & ~whole.fill_null(False)
-
-
 def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     """Add the canonical columns (prefixed '_') used by rules, totals and export."""
     programmes = cat.programme_aliases()
@@ -97,8 +71,9 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
     # Dates and durations have few distinct values: parse each once. Codici fiscali are
     # cleaned and checked once per distinct cell, for both user types (picked below).
     codes = fiscal.cell_verdicts(frame["Codice fiscale"])
-    minutes = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[0], pl.Int64)
-    minutes_bad = _per_distinct("Durata (min)", lambda c: _whole_minutes(c)[1], pl.Boolean).fill_null(False)
+    # A time value in Durata is shown as typed ("0:30", not calamine's "1899-12-30 00:30:00").
+    frame = frame.with_columns(_per_distinct("Durata (min)", duration_as_typed, pl.String))
+    minutes = _per_distinct("Durata (min)", parse_minutes, pl.Int64)
     out = frame.with_columns(
         _per_distinct("Data", parse_dates, pl.Date).alias("_data"),
         _mapped("Codice servizio", service_code_part).alias("_codice_testo"),
@@ -109,7 +84,7 @@ def normalise(frame: pl.DataFrame, cat: Catalogue) -> pl.DataFrame:
         _mapped("Operatore", lambda v: " ".join(v.split()).casefold()).alias("_operatore"),
         _mapped("Sede", lambda v: " ".join(v.split())).alias("_sede"),
         minutes.alias("_durata"),
-        minutes_bad.alias("_durata_errata"),
+        (pl.col("Durata (min)").is_not_null() & minutes.is_null()).alias("_durata_errata"),
     )
     out = out.with_columns(
         pl.when(pl.col("_codice_testo").is_in(list(known))).then(pl.col("_codice_testo")).alias("_codice"),

@@ -22,6 +22,7 @@ from registro.validators.messages import REJECTS, text, title
 from registro.validators.read.register import COLUMNS
 from registro.validators.report import Report
 from registro.validators.ooxml.tables import Col, write_only_table
+from registro.validators.text import total_rows_note
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
@@ -60,6 +61,7 @@ class ExportResult:
     exported: int
     rejected: int
     rejected_by_rule: tuple[tuple[str, int], ...]
+    total_rows: int = 0  # the registers' own total rows: not services, not among the rows read
 
     @property
     def balanced(self) -> bool:
@@ -68,8 +70,9 @@ class ExportResult:
 
     @property
     def balance_line(self) -> str:
-        """'N righe lette = X esportate + Y scartate'."""
-        return f"{self.rows_read} righe lette = {self.exported} esportate + {self.rejected} scartate"
+        """'N righe lette = X esportate + Y scartate', then '(escluse K righe di totale)' if any."""
+        return (f"{self.rows_read} righe lette = {self.exported} esportate + {self.rejected} scartate"
+                + total_rows_note(self.total_rows))
 
 
 # Deterministic order: office, date, operator (any case), codice fiscale, code, file, row.
@@ -316,6 +319,7 @@ class ExportPlan:
     identities: pl.DataFrame  # file/riga of each laid-out row
     rejected: list[Rejected]
     rows_read: int
+    total_rows: int = 0
 
     @classmethod
     def prepare(cls, checked, profile: Profile) -> "ExportPlan":
@@ -323,13 +327,13 @@ class ExportPlan:
         laid_out, identities = records(checked.clean(), profile)
         rejected = rejected_rows(checked.rejected_cells(), checked.report)
         check_balance(checked.row_ids(), identities, rejected)
-        return cls(profile, laid_out, identities, rejected, checked.rows_read)
+        return cls(profile, laid_out, identities, rejected, checked.rows_read, checked.report.total_rows)
 
     def result(self, target: Path | None = None, rejects: Path | None = None) -> ExportResult:
         """The counts of this plan (and where it was written, if it was)."""
         return ExportResult(target=target, rejects=rejects, profile=self.profile.name, rows_read=self.rows_read,
                             exported=self.laid_out.height, rejected=len(self.rejected),
-                            rejected_by_rule=rule_counts(self.rejected))
+                            rejected_by_rule=rule_counts(self.rejected), total_rows=self.total_rows)
 
     def tables(self) -> tuple[list[list], list[list]]:
         """The JA rows and the rejects as tables (header first), for places without files (xlwings Lite)."""

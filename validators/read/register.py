@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,7 +19,11 @@ from pathlib import Path
 import polars as pl
 
 from registro.validators.read import guard, split_sheet
+from registro.validators.read.cells import MarksReader, SheetMarks, marks_of
+from registro.validators.read.merged import fill_merged
+from registro.validators.read.total_rows import total_rows
 from registro.validators.errors import FileProblem
+from registro.validators.ooxml.refs import column_letter
 from registro.validators.ooxml.text import whole_surrogates
 from registro.validators.options import DEFAULT_SHEET
 from registro.validators.text import norm_key
@@ -36,18 +41,20 @@ class Field:
 
 
 # Order = the template's column order. Synonyms are compared with norm_key (case, accents,
-# spaces and punctuation ignored).
+# spaces and punctuation ignored), after the canonical name and from the most specific: when two
+# columns name the same field, the one earlier in this list wins ("Codice servizio" over
+# "Servizio", "Tipo utente" over "Utente"); two columns of the same rank are a FileProblem.
 FIELDS: tuple[Field, ...] = (
-    Field("Data", True, ("Data", "Data servizio", "Data erogazione", "Data del servizio", "Giorno")),
-    Field("Sede", True, ("Sede", "CPI", "Centro per l'impiego", "Ufficio", "Sede CPI")),
+    Field("Data", True, ("Data servizio", "Data erogazione", "Data del servizio", "Data", "Giorno")),
+    Field("Sede", True, ("Sede", "Sede CPI", "Centro per l'impiego", "CPI", "Ufficio")),
     Field("Operatore", True, ("Operatore", "Operatrice", "Operatore/trice", "Erogato da")),
-    Field("Tipo utente", True, ("Tipo utente", "Tipo", "Utente", "Tipologia utente", "Destinatario", "Persona/Azienda")),
-    Field("Codice fiscale", True, ("Codice fiscale", "CF", "C.F.", "Cod. fiscale", "Cod fisc", "Codice fiscale / P.IVA",
-                                   "CF/P.IVA", "Partita IVA", "P.IVA", "Codice fiscale utente")),
-    Field("Programma", False, ("Programma", "Misura", "Programma/Misura")),
-    Field("Codice servizio", True, ("Codice servizio", "Cod. servizio", "Servizio", "Codice", "Codice attività",
-                                    "Attività", "Codice LEP")),
-    Field("Durata (min)", False, ("Durata (min)", "Durata", "Minuti", "Durata in minuti", "Durata minuti")),
+    Field("Tipo utente", True, ("Tipo utente", "Tipologia utente", "Persona/Azienda", "Destinatario", "Tipo", "Utente")),
+    Field("Codice fiscale", True, ("Codice fiscale", "Codice fiscale utente", "Codice fiscale / P.IVA", "CF/P.IVA",
+                                   "CF", "C.F.", "Cod. fiscale", "Cod fisc", "Partita IVA", "P.IVA")),
+    Field("Programma", False, ("Programma", "Programma/Misura", "Misura")),
+    Field("Codice servizio", True, ("Codice servizio", "Cod. servizio", "Codice attività", "Codice LEP", "Codice",
+                                    "Servizio", "Attività")),
+    Field("Durata (min)", False, ("Durata (min)", "Durata in minuti", "Durata minuti", "Durata", "Minuti")),
     Field("Modalità", True, ("Modalità", "Modalità di erogazione", "Modalita erogazione", "Canale")),
     Field("Note", False, ("Note", "Nota", "Annotazioni")),
 )
@@ -55,7 +62,12 @@ COLUMNS = tuple(f.name for f in FIELDS)
 REQUIRED = tuple(f.name for f in FIELDS if f.required)
 # The column of a RawRegister frame that holds the Excel row number (not a register column).
 ROW_NUMBER = "riga"
-_SYNONYMS = {norm_key(s): f.name for f in FIELDS for s in (f.name, *f.synonyms)}
+# norm_key(header) -> (field, rank): 0 for the canonical name, then the synonyms in order.
+_SYNONYMS: dict[str, tuple[str, int]] = {}
+for _f in FIELDS:
+    for _rank, _text in enumerate((_f.name, *_f.synonyms)):
+        _SYNONYMS.setdefault(norm_key(_text), (_f.name, _rank))
+_HINT = re.compile(r"\s*\([^()]*\)\s*")  # "Data (gg/mm/aaaa)": the text in parentheses is a hint
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -70,30 +82,61 @@ class RawRegister:
     sheet: str | None
     header_row: int
     frame: pl.DataFrame
+    total_rows: tuple[int, ...] = ()  # Excel rows left out as the register's own totals (read/total_rows.py)
+    merged_columns: tuple[str, ...] = ()  # contract columns whose merged ranges were spread over their rows
+
+
+def header_match(text: object) -> tuple[str, int] | None:
+    """(contract column, rank) a header cell names, if any: rank 0 for the canonical name, then
+    the synonyms from the most specific. Text in parentheses is a hint, ignored when the header
+    is not a name as it is ("Durata (min)" is one, "Data (gg/mm/aaaa)" is read as "Data")."""
+    if text is None:
+        return None
+    found = _SYNONYMS.get(norm_key(text))
+    if found is None and "(" in str(text):
+        found = _SYNONYMS.get(norm_key(_HINT.sub(" ", str(text))))
+    return found
 
 
 def header_field(text: object) -> str | None:
     """The contract column a header cell names, if any."""
-    return _SYNONYMS.get(norm_key(text)) if text is not None else None
+    found = header_match(text)
+    return found[0] if found else None
 
 
-def match_header(rows: list[list], field_of: Callable[[object], str | None], required: Sequence[str],
+def _columns_of(row: list, field_of: Callable[[object], object]) -> tuple[dict[int, str], dict[str, list[int]]]:
+    """({column position: field}, {field: positions of the columns tied for it}) of a header row.
+
+    field_of gives a field name, or (field name, rank): the column of the lowest rank wins, the
+    first one on equal names without a rank; columns of the same rank are tied."""
+    best: dict[str, tuple[int, int]] = {}  # field -> (rank, position)
+    ties: dict[str, list[int]] = {}
+    for j, cell in enumerate(row):
+        found = field_of(cell)
+        if not found:
+            continue
+        name, rank = found if isinstance(found, tuple) else (found, None)
+        if name not in best or rank is not None and rank < best[name][0]:
+            best[name] = (rank, j)
+            ties.pop(name, None)
+        elif rank is not None and rank == best[name][0]:
+            ties.setdefault(name, [best[name][1]]).append(j)
+    return {j: name for name, (_, j) in sorted(best.items(), key=lambda kv: kv[1][1])}, ties
+
+
+def match_header(rows: list[list], field_of: Callable[[object], object], required: Sequence[str],
                  ) -> tuple[int, dict[int, str], bool] | None:
     """Find a header row among the first HEADER_SEARCH_ROWS rows: the one header locator of read/.
 
-    field_of names the field a header cell stands for (None for other cells); the first cell naming
-    a field wins. Returns (0-based row, {column position: field}, True) for the first row naming
-    every required field; otherwise the row naming most of them (at least two) with False; None
-    when no row names two.
+    field_of names the field a header cell stands for (None for other cells), or gives (field,
+    rank), and then the lowest rank wins (_columns_of). Returns (0-based row, {column position:
+    field}, True) for the first row naming every required field; otherwise the row naming most
+    of them (at least two) with False; None when no row names two.
     """
     best: tuple[int, dict[int, str], bool] | None = None
     most = 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        mapping: dict[int, str] = {}
-        for j, cell in enumerate(row):
-            name = field_of(cell)
-            if name and name not in mapping.values():
-                mapping[j] = name
+        mapping, _ = _columns_of(row, field_of)
         found = sum(1 for n in mapping.values() if n in required)
         if found == len(required):
             return i, mapping, True
@@ -104,8 +147,9 @@ def match_header(rows: list[list], field_of: Callable[[object], str | None], req
 
 def locate_header(rows: list[list], file: str, sheet: str | None) -> tuple[int, dict[int, str]]:
     """(0-based header row, {column position: contract name}) of a register, or FileProblem colonne.mancanti."""
-    match = match_header(rows, header_field, REQUIRED)
+    match = match_header(rows, header_match, REQUIRED)
     if match and match[2]:
+        _refuse_ties(rows[match[0]], match[0], file, sheet)
         return match[0], match[1]
     if match is None:
         missing = _quoted(REQUIRED)
@@ -123,6 +167,16 @@ def _quoted(names) -> str:
     return ", ".join(f"'{n}'" for n in names)
 
 
+def _refuse_ties(row: list, index: int, file: str, sheet: str | None) -> None:
+    """FileProblem colonne.doppie when two columns of the header name the same field equally."""
+    _, ties = _columns_of(row, header_match)
+    if not ties:
+        return
+    name, positions = next(iter(ties.items()))
+    headers = " e ".join(f"'{str(row[j]).strip()}' ({column_letter(j + 1)})" for j in positions)
+    raise FileProblem("colonne.doppie", file, sheet, colonne=headers, campo=name, riga_intestazione=str(index + 1))
+
+
 def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
     """' (trovata 'Codce fiscale': forse 'Codice fiscale'?)' for misspelled headers."""
     import difflib
@@ -138,22 +192,57 @@ def _lookalikes(row: list, mapping: dict[int, str], absent: list[str]) -> str:
     return f" (forse scritte male: {', '.join(hints)})" if hints else ""
 
 
-def _shape(frame: pl.DataFrame, file: str, sheet: str | None) -> RawRegister:
-    """Header detection, contract columns, Excel row numbers, empty rows dropped."""
+def _shape(frame: pl.DataFrame, file: str, sheet: str | None, marks: SheetMarks | None = None) -> RawRegister:
+    """Header detection, merged ranges spread, contract columns, Excel row numbers, total rows
+    and empty rows dropped."""
+    ranges, blank = [], None
+    if marks:
+        # A row empty before the spreading stays empty: a Sede merged over rows not yet written
+        # gives them no service.
+        blank = frame.select(pl.all_horizontal(pl.all().is_null())).to_series() if marks.merged else None
+        frame, ranges = fill_merged(frame, marks)
     head = frame.head(HEADER_SEARCH_ROWS).rows()
     header, mapping = locate_header(head, file, sheet)
     source = frame.columns
-    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
-    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     present = {name: source[j] for j, name in mapping.items()}
+    merged = _merged_columns(ranges, header, mapping, head, file, sheet)
+    body = frame.slice(header + 1).with_row_index(ROW_NUMBER, offset=header + 2)
+    formulas: dict[str, list[int]] = {}
+    for r, c in (marks.totals if marks else ()):
+        if 0 <= c - marks.first_column < len(source) and r > header:
+            formulas.setdefault(source[c - marks.first_column], []).append(r + 1)
+    exprs = [pl.col(ROW_NUMBER).cast(pl.Int64)]
     for name in COLUMNS:
         if name in present:
             exprs.append(pl.col(present[name]).cast(pl.String).str.strip_chars().replace("", None).alias(name))
         else:
             exprs.append(pl.lit(None, dtype=pl.String).alias(name))
-    body = body.select(exprs)
-    body = body.filter(~pl.all_horizontal(pl.col(list(COLUMNS)).is_null()))
-    return RawRegister(file, sheet, header + 1, body)
+    body = body.with_columns(pl.col(c).cast(pl.String) for c in source).select(
+        *exprs, total_rows(body, present, formulas, ROW_NUMBER).alias("_totale"))
+    empty = pl.all_horizontal(pl.col(list(COLUMNS)).is_null())
+    if blank is not None:
+        body = body.with_columns(blank.slice(header + 1).alias("_vuota"))
+        empty = empty | pl.col("_vuota")
+    body = body.filter(~empty).drop("_vuota", strict=False)
+    totals = body.filter(pl.col("_totale"))[ROW_NUMBER].to_list()
+    if totals:
+        body = body.filter(~pl.col("_totale"))
+    return RawRegister(file, sheet, header + 1, body.drop("_totale"), tuple(totals), merged)
+
+
+def _merged_columns(ranges, header: int, mapping: dict[int, str], head: list, file: str, sheet: str | None,
+                    ) -> tuple[str, ...]:
+    """The contract columns with a merged range below the header; FileProblem intestazione.unita
+    when a range joins the header with a row below it."""
+    columns = set()
+    for r1, j, r2, _ in ranges:
+        if r1 <= header < r2:
+            text = str(head[header][j]).strip() if j < len(head[header]) and head[header][j] is not None else ""
+            raise FileProblem("intestazione.unita", file, sheet, cella=f"{column_letter(j + 1)}{header + 1}",
+                              intestazione=text, righe=f"{r1 + 1}-{r2 + 1}")
+        if r2 > header and j in mapping:
+            columns.add(mapping[j])
+    return tuple(c for c in COLUMNS if c in columns)
 
 
 def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
@@ -174,11 +263,14 @@ def _unreadable(file: str, reason: str) -> FileProblem:
     return FileProblem("file.illeggibile", file, motivo=reason)
 
 
-def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tuple[str, pl.DataFrame]:
+def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool,
+                on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
     import fastexcel
 
     reader = fastexcel.read_excel(str(path))
     name = _pick_sheet(list(reader.sheet_names), sheet, file)
+    if on_sheet is not None:
+        on_sheet(name)
     if in_parts and path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
         cells = split_sheet.read_in_parts(path, name)
         if cells is not None:
@@ -186,10 +278,12 @@ def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool) -> tup
     return name, split_sheet.whole_sheet(reader, name)
 
 
-def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tuple[str, pl.DataFrame]:
+def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True,
+                     on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
     """(sheet name, all its cells as text from A1) of a spreadsheet, after the guard's checks.
 
     in_parts=False reads a large sheet whole, on one core (when other files take the other cores).
+    on_sheet(name) is called once the sheet is chosen, before its cells are read.
 
     Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used.
     """
@@ -206,9 +300,9 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tu
             with tempfile.TemporaryDirectory(prefix="registro-") as tmp:
                 link = Path(tmp) / f"registro{real_suffix}"
                 os.symlink(path.resolve(), link)
-                name, data = _load_sheet(link, sheet, file, in_parts)
+                name, data = _load_sheet(link, sheet, file, in_parts, on_sheet)
         else:
-            name, data = _load_sheet(path, sheet, file, in_parts)
+            name, data = _load_sheet(path, sheet, file, in_parts, on_sheet)
     except FileProblem:
         raise
     except MemoryError:
@@ -223,8 +317,9 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True) -> tu
 
 
 def _read_excel(path: Path, sheet: str | None, in_parts: bool) -> RawRegister:
-    name, data = read_sheet_cells(path, sheet, in_parts)
-    return _shape(data, str(path), name)
+    marks = MarksReader(path)  # the sheet's XML is scanned while calamine reads its cells
+    name, data = read_sheet_cells(path, sheet, in_parts, on_sheet=marks.start)
+    return _shape(data, str(path), name, marks.result(name))
 
 
 def _check_rows(rows: int, file: str) -> None:
@@ -314,14 +409,16 @@ def read_register(path: str | Path, sheet: str | None = None, *, in_parts: bool 
     raise _unreadable(str(path), f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
 
 
-def register_from_values(values: list[list], file: str, sheet: str) -> RawRegister:
-    """A register from a 2-D list of cell values anchored at A1 (an open workbook's sheet)."""
+def register_from_values(values: list[list], file: str, sheet: str, *, merged=(),
+                         formulas: list[list] | None = None) -> RawRegister:
+    """A register from a 2-D list of cell values anchored at A1 (an open workbook's sheet), with
+    its merged ranges (0-based first row, first column, last row, last column) and formulas."""
     width = max((len(r) for r in values), default=0)
     rows = [[_cell_text(v) for v in r] + [None] * (width - len(r)) for r in values]
     frame = pl.DataFrame(rows, schema=[f"c{j}" for j in range(width)], orient="row") if width else pl.DataFrame()
     if frame.width == 0:
         raise FileProblem("colonne.mancanti", file, sheet, mancanti=_quoted(REQUIRED), dove=" (il foglio è vuoto)")
-    return _shape(frame, file, sheet)
+    return _shape(frame, file, sheet, marks_of(merged, formulas))
 
 
 def _cell_text(value: object) -> str | None:

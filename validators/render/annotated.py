@@ -52,6 +52,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     """Write an annotated copy of one register to target (.xlsx, or .xlsm for a .xlsm register)."""
     source = Path(source)
     mine = [p for p in report.problems if p.file == str(source)]
+    totals = report.total_rows_at.get(str(source), ())
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
     target = Path(target)
     if target.suffix.lower() not in (".xlsx", ".xlsm") or suffix == ".xlsm":
@@ -65,9 +66,9 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
                 with tempfile.TemporaryDirectory(prefix=".registro-", dir=target.parent) as folder:
                     plain = Path(folder) / "registro.xlsx"
                     csv_workbook(source, plain)
-                    annotate_package(plain, mine, tmp, str(source))
+                    annotate_package(plain, mine, tmp, str(source), totals)
             else:
-                annotate_package(source, mine, tmp, str(source))
+                annotate_package(source, mine, tmp, str(source), totals)
     except (Refused, ExpatError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         # The file was read, but its package is not laid out as an .xlsx should be.
         raise UsageError(f"la copia annotata di '{source.name}' non si può scrivere: il file non ha la struttura "
@@ -128,7 +129,7 @@ def _header(pkg: Package, sheet_part: str, shared_part: str | None, file: str, s
     return header_row, columns, esito, blank
 
 
-def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str) -> None:
+def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str, total_rows=()) -> None:
     """Write the annotated copy of the .xlsx/.xlsm package source to tmp."""
     with zipfile.ZipFile(source) as zin:
         pkg = Package(zin)
@@ -146,13 +147,15 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
         _, shared_part = pkg.related(wb_part, "sharedStrings")
         header_row, columns, esito_col, blank = _header(pkg, sheet_part, shared_part, file, sheet_name)
 
-        result = outcome.Outcome.of(problems, columns)
+        result = outcome.Outcome.of(problems, columns, total_rows)
         styles = Styles(pkg.text(styles_part))
         faulty: dict[int, dict[int, str]] = defaultdict(dict)
         for (r, c), severity in result.cell_severities().items():
             faulty[r][c] = severity
         texts = [outcome.esito_text(ps) for ps in result.by_row.values()] + [outcome.OK, ESITO]
-        esito_styles = {colour: styles.cell(fill=colour, wrap=True) for colour in (outcome.RED, outcome.YELLOW, outcome.GREEN)}
+        texts += [outcome.TOTAL_ROW] if total_rows else []
+        esito_styles = {colour: styles.cell(fill=colour, wrap=True)
+                        for colour in (outcome.RED, outcome.YELLOW, outcome.GREEN, outcome.GREY)}
         esito_styles[None] = styles.cell(font="bold", wrap=True)
 
         written: dict[str, object] = {}  # part name -> text or iterator of text
@@ -165,7 +168,7 @@ def annotate_package(source: Path, problems: list[Problem], tmp: Path, file: str
             contract_cols=set(columns.values()), blank_strings=blank, faulty=dict(faulty),
             esito=result.esito, esito_style=esito_styles.__getitem__,
             faulty_style=lambda style, severity: styles.filled(style, outcome.SEVERITY_COLOUR[severity]),
-            problem_rows=frozenset(result.by_row),
+            problem_rows=frozenset(result.by_row) | result.total_rows,
             legacy_rel=legacy_rel,
             # a table brings its own filter: a sheet autofilter over it would break the file
             autofilter=pkg.related(sheet_part, "table")[0] is None,

@@ -17,9 +17,11 @@ from registro.validators.rules import AVVISO, ERRORE
 from registro.validators.report import Problem
 
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
+GREY = "EDEDED"  # a row that is not a service (the register's own total row)
 LINK_BLUE = "0563C1"
 SEVERITY_COLOUR = {ERRORE: RED, AVVISO: YELLOW}
 OK = "OK"
+TOTAL_ROW = "Riga di totale: esclusa"
 ESITO = "Esito"
 VERIFICA = "Verifica"
 NO_PROBLEMS = "Nessun problema."
@@ -92,10 +94,12 @@ class Outcome:
     columns: dict[str, int]
     by_row: dict[int, list[Problem]] = field(default_factory=dict)
     by_cell: dict[tuple[int, int], list[Problem]] = field(default_factory=dict)
+    total_rows: frozenset = frozenset()  # rows read as the register's own totals (no Esito of a service)
 
     @classmethod
-    def of(cls, problems, columns: dict[str, int]) -> "Outcome":
-        """Group the row problems of one sheet by row and by cell of a known column."""
+    def of(cls, problems, columns: dict[str, int], total_rows=()) -> "Outcome":
+        """Group the row problems of one sheet by row and by cell of a known column (total_rows:
+        the rows read as the register's own totals)."""
         problems = [p for p in problems if p.row is not None]
         by_row: dict[int, list[Problem]] = defaultdict(list)
         by_cell: dict[tuple[int, int], list[Problem]] = defaultdict(list)
@@ -104,13 +108,15 @@ class Outcome:
             col = columns.get(p.column)
             if col:
                 by_cell[(p.row, col)].append(p)
-        return cls(problems, dict(columns), dict(by_row), dict(by_cell))
+        return cls(problems, dict(columns), dict(by_row), dict(by_cell), frozenset(total_rows))
 
     def esito(self, row: int, filled: bool) -> tuple[str, str] | None:
         """(text, colour) of the Esito cell of a row; None for an empty row without problems."""
         ps = self.by_row.get(row)
         if ps:
             return esito_text(ps), esito_colour(ps)
+        if row in self.total_rows:
+            return TOTAL_ROW, GREY
         return (OK, GREEN) if filled else None
 
     def esito_texts(self, first_row: int, last_row: int, filled) -> list[str]:

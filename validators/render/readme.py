@@ -16,12 +16,12 @@ from registro.validators.render.rules import markdown as rules_table
 
 README = Path(__file__).parents[2] / "README.md"
 VALUES = {
-    "Data": "data di Excel o gg/mm/aaaa",
+    "Data": "data di Excel, gg/mm/aaaa (anche con l'ora) o '2 marzo 2026'",
     "Tipo utente": "Persona o Azienda",
     "Codice fiscale": "16 caratteri (persona) o partita IVA di 11 cifre (azienda)",
     "Programma": None,  # from the catalogue: see _programmes()
     "Codice servizio": "\"A.1\" oppure \"A.1 - nome del servizio\"",
-    "Durata (min)": "minuti interi (vuoto = durata standard)",
+    "Durata (min)": "minuti interi, un'ora come 0:30, '30 min', '1h30' (vuoto = durata standard)",
     "Modalità": "In presenza o A distanza",
 }
 

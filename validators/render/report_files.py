@@ -64,12 +64,14 @@ def summary_rows(report: Report) -> list[list]:
     """The Riepilogo sheet: counts ("problemi" and "righe" kept apart), then problems per rule."""
     return [
         ["Righe controllate", report.rows],
+        *([["Righe di totale escluse", report.total_rows]] if report.total_rows else []),
         ["Errori (problemi)", report.errors],
         ["Righe con errori", rows_with(report, "errore")],
         ["Avvisi (problemi)", report.warnings],
         ["Righe con avvisi", rows_with(report, "avviso")],
         ["Catalogo", report.catalogue_version],
         *[["File controllato", defuse(f)] for f in report.files],
+        *[["Nota", defuse(n)] for n in report.notes],
     ]
 
 
@@ -113,6 +115,8 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
         console.print(f"[bold red]{p.rule}:[/] {escape(text(p, TERMINAL))}", soft_wrap=True)  # the id, as --escludi takes it
+    for note in report.notes:
+        console.print(f"Nota: {escape(note)}", soft_wrap=True)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return

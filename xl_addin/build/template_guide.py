@@ -6,7 +6,7 @@ from openpyxl.styles import Font
 from openpyxl.workbook.workbook import Workbook
 
 from registro.validators.catalogue import Catalogue
-from registro.xl_addin.build.template_register import REGISTER_COLUMNS, checks
+from registro.xl_addin.build.template_register import REGISTER_COLUMNS, TOTAL_ROW, checks
 from registro.xl_addin.build.template_reports import DEFAULT_WEEKLY_HOURS
 from registro.xl_addin.build.template_style import BOLD, FONT, SECTION_FONT, TITLE_FONT, WRAP_TOP, header_row, landscape, put, set_widths
 
@@ -85,6 +85,10 @@ def write_guide(wb: Workbook, cat: Catalogue, rows: int) -> None:
                 r += 1
             put(ws.cell(row=r, column=1), "OK").font = BOLD
             put(ws.cell(row=r, column=2), "nessun problema tra quelli controllati dalle formule")
+            r += 1
+            put(ws.cell(row=r, column=1), TOTAL_ROW).font = BOLD
+            put(ws.cell(row=r, column=2), "riga di totale (la scritta Totale, Totali o Tot. in una cella prima di Note, "
+                "senza codice fiscale né codice servizio): non è un servizio, non entra nei minuti né nel controllo")
             r += 2
             continue
         if kind == "section":

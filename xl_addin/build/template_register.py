@@ -186,12 +186,26 @@ def checks() -> list[Check]:
     ]
 
 
+TOTAL_ROW = "TOTALE: riga esclusa"
+
+
+def _total_row() -> str:
+    """The row is the register's own total, as registro valida reads it (validators/read/total_rows.py):
+    no codice fiscale, no service code (or a number) and a cell before Note saying Totale, Totali or
+    Tot. (A SUM without the label is not seen: Excel 2013 formulas cannot tell a formula from a number.)"""
+    text = f"LOWER(TRIM(${LETTER['data']}{{r}}:${LETTER['modalita']}{{r}}))"
+    label = (f'SUMPRODUCT(({text}="tot")+(LEFT({text},4)="tot ")+(LEFT({text},4)="tot.")'
+             f'+(LEFT({text},6)="totale")+(LEFT({text},6)="totali"))>0')
+    code = _c("codice")
+    return f'AND(TRIM({_c("cf")})="",OR(TRIM({code})="",ISNUMBER({code})),{label})'
+
+
 def _control_formula() -> str:
     contract = f"${LETTER['data']}{{r}}:${LETTER['note']}{{r}}"
     body = '"OK"'
     for check in reversed(checks()):
         body = f"IF({check.condition},{check.message},{body})"
-    return f'=IF(COUNTA({contract})=0,"",{body})'
+    return f'=IF(COUNTA({contract})=0,"",IF({_total_row()},"{TOTAL_ROW}",{body}))'
 
 
 def formulas() -> dict[str, str]:
@@ -206,7 +220,8 @@ def formulas() -> dict[str, str]:
         "lep": f'=IF({known},"",{_idx("Cat_LEP")}&"")',
         "medio": f'=IF({known},"",IF({_idx("Cat_Medio")}="","",{_idx("Cat_Medio")}))',
         "intervallo": f'=IF({known},"",{_idx("Cat_Intervallo")}&"")',
-        "minuti": f'=IF(TRIM({code})="","",IF(ISNUMBER({_c("durata")}),{_c("durata")},'
+        # A total row counts nothing (its Durata is the sum of the others).
+        "minuti": f'=IF(OR(TRIM({code})="",{_total_row()}),"",IF(ISNUMBER({_c("durata")}),{_c("durata")},'
                   f'IF({known},0,N({_idx("Cat_Medio")}))))',
         "controllo": _control_formula(),
         # The cleaned code's length and digits, counted without building it: SUMPRODUCT over the
