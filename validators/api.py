@@ -36,7 +36,9 @@ from registro.validators.errors import FileProblem, UsageError
 from registro.validators.export.plan import ExportResult
 from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple
 from registro.validators.parallel import side_by_side, workers
-from registro.validators.read.register import RawRegister, find_registers, read_register, register_from_values
+from registro.validators.read import discover
+from registro.validators.read.discover import Found
+from registro.validators.read.register import RawRegister, read_register, register_from_values
 from registro.validators.report import Problem, Report
 from registro.validators.totals import Totals, compare_plan
 from registro.validators.totals import compute as compute_totals
@@ -83,23 +85,25 @@ def _file_problem(p: FileProblem) -> Problem:
     return Problem(p.file, p.sheet, None, None, p.rule, "errore", f"File '{p.file}': {p}", None)
 
 
-def _read_one(path: Path, sheet, in_parts: bool) -> RawRegister | Problem:
+def _read_one(path: Path, sheet, in_parts: bool, name: str) -> RawRegister | Problem:
     try:
-        return read_register(path, sheet, in_parts=in_parts)
+        return read_register(path, sheet, in_parts=in_parts, name=name)
     except FileProblem as exc:
         return _file_problem(exc)
 
 
-def _read_all(paths: list[Path], sheet, progress: Progress | None) -> list[RawRegister | Problem]:
+def _read_all(found: Found, sheet, progress: Progress | None) -> list[RawRegister | Problem]:
     """Read the files side by side (the readers release the GIL): a register or a problem each, in order.
 
     With fewer files than cores, a large sheet is also read in parts on the cores left free."""
+    paths = found.files
     total = len(paths) + 1  # the check is the last step
     if progress and paths:
-        progress(f"Lettura di {paths[0].name}" if len(paths) == 1 else f"Lettura di {len(paths)} file", 0, total)
+        progress(f"Lettura di {found.names[0]}" if len(paths) == 1 else f"Lettura di {len(paths)} file", 0, total)
     done = (lambda n: progress(f"Lettura: {n} di {len(paths)} file", n, total)) if progress else None
     in_parts = len(paths) < workers()
-    return side_by_side([lambda p=p: _read_one(p, sheet, in_parts) for p in paths], done=done)
+    return side_by_side([lambda p=p, n=n: _read_one(p, sheet, in_parts, n) for p, n in zip(paths, found.names)],
+                        done=done)
 
 
 def _split(results: list[RawRegister | Problem]) -> tuple[list[RawRegister], list[Problem]]:
@@ -146,7 +150,7 @@ def _history(options: CheckOptions, catalogue: Catalogue):
     archived = _archive_history(options.archive, options.key)
     if archived is not None:
         archived.prefetch(prerequisite_codes(catalogue))  # reads the archive while the registers are read
-    return archived, find_registers(list(options.history))
+    return archived, discover.find(list(options.history))
 
 
 def check(paths, options: CheckOptions | None = None, *, progress: Progress | None = None) -> Checked:
@@ -157,17 +161,31 @@ def check(paths, options: CheckOptions | None = None, *, progress: Progress | No
     """
     options = options or CheckOptions()
     catalogue, engine = _catalogue(options.catalogue), _engine_options(options)
-    files = find_registers(list(as_tuple(paths)))
-    if not files:
-        raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
+    found = discover.find(list(as_tuple(paths)))
+    if not found.files:
+        raise UsageError(_nothing_found(found))
     archived, past = _history(options, catalogue)
     _import_engine_in_background()
-    results = _read_all(files + past, options.sheet, progress)  # the history files with the others
-    current, problems = _split(results[:len(files)])
-    old, old_problems = _split(results[len(files):])
-    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
-                           options=engine, names=[str(f) for f in files], history_names=[str(f) for f in past],
-                           inputs=files + past, progress=progress, archived=archived)
+    both = discover.Found(found.files + past.files, found.names + past.names)
+    results = _read_all(both, options.sheet, progress)  # the history files with the others
+    current, problems = _split(results[:len(found.files)])
+    old, old_problems = _split(results[len(found.files):])
+    checked = check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                              options=engine, names=found.names, history_names=past.names,
+                              inputs=found.files + past.files, progress=progress, archived=archived)
+    checked.report.left_out = [(x.name, x.reason) for x in found.left_out + past.left_out]
+    checked.sources = dict(zip(found.names, found.files))
+    return checked
+
+
+def _nothing_found(found: Found) -> str:
+    """Why no register was found, naming what the folders held."""
+    text = "nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .xls, .ods, .csv)"
+    if not found.left_out:
+        return text + ": le cartelle sono vuote."
+    shown = "; ".join(f"{x.name}: {x.reason}" for x in found.left_out[:5])
+    more = f" (e altri {len(found.left_out) - 5})" if len(found.left_out) > 5 else ""
+    return f"{text}; lasciati fuori: {shown}{more}."
 
 
 def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
@@ -184,10 +202,12 @@ def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
     except FileProblem as exc:
         current, problems = [], [_file_problem(exc)]
     archived, past = _history(options, catalogue)
-    old, old_problems = _split(_read_all(past, options.sheet, None)) if past else ([], [])
-    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
-                           options=engine, names=[name], history_names=[str(f) for f in past], inputs=past,
-                           archived=archived)
+    old, old_problems = _split(_read_all(past, options.sheet, None)) if past.files else ([], [])
+    checked = check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                              options=engine, names=[name], history_names=past.names, inputs=past.files,
+                              archived=archived)
+    checked.report.left_out = [(x.name, x.reason) for x in past.left_out]
+    return checked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +226,7 @@ def annotate(checked: Checked, target) -> list[Path]:
     problems: target is the copy's file for one register, a folder for several."""
     from registro.validators.render.annotated import annotate_all
 
-    return annotate_all(checked.report, Path(target), checked.inputs)
+    return annotate_all(checked.report, Path(target), checked.inputs, checked.sources)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -361,13 +381,14 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
         tasks.append(lambda: write_report_file(report, folder / REPORT_XLSX, inputs))
         with_problems = {p.file for p in report.problems if p.row is not None}
         unusable = {p.file for p in report.unusable_files}
-        sources = [Path(f) for f in report.files if f in with_problems and f not in unusable]
+        sources = [checked.source(f) for f in report.files if f in with_problems and f not in unusable]
         not_annotated = [s for s in sources if s.suffix.lower() not in ANNOTATABLE]  # said, not failed
         copies = annotated_names([s for s in sources if s not in not_annotated], folder)
         if copies:
             from registro.validators.render.annotated import annotate as annotate_one
 
-            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs) for s, t in copies.items()]
+            name_of = {checked.source(f): f for f in report.files}
+            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs, name_of[s]) for s, t in copies.items()]
     if values.totals is not None:
         totals_target = folder / (TOTALS_XLSX if excel else TOTALS_CSV)
         tasks.append(lambda: write_totals_file(values.totals, totals_target, inputs))

@@ -39,6 +39,8 @@ class Report:
     history: list[str] = field(default_factory=list)
     catalogue_version: str = ""
     archive: str = ""  # the archive used as history, if any ("archivio DIR")
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (name, reason) of what folders held unread
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, what was noticed reading it)
 
     @property
     def errors(self) -> int:
@@ -82,6 +84,8 @@ class Report:
             "file": self.files,
             "storico": self.history,
             **({"archivio": self.archive} if self.archive else {}),
+            **({"esclusi": [{"file": f, "motivo": r} for f, r in self.left_out]} if self.left_out else {}),
+            **({"note": [{"file": f, "nota": n} for f, n in self.notes]} if self.notes else {}),
             "righe": self.rows,
             "errori": self.errors,
             "avvisi": self.warnings,

@@ -44,6 +44,13 @@ class Checked:
     # Computed on first use, then shared by totals, export and archive (polars frames are immutable).
     _clean: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     covered: list[tuple[str, str]] = field(default_factory=list)  # (sede, 'AAAA-MM') pairs of the registers
+    # The file of each name the report gives the current registers ('Jesi/registro.xlsx' is the
+    # path relative to the folder given): where annotated copies are made from.
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def source(self, name: str) -> Path:
+        """The file a name of the report stands for."""
+        return self.sources.get(name, Path(name))
 
     @property
     def rows_read(self) -> int:
@@ -124,10 +131,11 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
         frame = frame.filter(~pl.col(HISTORY))
     else:
         frame, problems, covered = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), [], []
-    if file_problems:  # the engine's problems come sorted already
-        problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    if file_problems:  # the engine's problems come sorted already; files that cannot be used first
+        problems = sorted(file_problems, key=engine.sort_key(names + history_names)) + problems
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
-                    catalogue_version=catalogue.version, archive=archived.description if archived else "")
+                    catalogue_version=catalogue.version, archive=archived.description if archived else "",
+                    notes=[(r.file, note) for r in current + history for note in r.notes])
     return Checked(_with_counts(frame, problems), report, catalogue, inputs, covered)
 
 

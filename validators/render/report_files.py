@@ -91,6 +91,8 @@ def summary_rows(report: Report) -> list[list]:
         ["Righe con avvisi", rows_with(report, "avviso")],
         ["Catalogo", report.catalogue_version],
         *[["File controllato", defuse(f)] for f in report.files],
+        *[["Nota", defuse(f"{f}: {n}")] for f, n in report.notes],
+        *[["Lasciato fuori", defuse(f"{f}: {r}")] for f, r in report.left_out],
     ]
 
 
@@ -117,6 +119,25 @@ def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
     return counted(count, singular, plural) + (f" in {counted(rows, 'riga', 'righe')}" if rows else "")  # 0: problems of whole files
 
 
+LEFT_OUT_SHOWN = 10  # lines of left-out files in the terminal (the report files list them all)
+
+
+def render_reading(console, report: Report) -> None:
+    """How the files were read (notes) and what the folders held that was not read, once each."""
+    from rich.markup import escape
+
+    for file, note in report.notes:
+        console.print(f"Nota: {escape(file)}: {escape(note)}.", soft_wrap=True)
+    if report.left_out:
+        count = len(report.left_out)
+        console.print(f"Lasciati fuori (non letti): {counted(count, 'file', 'file')}"
+                      + (" (elenco completo nel rapporto)" if count > LEFT_OUT_SHOWN else "") + ":")
+        for file, reason in report.left_out[:LEFT_OUT_SHOWN]:
+            console.print(f"  {escape(file)}: {escape(reason)}", soft_wrap=True)
+        if count > LEFT_OUT_SHOWN:
+            console.print(f"  ... e altri {count - LEFT_OUT_SHOWN}.")
+
+
 def render_text(console, report: Report, limit: int = 20) -> None:
     """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
     from rich.markup import escape
@@ -134,6 +155,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     # A file that cannot be used gets one line of its own, never wrapped.
     for p in report.unusable_files:
         console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)  # the id, as --escludi takes it
+    render_reading(console, report)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -156,6 +178,6 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
+        table.add_row(escape(p.file), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
                       escape(p.message))
     console.print(table)
