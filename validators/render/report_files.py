@@ -138,6 +138,12 @@ def render_reading(console, report: Report) -> None:
             console.print(f"  ... e altri {count - LEFT_OUT_SHOWN}.")
 
 
+def _short(file: str) -> str:
+    """A file's name in the terminal's table: as found in a folder ('Jesi/registro.xlsx'), or
+    without its folders when given by an absolute path."""
+    return Path(file).name if Path(file).is_absolute() else file
+
+
 def render_text(console, report: Report, limit: int = 20) -> None:
     """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
     from rich.markup import escape
@@ -178,6 +184,6 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(escape(p.file), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
+        table.add_row(escape(_short(p.file)), "" if p.row is None else str(p.row), f"[{style}]{title_of(p.rule)}[/]",
                       escape(p.message))
     console.print(table)
