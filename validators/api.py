@@ -248,7 +248,12 @@ def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=No
     """Time totals of the checked rows (rows with errori left out and counted); carichi = a filled
     template whose Carichi sheet plans the hours, compared with the actual ones."""
     _require_usable(checked)
-    result = compute_totals(checked.clean(), checked.catalogue, files=checked.report.files,
+    return _totals(checked, fte_hours, carichi)
+
+
+def _totals(checked: Checked, fte_hours: float, carichi) -> Totals:
+    unusable = {p.file for p in checked.report.unusable_files}
+    result = compute_totals(checked.clean(), checked.catalogue, files=[f for f in checked.report.files if f not in unusable],
                             rows_read=checked.rows_read, fte_hours=fte_hours)
     if carichi is not None:
         from registro.validators.read.carichi import read_plan
@@ -298,8 +303,8 @@ def export(checked: Checked, target, *, rejects=None, profile=None) -> ExportRes
 class Month:
     """What one check gives for a month: the checked rows, their totals and their export (no files).
 
-    totals and plan are None when an input could not be read at all (nothing is totalled or
-    exported from a partial set of files). The add-in renders this into the open workbook.
+    totals and plan are None when no input could be read; with some inputs unusable they cover
+    the others (the report names the unusable ones). The add-in renders this into the open workbook.
     """
 
     checked: Checked
@@ -313,9 +318,13 @@ def month(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=Non
     One after the other: each is a polars query that already uses every core; computed side by
     side in two threads they took as long or longer (measured on 1,000,000 rows).
     """
-    if checked.report.unusable_files:
+    if not checked.rows_read and checked.report.unusable_files:
         return Month(checked, None, None)
-    return Month(checked, totals(checked, fte_hours=fte_hours, carichi=carichi), export_plan(checked, profile=profile))
+    # A file that cannot be used does not stop the others: their totals and export are made
+    # (the report names it first, the exit code is 2, and nothing is archived).
+    from registro.validators.export.plan import ExportPlan
+
+    return Month(checked, _totals(checked, fte_hours, carichi), ExportPlan.prepare(checked, _profile(profile)))
 
 
 # Output names in the month's folder; an annotated copy is named after its input.
@@ -329,7 +338,7 @@ class MonthResult:
     """What `month_pass` found and wrote: the report, the totals, the export and the files."""
 
     report: Report
-    totals: Totals | None  # None when an input is unusable (then nothing is totalled or exported)
+    totals: Totals | None  # None when no input could be read (with some unusable: the others' totals)
     export: ExportResult | None
     written: tuple[Path, ...]
     annotated: tuple[Path, ...]
@@ -436,7 +445,7 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
         if progress:
             progress("Scrittura dei risultati", 1, 1)
         result = _write_month(values, folder, excel=excel)
-        if store and values.totals is not None:
+        if store and values.totals is not None and not checked.report.unusable_files:
             result = replace(result, stored=archive_add(checked, options.archive))
     return result
 
