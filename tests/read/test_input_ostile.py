@@ -382,12 +382,22 @@ def test_una_cella_di_32000_caratteri_non_e_stampata_per_intero(tmp_path):
     assert result.exit_code == 1 and "X" * 100 not in result.output
 
 
-def test_una_nota_nell_ultima_riga_di_excel_e_una_riga_senza_campi(tmp_path):
+def test_una_nota_nell_ultima_riga_di_excel_e_ignorata_e_contata(tmp_path):
     wb, ws = register_sheet([riga()])
     ws.cell(1_048_576, 10, "nota in fondo")
     wb.save(tmp_path / "r.xlsx")
     result = _run(tmp_path / "r.xlsx")
-    assert "Controllate 2 righe" in result.output  # the stray note is a row without the required fields
+    assert result.exit_code == 0 and "Controllata 1 riga" in result.output, result.output
+    assert "ignorata 1 cella fuori dalle colonne o molto sotto le righe del registro (la più lontana: J1048576)" \
+        in " ".join(result.output.split())
+
+
+def test_una_nota_poco_sotto_il_registro_resta_una_riga_senza_campi(tmp_path):
+    wb, ws = register_sheet([riga()])
+    ws.cell(40, 10, "nota in fondo")
+    wb.save(tmp_path / "r.xlsx")
+    result = _run(tmp_path / "r.xlsx")
+    assert result.exit_code == 1 and "Controllate 2 righe" in result.output
 
 
 def test_collegamenti_esterni_e_macro_non_impediscono_la_lettura(tmp_path):

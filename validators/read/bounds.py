@@ -3,8 +3,8 @@
 calamine allocates a sheet's whole grid, from its first to its last cell: a value left in
 XFD1048576 asks for 512 GB and the process aborts (no Python exception can catch it). So before
 calamine sees a package, each worksheet's <dimension> is read; Excel, LibreOffice and openpyxl
-write it exactly. When it spans more than SAFE_CELLS (or is missing), the sheet's cells are
-scanned: the register's columns are the first run of used columns with gaps of at most
+write it exactly. When it spans more than SAFE_CELLS, or far more rows than the XML holds (or
+is missing), the sheet's cells are scanned: the register's columns are the first run of used columns with gaps of at most
 COLUMN_GAP, its rows the first run of used rows (in those columns) with gaps of at most ROW_GAP.
 Cells outside are stray: they are taken out of a copy of the package in memory, which is read
 instead, and counted in the summary. A sheet still too sparse after that is refused.
@@ -21,6 +21,7 @@ from pathlib import Path
 SAFE_CELLS = 1 << 24  # 16.7 M cells (a million rows of 16 columns): about 512 MB in calamine's grid
 COLUMN_GAP = 26  # empty columns inside a register's columns
 ROW_GAP = 1000  # empty rows inside a register's rows
+MIN_ROW_BYTES = 16  # fewer XML bytes per row of the dimension: a sparse sheet, scanned
 MAX_SHEET_XML = 512 * 1024**2  # the XML of a sheet that is scanned and rewritten in memory
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
@@ -64,13 +65,15 @@ def _first_run(values: list[int], gap: int) -> tuple[int, int]:
     return first, last
 
 
-def _needs_scan(head: bytes) -> bool:
+def _needs_scan(head: bytes, xml_size: int) -> bool:
+    """Whether a sheet may hold stray cells: its dimension spans more than SAFE_CELLS, or many
+    more rows than its XML could hold (a row of a register takes well over MIN_ROW_BYTES)."""
     m = _DIMENSION.search(head)
     if not m or not m.group(3):
         return m is None  # no dimension: scan; a single cell: nothing to fear
     rows = int(m.group(4)) - int(m.group(2)) + 1
     cols = column_index(m.group(3)) - column_index(m.group(1)) + 1
-    return rows * cols > SAFE_CELLS
+    return rows * cols > SAFE_CELLS or rows > ROW_GAP and xml_size < rows * MIN_ROW_BYTES
 
 
 def _trim_sheet(xml: bytes) -> tuple[bytes, int, str]:
@@ -114,7 +117,7 @@ def trimmed(path: Path) -> Trimmed | None:
         wide = []
         for info in sheets:
             with z.open(info) as fh:
-                if _needs_scan(fh.read(64 * 1024)):
+                if _needs_scan(fh.read(64 * 1024), info.file_size):
                     wide.append(info)
         if not wide:
             return None
