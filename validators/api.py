@@ -244,16 +244,17 @@ def _require_usable(checked: Checked) -> None:
                           "dall'elenco.", first.sheet)
 
 
-def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:
+def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, partial: bool = False) -> Totals:
     """Time totals of the checked rows (rows with errori left out and counted); carichi = a filled
-    template whose Carichi sheet plans the hours, compared with the actual ones."""
-    _require_usable(checked)
-    return _totals(checked, fte_hours, carichi)
+    template whose Carichi sheet plans the hours, compared with the actual ones.
 
-
-def _totals(checked: Checked, fte_hours: float, carichi) -> Totals:
+    An input that could not be read at all is a FileProblem; partial=True totals the others
+    instead (the report names the unusable ones: say so to the user)."""
+    if not partial:
+        _require_usable(checked)
     unusable = {p.file for p in checked.report.unusable_files}
-    result = compute_totals(checked.clean(), checked.catalogue, files=[f for f in checked.report.files if f not in unusable],
+    result = compute_totals(checked.clean(), checked.catalogue,
+                            files=[f for f in checked.report.files if f not in unusable],
                             rows_read=checked.rows_read, fte_hours=fte_hours)
     if carichi is not None:
         from registro.validators.read.carichi import read_plan
@@ -269,13 +270,15 @@ def write_totals(totals: Totals, target, *, inputs=()) -> Path:
     return write(totals, target, inputs)
 
 
-def export_plan(checked: Checked, *, profile=None):
+def export_plan(checked: Checked, *, profile=None, partial: bool = False):
     """The JA export of the checked rows, proven balanced (ExportPlan: .tables(), .result(), .write()).
 
-    profile: a Profile, a profile file (YAML), or None for the bundled JA layout."""
+    profile: a Profile, a profile file (YAML), or None for the bundled JA layout. partial: as in
+    `totals`, the export of the usable inputs when some are not."""
     from registro.validators.export.plan import ExportPlan
 
-    _require_usable(checked)
+    if not partial:
+        _require_usable(checked)
     return ExportPlan.prepare(checked, _profile(profile))
 
 
@@ -285,14 +288,14 @@ def _profile(value):
     return value if isinstance(value, Profile) else load_profile(value)
 
 
-def export(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
+def export(checked: Checked, target, *, rejects=None, profile=None, partial: bool = False) -> ExportResult:
     """Write the clean JA file (target) and the rejects with their reasons (default NAME_scarti.xlsx
     beside it); nothing is written unless every row read is exported or rejected."""
     from registro.validators.export.plan import check_targets, default_rejects
 
     target = Path(target)
     check_targets(target, Path(rejects) if rejects else default_rejects(target))  # before any work
-    return export_plan(checked, profile=profile).write(target, rejects, checked.inputs)
+    return export_plan(checked, profile=profile, partial=partial).write(target, rejects, checked.inputs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,9 +325,8 @@ def month(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=Non
         return Month(checked, None, None)
     # A file that cannot be used does not stop the others: their totals and export are made
     # (the report names it first, the exit code is 2, and nothing is archived).
-    from registro.validators.export.plan import ExportPlan
-
-    return Month(checked, _totals(checked, fte_hours, carichi), ExportPlan.prepare(checked, _profile(profile)))
+    return Month(checked, totals(checked, fte_hours=fte_hours, carichi=carichi, partial=True),
+                 export_plan(checked, profile=profile, partial=True))
 
 
 # Output names in the month's folder; an annotated copy is named after its input.

@@ -114,11 +114,23 @@ def test_mese_registro_corretto_esce_con_zero_e_nessuna_copia_annotata(tmp_path)
     assert not list((tmp_path / "uscita").glob("*_annotato.*"))
 
 
-def test_mese_file_inutilizzabile_esce_con_due_e_scrive_solo_il_rapporto(tmp_path):
+def test_mese_file_inutilizzabile_esce_con_due_e_scrive_i_risultati_degli_altri(tmp_path):
     good = write_csv(tmp_path / "ancona.csv", [riga()])
     bad = tmp_path / "jesi.xlsx"
     bad.write_bytes(b"non un foglio di calcolo")
     result = run("mese", good, bad, "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == [
+        "ja.csv", "rapporto.json", "rapporto.xlsx", "riepilogo.xlsx", "scarti.xlsx"]
+    flat = " ".join(result.output.split())
+    assert "1 righe lette = 1 esportate + 0 scartate" in flat
+    assert f"Totali e file per JA senza il file inutilizzabile {bad}" in flat
+
+
+def test_mese_con_soli_file_inutilizzabili_scrive_solo_il_rapporto(tmp_path):
+    bad = tmp_path / "jesi.xlsx"
+    bad.write_bytes(b"non un foglio di calcolo")
+    result = run("mese", bad, "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
     assert result.exit_code == 2, result.output
     assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == ["rapporto.json", "rapporto.xlsx"]
     assert "Nessun totale e nessun file per JA" in " ".join(result.output.split())
