@@ -219,3 +219,21 @@ def test_fuzz_breve_di_file_mutati(tmp_path):
 @pytest.mark.lento
 def test_fuzz_di_file_mutati(tmp_path):
     _fuzz(tmp_path, seed=22, count=300)
+
+
+def test_un_ods_con_una_cella_nell_ultima_riga_e_colonna_e_rifiutato_con_cosa_fare(tmp_path):
+    path = write_ods(tmp_path / "r.ods", [riga()])
+    src = zipfile.ZipFile(path)
+    parts = {n: src.read(n) for n in src.namelist()}
+    src.close()
+    far = (b'<table:table-row table:number-rows-repeated="1048573"><table:table-cell/></table:table-row>'
+           b'<table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell '
+           b'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table>')
+    parts["content.xml"] = parts["content.xml"].replace(b"</table:table>", far)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    run = _child(path)
+    assert run["code"] == 2 and not run["crashed"], run["output"]
+    assert "cancellare le celle sparse in fondo o a destra del foglio" in " ".join(run["output"].split())
+    assert run["rss"] < MEMORY_LIMIT

@@ -279,6 +279,9 @@ def _reader_failure(file: str, exc: BaseException) -> FileProblem:
     detail = str(exc).split("\n", 1)[0]
     if "password" in detail.lower():
         return _unreadable(file, "è protetto da password: toglierla in Excel e salvarlo di nuovo")
+    if "cell limit exceeded" in str(exc).lower():  # calamine's own bound (.ods): cells far from the register
+        return _unreadable(file, "ha celle molto lontane dal registro (il foglio supererebbe 100 milioni di celle): "
+                                 "cancellare le celle sparse in fondo o a destra del foglio e salvarlo di nuovo")
     what = "errore interno del lettore" if type(exc).__name__ == "PanicException" else type(exc).__name__
     return _unreadable(file, f"formato non riconosciuto o file danneggiato ({what}); {guard.WHAT_TO_DO}")
 
