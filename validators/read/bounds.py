@@ -47,12 +47,9 @@ def column_index(letters: bytes) -> int:
     return n
 
 
-def column_letters(index: int) -> str:
-    out = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+def _letters(index: int) -> str:
+    """16384 -> 'XFD' (the A1 helper of render/ is out of read/'s reach)."""
+    return _letters((index - 1) // 26) + chr(65 + (index - 1) % 26) if index else ""
 
 
 def _first_run(values: list[int], gap: int) -> tuple[int, int]:
@@ -100,7 +97,7 @@ def _trim_sheet(xml: bytes) -> tuple[bytes, int, str]:
         c, r = column_index(ref.group(1)), int(ref.group(2))
         return m.group(0) if cols[0] <= c <= cols[1] and rows[0] <= r <= rows[1] else b""
 
-    return _CELL.sub(keep, xml), len(cells) - kept, f"{column_letters(far[0])}{far[1]}"
+    return _CELL.sub(keep, xml), len(cells) - kept, f"{_letters(far[0])}{far[1]}"
 
 
 def _refs(xml: bytes):
