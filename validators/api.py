@@ -432,9 +432,10 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
 
     options, folder, paths = options or CheckOptions(), Path(folder), as_tuple(paths)
     for given in (*paths, *options.history):  # the next month's run would read the outputs as registers
-        if Path(given).is_dir() and Path(given).resolve() == folder.resolve():
-            raise UsageError("la cartella di uscita '{path}' è anche una cartella di registri da leggere: "
-                             "indicare con {folder} un'altra cartella.", params=("folder",), path=folder)
+        if Path(given).is_dir() and folder.resolve().is_relative_to(Path(given).resolve()):
+            raise UsageError("la cartella di uscita '{path}' è anche una cartella di registri da leggere (o sta "
+                             "dentro una di esse, che è letta con le sottocartelle): indicare con {folder} "
+                             "un'altra cartella.", params=("folder",), path=folder)
     profile = _profile(profile)  # a bad profile stops before any work
     if store:
         if options.archive is None:

@@ -154,6 +154,15 @@ def test_mese_rifiuta_di_scrivere_nella_cartella_dei_registri(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
+def test_mese_rifiuta_di_scrivere_in_una_sottocartella_della_cartella_dei_registri(tmp_path):
+    folder = tmp_path / "ottobre"
+    write_month(folder)
+    result = run("mese", folder, "--mese", "2026-10", "-o", folder / "uscita")
+    assert result.exit_code == 2
+    assert "o sta dentro una di esse, che è letta con le sottocartelle" in " ".join(result.output.split())
+    assert not (folder / "uscita").exists()
+
+
 def test_copie_annotate_con_lo_stesso_nome_sono_numerate(tmp_path):
     names = annotated_names([Path("ancona/registro.xlsx"), Path("jesi/registro.xlsx"), Path("fano/registro.xlsm")],
                             tmp_path)
