@@ -23,6 +23,7 @@ COLUMN_GAP = 26  # empty columns inside a register's columns
 ROW_GAP = 1000  # empty rows inside a register's rows
 MIN_ROW_BYTES = 16  # fewer XML bytes per row of the dimension: a sparse sheet, scanned
 MAX_SHEET_XML = 512 * 1024**2  # the XML of a sheet that is scanned and rewritten in memory
+UNDIMENSIONED_SCAN_BYTES = 64 * 1024**2  # a sheet without <dimension> is scanned up to this XML size
 
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\sref\s*=\s*\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _CELL = re.compile(rb"<((?:\w+:)?)c\b([^>]*?)(/>|>.*?</\1c>)", re.S)
@@ -66,43 +67,51 @@ def _needs_scan(head: bytes, xml_size: int) -> bool:
     """Whether a sheet may hold stray cells: its dimension spans more than SAFE_CELLS, or many
     more rows than its XML could hold (a row of a register takes well over MIN_ROW_BYTES)."""
     m = _DIMENSION.search(head)
-    if not m or not m.group(3):
-        return m is None  # no dimension: scan; a single cell: nothing to fear
+    if not m or not m.group(3):  # no dimension (a sheet not saved by Excel or LibreOffice): scan if small
+        return m is None and xml_size <= UNDIMENSIONED_SCAN_BYTES  # a single cell: nothing to fear
     rows = int(m.group(4)) - int(m.group(2)) + 1
     cols = column_index(m.group(3)) - column_index(m.group(1)) + 1
     return rows * cols > SAFE_CELLS or rows > ROW_GAP and xml_size < rows * MIN_ROW_BYTES
 
 
 def _trim_sheet(xml: bytes) -> tuple[bytes, int, str]:
-    """(the sheet without stray cells, how many, the farthest one)."""
-    cells = [(column_index(r.group(1)), int(r.group(2))) for r in map(_REF.search, _refs(xml)) if r]
-    if not cells:
+    """(the sheet without stray cells, how many, the farthest one). Three passes over the cells'
+    references, keeping only sets of distinct columns and rows (never a list of every cell)."""
+    def refs():
+        for m in _CELL.finditer(xml):
+            ref = _REF.search(m.group(2))
+            if ref:
+                yield column_index(ref.group(1)), int(ref.group(2))
+
+    used = {c for c, _ in refs()}
+    if not used:
         return xml, 0, ""
-    cols = _first_run(sorted({c for c, _ in cells}), COLUMN_GAP)
-    rows = _first_run(sorted({r for c, r in cells if cols[0] <= c <= cols[1]}), ROW_GAP)
-    kept = sum(1 for c, r in cells if cols[0] <= c <= cols[1] and rows[0] <= r <= rows[1])
+    cols = _first_run(sorted(used), COLUMN_GAP)
+    rows = _first_run(sorted({r for c, r in refs() if cols[0] <= c <= cols[1]}), ROW_GAP)
+
+    def inside(c: int, r: int) -> bool:
+        return cols[0] <= c <= cols[1] and rows[0] <= r <= rows[1]
+
+    kept = stray = 0
+    far = (0, 0)
+    for c, r in refs():
+        if inside(c, r):
+            kept += 1
+        else:
+            stray += 1
+            far = max(far, (r, c))
     area = (cols[1] - cols[0] + 1) * (rows[1] - rows[0] + 1)
     if area > max(SAFE_CELLS, 2 * kept):
         raise TooSparse(f"le celle del foglio occupano {rows[1] - rows[0] + 1} righe per {cols[1] - cols[0] + 1} "
                         "colonne con pochi valori: togliere le celle sparse e salvarlo di nuovo")
-    if kept == len(cells):
+    if not stray:
         return xml, 0, ""
-    far = max(((c, r) for c, r in cells if not (cols[0] <= c <= cols[1] and rows[0] <= r <= rows[1])),
-              key=lambda cr: (cr[1], cr[0]))
 
     def keep(m: re.Match) -> bytes:
         ref = _REF.search(m.group(2))
-        if ref is None:
-            return m.group(0)
-        c, r = column_index(ref.group(1)), int(ref.group(2))
-        return m.group(0) if cols[0] <= c <= cols[1] and rows[0] <= r <= rows[1] else b""
+        return m.group(0) if ref is None or inside(column_index(ref.group(1)), int(ref.group(2))) else b""
 
-    return _CELL.sub(keep, xml), len(cells) - kept, f"{_letters(far[0])}{far[1]}"
-
-
-def _refs(xml: bytes):
-    """The start-tag attributes of every cell."""
-    return (m.group(2) for m in _CELL.finditer(xml))
+    return _CELL.sub(keep, xml), stray, f"{_letters(far[1])}{far[0]}"
 
 
 def trimmed(path: Path) -> Trimmed | None:
