@@ -66,12 +66,11 @@ def check(paths, options: CheckOptions):
 def print_unusable(checked) -> bool:
     """Print first, one line each, the inputs that could not be used (the others' results follow);
     True when there is one (the command then exits with 2)."""
-    from rich.markup import escape
+    from registro.validators.render.report_files import render_unusable
 
     unusable = checked.report.unusable_files
     out = console()
-    for p in unusable:
-        out.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)
+    render_unusable(out, checked.report)
     if unusable:
         out.print("[bold red]Risultati senza i file inutilizzabili:[/] le loro righe non sono conteggiate; "
                   "correggerli e ripetere il comando.", soft_wrap=True)

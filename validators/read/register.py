@@ -168,7 +168,7 @@ def _pick_sheet(reader, wanted: str | None, file: str) -> tuple[str, str | None]
 
     The sheet named as asked (--foglio, else 'Registro'); without one, the only sheet, or else the
     one visible sheet whose header names every required column. Several such sheets, or none:
-    FileProblem foglio.mancante listing them, with the --foglio hint."""
+    FileProblem foglio.mancante listing them (the terminal adds how to choose: --foglio)."""
     names = list(reader.sheet_names)
     if wanted is not None:
         match = [n for n in names if n == wanted] or [n for n in names if norm_key(n) == norm_key(wanted)]
@@ -187,9 +187,10 @@ def _pick_sheet(reader, wanted: str | None, file: str) -> tuple[str, str | None]
     if candidates:
         listed = ", ".join(f"'{n}'" for n in candidates)
         raise _sheet_problem(file, DEFAULT_SHEET, names, f"; hanno le intestazioni del registro i fogli {listed}: "
-                                                          "indicare quale leggere con --foglio NOME")
+                                                          "indicare quale leggere")
     raise _sheet_problem(file, DEFAULT_SHEET, names, "; nessun foglio visibile ha le intestazioni del registro: "
-                                                     "rinominare il foglio in 'Registro' o indicarlo con --foglio NOME")
+                                                     "rinominare in 'Registro' il foglio del registro o indicare "
+                                                     "quale leggere")
 
 
 def _has_register_header(reader, sheet: str) -> bool:

@@ -119,7 +119,18 @@ def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
     return counted(count, singular, plural) + (f" in {counted(rows, 'riga', 'righe')}" if rows else "")  # 0: problems of whole files
 
 
+# What the command line adds to a file-level problem (the API's messages name no option).
+COMMAND_HINTS = {"foglio.mancante": " Scegliere il foglio con --foglio NOME."}
 LEFT_OUT_SHOWN = 10  # lines of left-out files in the terminal (the report files list them all)
+
+
+def render_unusable(console, report: Report) -> None:
+    """One line, never wrapped, for each file that cannot be used: the rule id (as --escludi takes it)
+    and the message."""
+    from rich.markup import escape
+
+    for p in report.unusable_files:
+        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}{COMMAND_HINTS.get(p.rule, '')}", soft_wrap=True)
 
 
 def render_reading(console, report: Report) -> None:
@@ -159,8 +170,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
         + f"[bold yellow]{_in_rows(report.warnings, 'avvisi', 'avviso', rows_with(report, 'avviso'))}[/]."
     )
     # A file that cannot be used gets one line of its own, never wrapped.
-    for p in report.unusable_files:
-        console.print(f"[bold red]{p.rule}:[/] {escape(p.message)}", soft_wrap=True)  # the id, as --escludi takes it
+    render_unusable(console, report)
     render_reading(console, report)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
