@@ -121,3 +121,17 @@ def test_il_file_di_blocco_di_excel_indicato_per_nome_ha_il_suo_messaggio(tmp_pa
     lo.write_text("Maria Rossi,PC01,/home,07.12.2026 10:00,")
     result = _run("valida", lo)
     assert result.exit_code == 2 and "è il file temporaneo che LibreOffice crea" in _flat(result.output)
+
+
+def test_il_rapporto_xlsx_elenca_note_e_file_lasciati_fuori(tmp_path):
+    from openpyxl import load_workbook
+
+    (tmp_path / "in").mkdir()
+    write_xlsx(tmp_path / "in" / "registro.xlsx", [riga()], sheet="Ottobre", extra_sheets=("Note",))
+    (tmp_path / "in" / "~$registro.xlsx").write_bytes(b"\x00" * 10)
+    result = _run("valida", tmp_path / "in", "--oggi", "2026-11-01", "--rapporto", tmp_path / "r.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = [r for r in load_workbook(tmp_path / "r.xlsx")["Riepilogo"].iter_rows(values_only=True) if r and r[0]]
+    labels = {r[0]: r[1] for r in rows if r[0] in ("Nota", "Lasciato fuori")}
+    assert labels["Nota"].startswith("registro.xlsx: nessun foglio 'Registro': letto il foglio 'Ottobre'")
+    assert labels["Lasciato fuori"].startswith("~$registro.xlsx: è il file temporaneo che Excel crea")
