@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from registro.commands.shared import EXIT_UNUSABLE, PATHS, PROFILO, check, check_options, console
+from registro.commands.shared import EXIT_UNUSABLE, PATHS, PROFILO, check, check_options, console, print_unusable
 
 
 @click.command("esporta")
@@ -24,7 +24,8 @@ def esporta(paths, options, target, rejects, profile):
     Le righe con soli avvisi sono esportate. Ogni riga letta finisce nel file per JA o negli
     scarti: il comando stampa "N righe lette = X esportate + Y scartate".
 
-    Uscita: 0 file scritti e conti che tornano (anche con righe scartate), 2 file inutilizzabile,
+    Uscita: 0 file scritti e conti che tornano (anche con righe scartate), 2 file inutilizzabile
+    (le righe degli altri sono esportate o scartate, il file inutilizzabile è indicato per primo),
     comando errato o conti che non tornano (in quel caso non scrive nulla).
 
     \b
@@ -36,6 +37,8 @@ def esporta(paths, options, target, rejects, profile):
     from registro import export
     from registro.validators.render.export import print_export
 
-    result = export(check(paths, options), target, rejects=rejects, profile=profile)
-    if not print_export(console(), result):
+    checked = check(paths, options)
+    unusable = print_unusable(checked)  # the others are exported; exit 2
+    result = export(checked, target, rejects=rejects, profile=profile, partial=True)
+    if not print_export(console(), result) or unusable:
         click.get_current_context().exit(EXIT_UNUSABLE)

@@ -44,7 +44,8 @@ def mese(paths, options, folder, fte_hours, carichi, profile, text_only, store, 
     gli FTE e i file scritti. I file d'ingresso non sono mai modificati.
 
     Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore (totali e file per JA scritti
-    con le sole righe senza errori), 2 file inutilizzabile (solo il rapporto è scritto).
+    con le sole righe senza errori), 2 file inutilizzabile (gli altri sono controllati e i loro
+    totali e file per JA scritti; nulla è archiviato).
 
     \b
     Esempi:

@@ -63,6 +63,20 @@ def check(paths, options: CheckOptions):
         return check_registers(list(paths), options, progress=progress)
 
 
+def print_unusable(checked) -> bool:
+    """Print first, one line each, the inputs that could not be used (the others' results follow);
+    True when there is one (the command then exits with 2)."""
+    from registro.validators.render.report_files import render_unusable
+
+    unusable = checked.report.unusable_files
+    out = console()
+    render_unusable(out, checked.report)
+    if unusable:
+        out.print("[bold red]Risultati senza i file inutilizzabili:[/] le loro righe non sono conteggiate; "
+                  "correggerli e ripetere il comando.", soft_wrap=True)
+    return bool(unusable)
+
+
 def with_archive(options: CheckOptions) -> CheckOptions:
     """The options with the archive of --archivio opened, and what opening it did (an interrupted
     change completed) printed on stderr; as they are without an archive or with one already open."""

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from registro.commands.shared import CARICHI, ORE_FTE, check, check_options, console, opened
+from registro.commands.shared import (CARICHI, EXIT_UNUSABLE, ORE_FTE, check, check_options, console, opened,
+                                      print_unusable)
 
 
 @click.command("totali")
@@ -28,7 +29,8 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
     Senza registri, con --archivio, totalizza i mesi dell'archivio (--dal, --al) e aggiunge
     l'andamento mese per mese per sede e per LEP, con grafici.
 
-    Uscita: 0 totali calcolati (anche se alcune righe hanno errori), 2 file inutilizzabile.
+    Uscita: 0 totali calcolati (anche se alcune righe hanno errori), 2 file inutilizzabile (i totali
+    degli altri sono calcolati e scritti, il file inutilizzabile è indicato per primo).
 
     \b
     Esempi:
@@ -47,14 +49,17 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
             raise click.UsageError("senza registri si usano solo --archivio, --dal, --al, --catalogo e --ore-fte.")
         target = opened(open_archive(options.archive, need_key=False))  # what opening it did, on stderr
         result = archive_totals(target, since=since, until=until, catalogue=options.catalogue, fte_hours=fte_hours)
-        inputs = []
+        inputs, unusable = [], False
     else:
         if since or until:
             raise click.UsageError("--dal e --al valgono solo senza registri (totali dell'archivio).")
         checked = check(paths, options)
-        result = totals(checked, fte_hours=fte_hours, carichi=carichi)
+        unusable = print_unusable(checked)  # the others are totalled; exit 2
+        result = totals(checked, fte_hours=fte_hours, carichi=carichi, partial=True)
         inputs = list(checked.inputs) + ([carichi] if carichi else [])
     render_totals(console(), result)
     for target in outputs:
         write_totals(result, target, inputs=inputs)
         click.echo(f"Totali scritti in {target}")
+    if unusable:
+        click.get_current_context().exit(EXIT_UNUSABLE)

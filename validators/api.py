@@ -36,7 +36,9 @@ from registro.validators.errors import FileProblem, UnusableInputs, UsageError
 from registro.validators.export.plan import ExportResult
 from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple
 from registro.validators.parallel import side_by_side, workers
-from registro.validators.read.register import RawRegister, find_registers, read_register, register_from_values
+from registro.validators.read import discover
+from registro.validators.read.discover import Found
+from registro.validators.read.register import RawRegister, read_register, register_from_values
 from registro.validators.report import Problem, Report
 from registro.validators.totals import Totals, compare_plan
 from registro.validators.totals import compute as compute_totals
@@ -83,23 +85,25 @@ def _file_problem(p: FileProblem) -> Problem:
     return Problem(p.file, p.sheet, None, None, p.rule, "errore", None, p.fields)
 
 
-def _read_one(path: Path, sheet, in_parts: bool) -> RawRegister | Problem:
+def _read_one(path: Path, sheet, in_parts: bool, name: str) -> RawRegister | Problem:
     try:
-        return read_register(path, sheet, in_parts=in_parts)
+        return read_register(path, sheet, in_parts=in_parts, name=name)
     except FileProblem as exc:
         return _file_problem(exc)
 
 
-def _read_all(paths: list[Path], sheet, progress: Progress | None) -> list[RawRegister | Problem]:
+def _read_all(found: Found, sheet, progress: Progress | None) -> list[RawRegister | Problem]:
     """Read the files side by side (the readers release the GIL): a register or a problem each, in order.
 
     With fewer files than cores, a large sheet is also read in parts on the cores left free."""
+    paths = found.files
     total = len(paths) + 1  # the check is the last step
     if progress and paths:
-        progress(f"Lettura di {paths[0].name}" if len(paths) == 1 else f"Lettura di {len(paths)} file", 0, total)
+        progress(f"Lettura di {found.names[0]}" if len(paths) == 1 else f"Lettura di {len(paths)} file", 0, total)
     done = (lambda n: progress(f"Lettura: {n} di {len(paths)} file", n, total)) if progress else None
     in_parts = len(paths) < workers()
-    return side_by_side([lambda p=p: _read_one(p, sheet, in_parts) for p in paths], done=done)
+    return side_by_side([lambda p=p, n=n: _read_one(p, sheet, in_parts, n) for p, n in zip(paths, found.names)],
+                        done=done)
 
 
 def _split(results: list[RawRegister | Problem]) -> tuple[list[RawRegister], list[Problem]]:
@@ -146,7 +150,7 @@ def _history(options: CheckOptions, catalogue: Catalogue):
     archived = _archive_history(options.archive, options.key)
     if archived is not None:
         archived.prefetch(prerequisite_codes(catalogue))  # reads the archive while the registers are read
-    return archived, find_registers(list(options.history))
+    return archived, discover.find(list(options.history))
 
 
 def check(paths, options: CheckOptions | None = None, *, progress: Progress | None = None) -> Checked:
@@ -157,17 +161,31 @@ def check(paths, options: CheckOptions | None = None, *, progress: Progress | No
     """
     options = options or CheckOptions()
     catalogue, engine = _catalogue(options.catalogue), _engine_options(options)
-    files = find_registers(list(as_tuple(paths)))
-    if not files:
-        raise UsageError("nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .ods, .csv).")
+    found = discover.find(list(as_tuple(paths)))
+    if not found.files:
+        raise UsageError(_nothing_found(found))
     archived, past = _history(options, catalogue)
     _import_engine_in_background()
-    results = _read_all(files + past, options.sheet, progress)  # the history files with the others
-    current, problems = _split(results[:len(files)])
-    old, old_problems = _split(results[len(files):])
-    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
-                           options=engine, names=[str(f) for f in files], history_names=[str(f) for f in past],
-                           inputs=files + past, progress=progress, archived=archived)
+    both = discover.Found(found.files + past.files, found.names + past.names)
+    results = _read_all(both, options.sheet, progress)  # the history files with the others
+    current, problems = _split(results[:len(found.files)])
+    old, old_problems = _split(results[len(found.files):])
+    checked = check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                              options=engine, names=found.names, history_names=past.names,
+                              inputs=found.files + past.files, progress=progress, archived=archived)
+    checked.report.left_out = [(x.name, x.reason) for x in found.left_out + past.left_out]
+    checked.sources = dict(zip(found.names, found.files))
+    return checked
+
+
+def _nothing_found(found: Found) -> str:
+    """Why no register was found, naming what the folders held."""
+    text = "nessun registro trovato nei percorsi indicati (.xlsx, .xlsm, .xls, .ods, .csv)"
+    if not found.left_out:
+        return text + ": le cartelle sono vuote."
+    shown = "; ".join(f"{x.name}: {x.reason}" for x in found.left_out[:5])
+    more = f" (e altri {len(found.left_out) - 5})" if len(found.left_out) > 5 else ""
+    return f"{text}; lasciati fuori: {shown}{more}."
 
 
 def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
@@ -186,10 +204,12 @@ def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
     except FileProblem as exc:
         current, problems = [], [_file_problem(exc)]
     archived, past = _history(options, catalogue)
-    old, old_problems = _split(_read_all(past, options.sheet, None)) if past else ([], [])
-    return check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
-                           options=engine, names=[name], history_names=[str(f) for f in past], inputs=past,
-                           archived=archived)
+    old, old_problems = _split(_read_all(past, options.sheet, None)) if past.files else ([], [])
+    checked = check_registers(current, history=old, file_problems=problems + old_problems, catalogue=catalogue,
+                              options=engine, names=[name], history_names=past.names, inputs=past.files,
+                              archived=archived)
+    checked.report.left_out = [(x.name, x.reason) for x in past.left_out]
+    return checked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +228,7 @@ def annotate(checked: Checked, target) -> list[Path]:
     problems: target is the copy's file for one register, a folder for several."""
     from registro.validators.render.annotated import annotate_all
 
-    return annotate_all(checked.report, Path(target), checked.inputs)
+    return annotate_all(checked.report, Path(target), checked.inputs, checked.sources)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -221,11 +241,17 @@ def _require_usable(checked: Checked) -> None:
         raise UnusableInputs(checked.report.unusable_files)
 
 
-def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None) -> Totals:
+def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=None, partial: bool = False) -> Totals:
     """Time totals of the checked rows (rows with errori left out and counted); carichi = a filled
-    template whose Carichi sheet plans the hours, compared with the actual ones."""
-    _require_usable(checked)
-    result = compute_totals(checked.clean(), checked.catalogue, files=checked.report.files,
+    template whose Carichi sheet plans the hours, compared with the actual ones.
+
+    An input that could not be read at all is a FileProblem; partial=True totals the others
+    instead (the report names the unusable ones: say so to the user)."""
+    if not partial:
+        _require_usable(checked)
+    unusable = {p.file for p in checked.report.unusable_files}
+    result = compute_totals(checked.clean(), checked.catalogue,
+                            files=[f for f in checked.report.files if f not in unusable],
                             rows_read=checked.rows_read, fte_hours=fte_hours)
     if carichi is not None:
         from registro.validators.read.carichi import read_plan
@@ -241,13 +267,15 @@ def write_totals(totals: Totals, target, *, inputs=()) -> Path:
     return write(totals, target, inputs)
 
 
-def export_plan(checked: Checked, *, profile=None):
+def export_plan(checked: Checked, *, profile=None, partial: bool = False):
     """The JA export of the checked rows, proven balanced (ExportPlan: .tables(), .result(), .write()).
 
-    profile: a Profile, a profile file (YAML), or None for the bundled JA layout."""
+    profile: a Profile, a profile file (YAML), or None for the bundled JA layout. partial: as in
+    `totals`, the export of the usable inputs when some are not."""
     from registro.validators.export.plan import ExportPlan
 
-    _require_usable(checked)
+    if not partial:
+        _require_usable(checked)
     return ExportPlan.prepare(checked, _profile(profile))
 
 
@@ -257,14 +285,14 @@ def _profile(value):
     return value if isinstance(value, Profile) else load_profile(value)
 
 
-def export(checked: Checked, target, *, rejects=None, profile=None) -> ExportResult:
+def export(checked: Checked, target, *, rejects=None, profile=None, partial: bool = False) -> ExportResult:
     """Write the clean JA file (target) and the rejects with their reasons (default NAME_scarti.xlsx
     beside it); nothing is written unless every row read is exported or rejected."""
     from registro.validators.export.plan import check_targets, default_rejects
 
     target = Path(target)
     check_targets(target, Path(rejects) if rejects else default_rejects(target))  # before any work
-    return export_plan(checked, profile=profile).write(target, rejects, checked.inputs)
+    return export_plan(checked, profile=profile, partial=partial).write(target, rejects, checked.inputs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,8 +303,8 @@ def export(checked: Checked, target, *, rejects=None, profile=None) -> ExportRes
 class Month:
     """What one check gives for a month: the checked rows, their totals and their export (no files).
 
-    totals and plan are None when an input could not be read at all (nothing is totalled or
-    exported from a partial set of files). The add-in renders this into the open workbook.
+    totals and plan are None when no input could be read; with some inputs unusable they cover
+    the others (the report names the unusable ones). The add-in renders this into the open workbook.
     """
 
     checked: Checked
@@ -290,9 +318,12 @@ def month(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=Non
     One after the other: each is a polars query that already uses every core; computed side by
     side in two threads they took as long or longer (measured on 1,000,000 rows).
     """
-    if checked.report.unusable_files:
+    if not checked.rows_read and checked.report.unusable_files:
         return Month(checked, None, None)
-    return Month(checked, totals(checked, fte_hours=fte_hours, carichi=carichi), export_plan(checked, profile=profile))
+    # A file that cannot be used does not stop the others: their totals and export are made
+    # (the report names it first, the exit code is 2, and nothing is archived).
+    return Month(checked, totals(checked, fte_hours=fte_hours, carichi=carichi, partial=True),
+                 export_plan(checked, profile=profile, partial=True))
 
 
 # Output names in the month's folder; an annotated copy is named after its input.
@@ -306,7 +337,7 @@ class MonthResult:
     """What `month_pass` found and wrote: the report, the totals, the export and the files."""
 
     report: Report
-    totals: Totals | None  # None when an input is unusable (then nothing is totalled or exported)
+    totals: Totals | None  # None when no input could be read (with some unusable: the others' totals)
     export: ExportResult | None
     written: tuple[Path, ...]
     annotated: tuple[Path, ...]
@@ -358,13 +389,14 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
         tasks.append(lambda: write_report_file(report, folder / REPORT_XLSX, inputs))
         with_problems = {p.file for p in report.problems if p.row is not None}
         unusable = {p.file for p in report.unusable_files}
-        sources = [Path(f) for f in report.files if f in with_problems and f not in unusable]
+        sources = [checked.source(f) for f in report.files if f in with_problems and f not in unusable]
         not_annotated = [s for s in sources if s.suffix.lower() not in ANNOTATABLE]  # said, not failed
         copies = annotated_names([s for s in sources if s not in not_annotated], folder)
         if copies:
             from registro.validators.render.annotated import annotate as annotate_one
 
-            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs) for s, t in copies.items()]
+            name_of = {checked.source(f): f for f in report.files}
+            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs, name_of[s]) for s, t in copies.items()]
     if values.totals is not None:
         totals_target = folder / (TOTALS_XLSX if excel else TOTALS_CSV)
         tasks.append(lambda: write_totals_file(values.totals, totals_target, inputs))
@@ -397,9 +429,10 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
 
     options, folder, paths = options or CheckOptions(), Path(folder), as_tuple(paths)
     for given in (*paths, *options.history):  # the next month's run would read the outputs as registers
-        if Path(given).is_dir() and Path(given).resolve() == folder.resolve():
-            raise UsageError("la cartella di uscita '{path}' è anche una cartella di registri da leggere: "
-                             "indicare con {folder} un'altra cartella.", params=("folder",), path=folder)
+        if Path(given).is_dir() and folder.resolve().is_relative_to(Path(given).resolve()):
+            raise UsageError("la cartella di uscita '{path}' è anche una cartella di registri da leggere (o sta "
+                             "dentro una di esse, che è letta con le sottocartelle): indicare con {folder} "
+                             "un'altra cartella.", params=("folder",), path=folder)
     profile = _profile(profile)  # a bad profile stops before any work
     if store:
         if options.archive is None:
@@ -412,7 +445,7 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
         if progress:
             progress("Scrittura dei risultati", 1, 1)
         result = _write_month(values, folder, excel=excel)
-        if store and values.totals is not None:
+        if store and values.totals is not None and not checked.report.unusable_files:
             result = replace(result, stored=archive_add(checked, options.archive))
     return result
 

@@ -51,10 +51,11 @@ class Report:
     history: list[str] = field(default_factory=list)
     catalogue_version: str = ""
     archive: str = ""  # the archive used as history, if any ("archivio DIR")
-    # What the reading did to the registers' shape, one sentence per file (merged cells, total rows)
-    notes: list[str] = field(default_factory=list)
+    # What the reading did to the registers' shape (merged cells, total rows, sheet chosen, stray cells)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, what was noticed reading it)
     total_rows: int = 0  # the registers' own total rows, left out of `rows` and of every check
     total_rows_at: dict[str, tuple[int, ...]] = field(default_factory=dict)  # file -> their Excel rows
+    left_out: list[tuple[str, str]] = field(default_factory=list)  # (name, reason) of what folders held unread
 
     @property
     def errors(self) -> int:
@@ -98,9 +99,10 @@ class Report:
             "file": self.files,
             "storico": self.history,
             **({"archivio": self.archive} if self.archive else {}),
+            **({"esclusi": [{"file": f, "motivo": r} for f, r in self.left_out]} if self.left_out else {}),
+            **({"note": [{"file": f, "nota": n} for f, n in self.notes]} if self.notes else {}),
             "righe": self.rows,
             **({"righe_di_totale_escluse": self.total_rows} if self.total_rows else {}),
-            **({"note": self.notes} if self.notes else {}),
             "errori": self.errors,
             "avvisi": self.warnings,
             "problemi": [p.as_dict() for p in self.problems],

@@ -45,7 +45,7 @@ RULES: tuple[Rule, ...] = (
          "Aprirlo in Excel e salvarlo di nuovo come .xlsx (o .csv) senza password.", file_level=True),
     Rule("foglio.mancante", ERRORE, None, "Foglio mancante",
          "il file non ha il foglio Registro (né un unico foglio, né quello indicato con --foglio)",
-         "manca il foglio '{foglio}' (fogli presenti: {fogli}).",
+         "manca il foglio '{foglio}' (fogli presenti: {fogli}){dettaglio}.",
          "Rinominare il foglio del registro in 'Registro' oppure indicare --foglio NOME.", file_level=True,
          excel_hint="Rinominare il foglio del registro in 'Registro'."),
     Rule("colonne.mancanti", ERRORE, None, "Colonne obbligatorie mancanti",

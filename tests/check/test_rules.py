@@ -75,8 +75,9 @@ def _merged(path, cells, title=False):
 # File-level rule id -> (writer of a file that breaks it, writer of a file that respects it)
 FILE_CASES = {
     "file.illeggibile": (lambda p: _bytes(p, b""), lambda p: write_xlsx(p, [riga()])),
-    "foglio.mancante": (lambda p: write_xlsx(p, [riga()], sheet="Dati", extra_sheets=("Altro",)),
-                        lambda p: write_xlsx(p, [riga()], sheet="Dati")),  # a single sheet is the register
+    "foglio.mancante": (lambda p: write_xlsx(p, [riga()], sheet="Dati", extra_sheets=("Altro",), headers=["x"] * 10),
+                        # a single sheet is the register; so is the only visible sheet with the headers
+                        lambda p: write_xlsx(p, [riga()], sheet="Dati", extra_sheets=("Altro",))),
     "colonne.mancanti": (lambda p: write_xlsx(p, [riga()], headers=[c for c in COLUMNS if c != "Codice fiscale"]),
                          lambda p: write_xlsx(p, [riga()], title_rows=[["CPI di Ancona"]],
                                               headers=["CF" if c == "Codice fiscale" else c.upper() for c in COLUMNS])),

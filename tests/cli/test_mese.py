@@ -114,11 +114,23 @@ def test_mese_registro_corretto_esce_con_zero_e_nessuna_copia_annotata(tmp_path)
     assert not list((tmp_path / "uscita").glob("*_annotato.*"))
 
 
-def test_mese_file_inutilizzabile_esce_con_due_e_scrive_solo_il_rapporto(tmp_path):
+def test_mese_file_inutilizzabile_esce_con_due_e_scrive_i_risultati_degli_altri(tmp_path):
     good = write_csv(tmp_path / "ancona.csv", [riga()])
     bad = tmp_path / "jesi.xlsx"
     bad.write_bytes(b"non un foglio di calcolo")
     result = run("mese", good, bad, "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == [
+        "ja.csv", "rapporto.json", "rapporto.xlsx", "riepilogo.xlsx", "scarti.xlsx"]
+    flat = " ".join(result.output.split())
+    assert "1 righe lette = 1 esportate + 0 scartate" in flat
+    assert f"Totali e file per JA senza il file inutilizzabile {bad}" in flat
+
+
+def test_mese_con_soli_file_inutilizzabili_scrive_solo_il_rapporto(tmp_path):
+    bad = tmp_path / "jesi.xlsx"
+    bad.write_bytes(b"non un foglio di calcolo")
+    result = run("mese", bad, "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
     assert result.exit_code == 2, result.output
     assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == ["rapporto.json", "rapporto.xlsx"]
     assert "Nessun totale e nessun file per JA" in " ".join(result.output.split())
@@ -140,6 +152,15 @@ def test_mese_rifiuta_di_scrivere_nella_cartella_dei_registri(tmp_path):
     assert result.exit_code == 2
     assert "è anche una cartella di registri" in " ".join(result.output.split())
     assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_mese_rifiuta_di_scrivere_in_una_sottocartella_della_cartella_dei_registri(tmp_path):
+    folder = tmp_path / "ottobre"
+    write_month(folder)
+    result = run("mese", folder, "--mese", "2026-10", "-o", folder / "uscita")
+    assert result.exit_code == 2
+    assert "o sta dentro una di esse, che è letta con le sottocartelle" in " ".join(result.output.split())
+    assert not (folder / "uscita").exists()
 
 
 def test_copie_annotate_con_lo_stesso_nome_sono_numerate(tmp_path):

@@ -56,8 +56,8 @@ def test_mese_generato_esportate_piu_scartate_uguale_righe_lette(month, tmp_path
     assert len(exported) == result.exported == sum(1 for r in rows if r.bad is None)
     assert len(rejected) == result.rejected == sum(1 for r in rows if r.bad)
     assert len(exported) + len(rejected) == len(rows) and result.balanced
-    # Every generated bad row is in the rejects with its file, row and the reason.
-    expected = {(str(r.file), r.row): r.bad for r in rows if r.bad}
+    # Every generated bad row is in the rejects with its file (named from the folder given), row and reason.
+    expected = {(Path(r.file).relative_to(folder).as_posix(), r.row): r.bad for r in rows if r.bad}
     assert {(x["File"], x["Riga"]): x["Regole (codici)"] for x in rejected} == expected
     assert all(x["Errori"].startswith(f"Riga {x['Riga']}, ") for x in rejected)
     # Every good row is exported exactly once (codice fiscale, date, code identify them here).
@@ -142,12 +142,24 @@ def test_il_bilancio_confronta_file_e_riga_insieme_con_le_ripetizioni():
     assert same(table(), table())
 
 
-def test_file_inutilizzabile_esce_con_due_senza_scrivere(tmp_path):
+def test_file_inutilizzabile_esce_con_due_e_esporta_gli_altri(tmp_path):
     broken = tmp_path / "rotto.xlsx"
     broken.write_bytes(b"PK\x03\x04 non un vero xlsx")
     res = run("esporta", ROOT / EXAMPLE[0], broken, "--oggi", "2026-11-01", "-o", tmp_path / "ja.csv")
     assert res.exit_code == 2
-    assert "rotto.xlsx" in res.output and "Nessun risultato prodotto" in flat(res.output)
+    text = flat(res.output)
+    assert text.startswith(f"file.illeggibile: File '{broken}'") and "Risultati senza i file inutilizzabili" in text
+    assert (tmp_path / "ja.csv").exists()
+
+
+def test_l_api_rifiuta_di_esportare_un_insieme_parziale_se_non_richiesto(tmp_path):
+    import registro
+
+    broken = tmp_path / "rotto.xlsx"
+    broken.write_bytes(b"PK\x03\x04 non un vero xlsx")
+    checked = registro.check([ROOT / EXAMPLE[0], broken])
+    with pytest.raises(registro.FileProblem, match="Nessun risultato prodotto"):
+        registro.export(checked, tmp_path / "ja.csv")
     assert not (tmp_path / "ja.csv").exists()
 
 

@@ -107,9 +107,41 @@ def test_una_cartella_protetta_da_password_e_rifiutata(tmp_path):
     _unusable(out, "file.illeggibile", "protetto da password")
 
 
-def test_un_file_senza_foglio_registro_e_rifiutato(tmp_path):
+def test_un_file_senza_foglio_registro_e_senza_intestazioni_in_alcun_foglio_e_rifiutato(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Dati", extra_sheets=("Altro",), headers=["x"] * 10)
+    result = _unusable(path, "foglio.mancante", "manca il foglio 'Registro'")
+    assert "--foglio NOME" in result.output
+
+
+def test_senza_foglio_registro_si_legge_l_unico_foglio_visibile_con_le_intestazioni(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Dati", extra_sheets=("Altro",))
-    _unusable(path, "foglio.mancante", "manca il foglio 'Registro'")
+    result = _run(path)
+    assert result.exit_code == 0, result.output
+    assert "letto il foglio 'Dati'" in " ".join(result.output.split())
+
+
+def test_un_foglio_nascosto_con_le_intestazioni_non_e_scelto(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Dati", extra_sheets=("Altro",))
+    wb = load_workbook(path)
+    wb["Dati"].sheet_state = "hidden"
+    wb.active = 1
+    wb.save(path)
+    _unusable(path, "foglio.mancante", "nessun foglio visibile ha le intestazioni")
+
+
+def test_due_fogli_con_le_intestazioni_danno_un_messaggio_con_entrambi_e_foglio(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Ottobre", extra_sheets=("Novembre",))
+    wb = load_workbook(path)
+    wb["Novembre"].append(list(COLUMNS))
+    wb.save(path)
+    result = _unusable(path, "foglio.mancante", "'Ottobre', 'Novembre'")
+    assert "--foglio NOME" in result.output
+    ok = CliRunner().invoke(main, ["valida", str(path), "--oggi", "2026-11-01", "--foglio", "Ottobre"])
+    assert ok.exit_code == 0, ok.output
 
 
 def test_un_intestazione_scritta_male_e_rifiutata_indicando_il_nome_giusto(tmp_path):
@@ -351,12 +383,22 @@ def test_una_cella_di_32000_caratteri_non_e_stampata_per_intero(tmp_path):
     assert result.exit_code == 1 and "X" * 100 not in result.output
 
 
-def test_una_nota_nell_ultima_riga_di_excel_e_una_riga_senza_campi(tmp_path):
+def test_una_nota_nell_ultima_riga_di_excel_e_ignorata_e_contata(tmp_path):
     wb, ws = register_sheet([riga()])
     ws.cell(1_048_576, 10, "nota in fondo")
     wb.save(tmp_path / "r.xlsx")
     result = _run(tmp_path / "r.xlsx")
-    assert "Controllate 2 righe" in result.output  # the stray note is a row without the required fields
+    assert result.exit_code == 0 and "Controllata 1 riga" in result.output, result.output
+    assert "ignorata 1 cella fuori dalle colonne o molto sotto le righe del registro (la più lontana: J1048576)" \
+        in " ".join(result.output.split())
+
+
+def test_una_nota_poco_sotto_il_registro_resta_una_riga_senza_campi(tmp_path):
+    wb, ws = register_sheet([riga()])
+    ws.cell(40, 10, "nota in fondo")
+    wb.save(tmp_path / "r.xlsx")
+    result = _run(tmp_path / "r.xlsx")
+    assert result.exit_code == 1 and "Controllate 2 righe" in result.output
 
 
 def test_collegamenti_esterni_e_macro_non_impediscono_la_lettura(tmp_path):

@@ -57,12 +57,15 @@ def test_colonne_obbligatorie_mancanti_uscita_2(tmp_path):
     assert report.exit_code == 2
 
 
-def test_foglio_registro_mancante_con_piu_fogli(tmp_path):
+def test_foglio_registro_mancante_con_piu_fogli_si_legge_quello_con_le_intestazioni(tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", [riga()], sheet="Ottobre", extra_sheets=("Note",))
     report = validate([path], today=TODAY)
-    assert [p.rule for p in report.problems] == ["foglio.mancante"]
-    assert "Ottobre, Note" in report.problems[0].message
+    assert report.problems == [] and report.rows == 1
+    assert report.notes == [(str(path), "nessun foglio 'Registro': letto il foglio 'Ottobre', l'unico visibile con "
+                                        "le intestazioni del registro")]
     assert validate([path], today=TODAY, sheet="ottobre").problems == []
+    wrong = validate([path], today=TODAY, sheet="Novembre")
+    assert [p.rule for p in wrong.problems] == ["foglio.mancante"] and "Ottobre, Note" in wrong.problems[0].message
 
 
 def test_unico_foglio_con_altro_nome_e_letto(tmp_path):

@@ -102,8 +102,8 @@ def test_data_e_sede_unite_valgono_per_ogni_riga_come_nel_file_semplice(tmp_path
     path = WRITERS[kind](tmp_path / f"unite.{kind}", list(COLUMNS), shapes.blank_merged(rows, merges, 2), merges)
     report = validate(path, today=TODAY)
     assert _verdicts(report) == _verdicts(plain)
-    assert [n for n in report.notes if "celle unite" in n] == [
-        f"File '{path}': celle unite nelle colonne Data, Sede; il valore di ogni cella unita vale per tutte le sue righe."]
+    assert [n for n in report.notes if "celle unite" in n[1]] == [
+        (str(path), "celle unite nelle colonne Data, Sede; il valore di ogni cella unita vale per tutte le sue righe")]
     # totals and export count every row of a merged range
     assert check(path, today=TODAY).clean().height == check(tmp_path / f"semplice.{kind}", today=TODAY).clean().height
 
@@ -184,8 +184,7 @@ def test_le_righe_di_totale_sono_escluse_e_nominate_una_volta(tmp_path, kind, ca
     cached = cached or kind == "ods"  # (the hand-written .ods always holds the values, as LibreOffice saves it)
     assert report.rows == plain.rows and report.total_rows == (2 if cached else 1)
     which = f"righe di totale {len(rows) + 2}, {len(rows) + 3} escluse" if cached else f"riga di totale {len(rows) + 2} esclusa"
-    assert [n for n in report.notes if "totale" in n] == [
-        f"File '{path}': {which} da controlli, totali ed esportazione."]
+    assert [n for n in report.notes if "totale" in n[1]] == [(str(path), f"{which} da controlli, totali ed esportazione")]
 
 
 def test_una_riga_di_totale_nel_csv_si_riconosce_dall_etichetta(tmp_path):

@@ -11,6 +11,7 @@ import fastexcel
 import pytest
 
 from tests.support.registri import CF, riga, write_xlsx
+from registro.validators.read.discover import Found
 from registro.validators.read import register, split_sheet
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -243,7 +244,7 @@ def test_con_piu_file_che_core_nessun_foglio_e_letto_in_parti(tmp_path, monkeypa
     monkeypatch.setattr(split_sheet, "read_in_parts", lambda path, *a, **k: calls.append(path.name))
     monkeypatch.setattr(api, "workers", lambda: 2)
     files = [write_xlsx(tmp_path / f"{n}.xlsx", [riga()]) for n in ("uno", "due")]
-    api._read_all(files, None, None)
+    api._read_all(Found(files, [str(f) for f in files]), None, None)
     assert calls == []  # two files already take the two cores
-    api._read_all(files[:1], None, None)
+    api._read_all(Found(files[:1], [str(files[0])]), None, None)
     assert calls == ["uno.xlsx"]

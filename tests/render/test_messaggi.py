@@ -36,7 +36,7 @@ def test_negli_scarti_ogni_motivo_dice_la_sua_colonna_con_le_parole_di_excel():
 
 
 def test_un_problema_di_file_dice_il_file_in_ogni_formulazione_senza_suggerimento():
-    exc = FileProblem("foglio.mancante", "ancona.xlsx", foglio="Registro", fogli="Ottobre, Note")
+    exc = FileProblem("foglio.mancante", "ancona.xlsx", foglio="Registro", fogli="Ottobre, Note", dettaglio="")
     assert str(exc) == "manca il foglio 'Registro' (fogli presenti: Ottobre, Note)."
     p = Problem(exc.file, exc.sheet, None, None, exc.rule, "errore", None, exc.fields)
     for wording in (TERMINAL, SHEET, REJECTS):

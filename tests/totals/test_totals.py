@@ -272,9 +272,11 @@ def test_totali_esce_con_zero_anche_con_righe_errate_e_lo_dice():
 def test_totali_con_file_inutilizzabile_esce_con_due(tmp_path):
     broken = tmp_path / "rotto.xlsx"
     broken.write_bytes(b"non sono un file excel")
-    res = run("totali", ROOT / EXAMPLE[0], broken, "--oggi", "2026-11-01")
+    res = run("totali", ROOT / EXAMPLE[0], broken, "--oggi", "2026-11-01", "-o", tmp_path / "t.json")
     assert res.exit_code == 2
     assert "rotto.xlsx" in res.output and "Traceback" not in res.output
+    assert res.output.startswith("file.illeggibile: File ")  # named first, then the others' totals
+    assert json.loads((tmp_path / "t.json").read_text())["file"] == [str(ROOT / EXAMPLE[0])]
 
 
 def test_totali_non_scrive_sopra_un_file_di_ingresso(tmp_path):

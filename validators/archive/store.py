@@ -270,7 +270,7 @@ class Archive:
             raise ArchiveError("serve la chiave dell'archivio per aggiungere righe ({key}).", params=("key",))
         clean = checked.clean()
         imported = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-        sha = {str(p): _sha256(Path(p)) for p in checked.inputs}
+        sha = {name: _sha256(path) for name, path in checked.sources.items()}  # by the report's names
         rows = clean.select(
             self.pseudonyms(clean["codice_fiscale"]).alias("pseudonimo"),
             "tipo_utente",

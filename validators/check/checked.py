@@ -44,6 +44,13 @@ class Checked:
     # Computed on first use, then shared by totals, export and archive (polars frames are immutable).
     _clean: pl.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     covered: list[tuple[str, str]] = field(default_factory=list)  # (sede, 'AAAA-MM') pairs of the registers
+    # The file of each name the report gives the current registers ('Jesi/registro.xlsx' is the
+    # path relative to the folder given): where annotated copies are made from.
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def source(self, name: str) -> Path:
+        """The file a name of the report stands for."""
+        return self.sources.get(name, Path(name))
 
     @property
     def rows_read(self) -> int:
@@ -124,27 +131,28 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
         frame = frame.filter(~pl.col(HISTORY))
     else:
         frame, problems, covered = pl.DataFrame(schema={c: pl.String for c in COLUMNS}), [], []
-    if file_problems:  # the engine's problems come sorted already
-        problems = sorted(file_problems + problems, key=engine.sort_key(names))
+    if file_problems:  # the engine's problems come sorted already; files that cannot be used first
+        problems = sorted(file_problems, key=engine.sort_key(names + history_names)) + problems
     report = Report(files=names, rows=frame.height, problems=problems, history=history_names,
                     catalogue_version=catalogue.version, archive=archived.description if archived else "",
-                    notes=reading_notes(current), total_rows=sum(len(r.total_rows) for r in current),
+                    notes=[(r.file, note) for r in current + history for note in r.notes] + reading_notes(current),
+                    total_rows=sum(len(r.total_rows) for r in current),
                     total_rows_at={r.file: r.total_rows for r in current if r.total_rows})
     return Checked(_with_counts(frame, problems), report, catalogue, inputs, covered)
 
 
-def reading_notes(registers: list[RawRegister]) -> list[str]:
-    """One Italian sentence per file about its merged cells and its total rows (the summary's notes)."""
+def reading_notes(registers: list[RawRegister]) -> list[tuple[str, str]]:
+    """(file, note) about each file's merged cells and total rows (the summary's notes)."""
     notes = []
     for r in registers:
         if r.merged_columns:
-            notes.append(f"File '{r.file}': celle unite nelle colonne {', '.join(r.merged_columns)}; il valore di "
-                         "ogni cella unita vale per tutte le sue righe.")
+            notes.append((r.file, f"celle unite nelle colonne {', '.join(r.merged_columns)}; il valore di "
+                                  "ogni cella unita vale per tutte le sue righe"))
         if r.total_rows:
             which = ", ".join(map(str, r.total_rows[:10])) + (" ..." if len(r.total_rows) > 10 else "")
             n = len(r.total_rows)
-            notes.append(f"File '{r.file}': {'riga' if n == 1 else 'righe'} di totale {which} "
-                         f"{'esclusa' if n == 1 else 'escluse'} da controlli, totali ed esportazione.")
+            notes.append((r.file, f"{'riga' if n == 1 else 'righe'} di totale {which} "
+                                  f"{'esclusa' if n == 1 else 'escluse'} da controlli, totali ed esportazione"))
     return notes
 
 

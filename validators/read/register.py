@@ -13,12 +13,12 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
-from registro.validators.read import guard, split_sheet
+from registro.validators.read import bounds, discover, encoding, guard, split_sheet
 from registro.validators.read.cells import MarksReader, SheetMarks, marks_of
 from registro.validators.read.merged import fill_merged
 from registro.validators.read.total_rows import total_rows
@@ -69,9 +69,8 @@ for _f in FIELDS:
         _SYNONYMS.setdefault(norm_key(_text), (_f.name, _rank))
 _HINT = re.compile(r"\s*\([^()]*\)\s*")  # "Data (gg/mm/aaaa)": the text in parentheses is a hint
 
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-CSV_SUFFIXES = {".csv", ".txt"}
-SUFFIXES = EXCEL_SUFFIXES | CSV_SUFFIXES
+# Which files are registers: read/discover.py (folders searched in their subfolders).
+EXCEL_SUFFIXES, CSV_SUFFIXES, SUFFIXES = discover.EXCEL_SUFFIXES, discover.CSV_SUFFIXES, discover.SUFFIXES
 
 
 @dataclass
@@ -84,6 +83,7 @@ class RawRegister:
     frame: pl.DataFrame
     total_rows: tuple[int, ...] = ()  # Excel rows left out as the register's own totals (read/total_rows.py)
     merged_columns: tuple[str, ...] = ()  # contract columns whose merged ranges were spread over their rows
+    notes: list[str] = field(default_factory=list)  # what the summary says about how the file was read
 
 
 def header_match(text: object) -> tuple[str, int] | None:
@@ -245,18 +245,52 @@ def _merged_columns(ranges, header: int, mapping: dict[int, str], head: list, fi
     return tuple(c for c in COLUMNS if c in columns)
 
 
-def _pick_sheet(names: list[str], wanted: str | None, file: str) -> str:
+def _sheet_problem(file: str, wanted: str, names: list[str], detail: str = "") -> FileProblem:
+    problem = FileProblem("foglio.mancante", file, foglio=wanted, fogli=", ".join(names) or "nessuno", dettaglio=detail)
+    problem.sheets = names
+    return problem
+
+
+def _pick_sheet(reader, wanted: str | None, file: str) -> tuple[str, str | None]:
+    """(the sheet to read, a note for the summary when it was chosen by its header).
+
+    The sheet named as asked (--foglio, else 'Registro'); without one, the only sheet, or else the
+    one visible sheet whose header names every required column. Several such sheets, or none:
+    FileProblem foglio.mancante listing them (the terminal adds how to choose: --foglio)."""
+    names = list(reader.sheet_names)
     if wanted is not None:
         match = [n for n in names if n == wanted] or [n for n in names if norm_key(n) == norm_key(wanted)]
-    else:
-        match = [n for n in names if norm_key(n) == norm_key(DEFAULT_SHEET)]
-        if not match and len(names) == 1:
-            match = names
-    if not match:
-        problem = FileProblem("foglio.mancante", file, foglio=wanted or DEFAULT_SHEET, fogli=", ".join(names) or "nessuno")
-        problem.sheets = names
-        raise problem
-    return match[0]
+        if not match:
+            raise _sheet_problem(file, wanted, names)
+        return match[0], None
+    match = [n for n in names if norm_key(n) == norm_key(DEFAULT_SHEET)]
+    if match:
+        return match[0], None
+    if len(names) == 1:
+        return names[0], None
+    candidates = [n for n in names if _has_register_header(reader, n)]
+    if len(candidates) == 1:
+        return candidates[0], (f"nessun foglio '{DEFAULT_SHEET}': letto il foglio '{candidates[0]}', "
+                               "l'unico visibile con le intestazioni del registro")
+    if candidates:
+        listed = ", ".join(f"'{n}'" for n in candidates)
+        raise _sheet_problem(file, DEFAULT_SHEET, names, f"; hanno le intestazioni del registro i fogli {listed}: "
+                                                          "indicare quale leggere")
+    raise _sheet_problem(file, DEFAULT_SHEET, names, "; nessun foglio visibile ha le intestazioni del registro: "
+                                                     "rinominare in 'Registro' il foglio del registro o indicare "
+                                                     "quale leggere")
+
+
+def _has_register_header(reader, sheet: str) -> bool:
+    """Whether a visible sheet names every required column in its first rows."""
+    try:
+        head = reader.load_sheet(sheet, header_row=None, n_rows=HEADER_SEARCH_ROWS, dtypes="string")
+        if head.visible != "visible":
+            return False
+        match = match_header(head.to_polars().rows(), header_field, REQUIRED)
+    except Exception:  # a sheet the reader cannot load is no candidate
+        return False
+    return bool(match and match[2])
 
 
 def _unreadable(file: str, reason: str) -> FileProblem:
@@ -264,30 +298,45 @@ def _unreadable(file: str, reason: str) -> FileProblem:
 
 
 def _load_sheet(path: Path, sheet: str | None, file: str, in_parts: bool,
-                on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
+                on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame, list[str]]:
     import fastexcel
 
-    reader = fastexcel.read_excel(str(path))
-    name = _pick_sheet(list(reader.sheet_names), sheet, file)
+    trim = None
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            trim = bounds.trimmed(path)  # stray cells far away: read a copy without them
+        except bounds.TooSparse as exc:
+            raise _unreadable(file, str(exc)) from None
+    reader = fastexcel.read_excel(trim.package if trim else str(path))
+    name, note = _pick_sheet(reader, sheet, file)
     if on_sheet is not None:
         on_sheet(name)
+    notes = [note] if note else []
+    if trim:
+        notes.append(f"{'ignorata 1 cella' if trim.stray == 1 else f'ignorate {trim.stray} celle'} fuori dalle "
+                     f"colonne o molto sotto le righe del registro (la più lontana: {trim.farthest})")
+        return name, split_sheet.whole_sheet(reader, name), notes
     if in_parts and path.suffix.lower() in (".xlsx", ".xlsm"):  # a large sheet is read in parts, side by side
         cells = split_sheet.read_in_parts(path, name)
         if cells is not None:
-            return name, cells
-    return name, split_sheet.whole_sheet(reader, name)
+            return name, cells, notes
+    return name, split_sheet.whole_sheet(reader, name), notes
 
 
 def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True,
-                     on_sheet: Callable[[str], None] | None = None) -> tuple[str, pl.DataFrame]:
+                     on_sheet: Callable[[str], None] | None = None, *, name: str | None = None,
+                     notes: list[str] | None = None) -> tuple[str, pl.DataFrame]:
     """(sheet name, all its cells as text from A1) of a spreadsheet, after the guard's checks.
 
     in_parts=False reads a large sheet whole, on one core (when other files take the other cores).
     on_sheet(name) is called once the sheet is chosen, before its cells are read.
+    name: the file's name in messages (default: the path); notes, when given, receives what the
+    summary should say about the reading (the sheet chosen by its header, stray cells ignored).
 
-    Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used.
+    Raises FileProblem (file.illeggibile, foglio.mancante) when the file cannot be used; a failure
+    inside the reader library, a panic included, is file.illeggibile.
     """
-    file = str(path)
+    file = str(path) if name is None else name
     try:
         container = guard.check_spreadsheet(path)
     except guard.Refused as exc:
@@ -300,26 +349,42 @@ def read_sheet_cells(path: Path, sheet: str | None, in_parts: bool = True,
             with tempfile.TemporaryDirectory(prefix="registro-") as tmp:
                 link = Path(tmp) / f"registro{real_suffix}"
                 os.symlink(path.resolve(), link)
-                name, data = _load_sheet(link, sheet, file, in_parts, on_sheet)
+                sheet_name, data, found = _load_sheet(link, sheet, file, in_parts, on_sheet)
         else:
-            name, data = _load_sheet(path, sheet, file, in_parts, on_sheet)
+            sheet_name, data, found = _load_sheet(path, sheet, file, in_parts, on_sheet)
     except FileProblem:
+        raise
+    except (KeyboardInterrupt, SystemExit):
         raise
     except MemoryError:
         raise _unreadable(file, "memoria insufficiente per leggerlo: dividerlo in file più piccoli") from None
-    except Exception as exc:  # fastexcel/calamine raise their own error types for corrupt files
-        detail = str(exc).split("\n", 1)[0]
-        reason = ("è protetto da password: toglierla in Excel e salvarlo di nuovo" if "password" in detail.lower()
-                  else f"formato non riconosciuto o file danneggiato ({type(exc).__name__})")
-        raise _unreadable(file, reason) from None
+    except BaseException as exc:  # noqa: BLE001 - fastexcel/calamine errors, and a Rust panic (pyo3's PanicException)
+        raise _reader_failure(file, exc) from None
+    if notes is not None:
+        notes += found
     _check_rows(data.height, file)
-    return name, data
+    return sheet_name, data
 
 
-def _read_excel(path: Path, sheet: str | None, in_parts: bool) -> RawRegister:
+def _reader_failure(file: str, exc: BaseException) -> FileProblem:
+    """file.illeggibile for an error raised inside a reader library (its text is not shown: English)."""
+    detail = str(exc).split("\n", 1)[0]
+    if "password" in detail.lower():
+        return _unreadable(file, "è protetto da password: toglierla in Excel e salvarlo di nuovo")
+    if "cell limit exceeded" in str(exc).lower():  # calamine's own bound (.ods): cells far from the register
+        return _unreadable(file, "ha celle molto lontane dal registro (il foglio supererebbe 100 milioni di celle): "
+                                 "cancellare le celle sparse in fondo o a destra del foglio e salvarlo di nuovo")
+    what = "errore interno del lettore" if type(exc).__name__ == "PanicException" else type(exc).__name__
+    return _unreadable(file, f"formato non riconosciuto o file danneggiato ({what}); {guard.WHAT_TO_DO}")
+
+
+def _read_excel(path: Path, sheet: str | None, in_parts: bool, file: str) -> RawRegister:
     marks = MarksReader(path)  # the sheet's XML is scanned while calamine reads its cells
-    name, data = read_sheet_cells(path, sheet, in_parts, on_sheet=marks.start)
-    return _shape(data, str(path), name, marks.result(name))
+    notes: list[str] = []
+    name, data = read_sheet_cells(path, sheet, in_parts, on_sheet=marks.start, name=file, notes=notes)
+    register = _shape(data, file, name, marks.result(name))
+    register.notes += notes
+    return register
 
 
 def _check_rows(rows: int, file: str) -> None:
@@ -327,19 +392,30 @@ def _check_rows(rows: int, file: str) -> None:
         raise _unreadable(file, f"ha {rows} righe, oltre il limite di {guard.MAX_ROWS} per file: dividerlo")
 
 
-def _decode(raw: bytes) -> tuple[str, bool]:
-    """(text, True if it was UTF-8): UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), False
+def _decode(raw: bytes, file: str) -> encoding.Decoded:
+    """The text of a CSV file in its encoding (read/encoding.py), or file.illeggibile saying the
+    encoding is the problem."""
     try:
-        return raw.decode("utf-8-sig"), True
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), False
+        return encoding.decode(raw, _header_score)
+    except encoding.Undecidable as exc:
+        raise _unreadable(file, str(exc)) from None
+
+
+def _header_score(text: str) -> int:
+    """How many required columns the header among the first lines of a CSV text names."""
+    delimiter = sniff_delimiter(text)
+    rows = list(csv.reader(io.StringIO("\n".join(head_lines(text, HEADER_SEARCH_ROWS))), delimiter=delimiter))
+    match = match_header(rows, header_field, REQUIRED)
+    return 0 if match is None else sum(1 for n in match[1].values() if n in REQUIRED)
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (what Italian Excel writes)."""
-    return _decode(raw)[0]
+    """UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1252 or cp850 (read/encoding.py);
+    undecidable bytes as Windows-1252 with replacement characters."""
+    try:
+        return encoding.decode(raw, _header_score).text
+    except encoding.Undecidable:
+        return raw.decode("cp1252", errors="replace")
 
 
 def head_lines(text: str, count: int) -> list[str]:
@@ -359,14 +435,14 @@ def sniff_delimiter(text: str) -> str:
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 
-def _read_csv(path: Path) -> RawRegister:
-    file = str(path)
+def _read_csv(path: Path, file: str) -> RawRegister:
     try:
         guard.check_text(path)
     except guard.Refused as exc:
         raise _unreadable(file, str(exc)) from None
     raw = path.read_bytes()
-    text, utf8 = _decode(raw)
+    decoded = _decode(raw, file)
+    text, utf8 = decoded.text, decoded.utf8
     if not text or text.isspace():  # (without copying the whole text as strip() would)
         raise _unreadable(file, "il file non contiene dati")
     if "\x00" in text:
@@ -390,23 +466,39 @@ def _read_csv(path: Path) -> RawRegister:
     except Exception as exc:  # polars.exceptions.ComputeError and friends
         raise _unreadable(file, f"CSV non interpretabile ({type(exc).__name__})") from None
     _check_rows(data.height, file)
-    return _shape(data, file, None)
+    register = _shape(data, file, None)
+    if decoded.encoding == "cp850":  # said, since Excel never writes it
+        register.notes.append(f"testo nella codifica {decoded.label}: letto come tale")
+    return register
 
 
-def read_register(path: str | Path, sheet: str | None = None, *, in_parts: bool = True) -> RawRegister:
+def read_register(path: str | Path, sheet: str | None = None, *, in_parts: bool = True,
+                  name: str | None = None) -> RawRegister:
     """Read one register file; raises FileProblem when it cannot be used.
 
     in_parts: a large .xlsx sheet may be read in parts on every core (read/split_sheet.py); False
-    when the other cores are busy reading other files."""
+    when the other cores are busy reading other files. name: the file's name in messages and in
+    the register (default: the path as given)."""
     path = Path(path)
+    file = str(path) if name is None else name
+    locked = discover.lock_file_reason(path.name)
+    if locked:
+        raise _unreadable(file, locked)
     if not path.is_file():
-        raise _unreadable(str(path), "file non trovato")
+        raise _unreadable(file, "file non trovato")
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
-    if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, sheet, in_parts)
-    raise _unreadable(str(path), f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
+    try:
+        if suffix in CSV_SUFFIXES:
+            return _read_csv(path, file)
+        if suffix in EXCEL_SUFFIXES:
+            return _read_excel(path, sheet, in_parts, file)
+    except (FileProblem, KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        raise _unreadable(file, "memoria insufficiente per leggerlo: dividerlo in file più piccoli") from None
+    except BaseException as exc:  # noqa: BLE001 - any failure reading one file is that file's problem
+        raise _reader_failure(file, exc) from None
+    raise _unreadable(file, f"estensione '{path.suffix}' non supportata (usare .xlsx, .xlsm, .ods o .csv)")
 
 
 def register_from_values(values: list[list], file: str, sheet: str, *, merged=(),
@@ -437,14 +529,5 @@ def _cell_text(value: object) -> str | None:
 
 
 def find_registers(paths: list[str | Path]) -> list[Path]:
-    """Expand folders into the register files they hold (sorted), keep files as given."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(
-                f for f in p.iterdir()
-                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith(("~$", ".~lock"))
-            )
-        else:
-            out.append(p)
-    return out
+    """The register files of the paths given: folders searched in their subfolders (read/discover.py)."""
+    return discover.find(paths).files

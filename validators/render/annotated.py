@@ -48,11 +48,13 @@ LARGE_PART = 1 << 31
 ANNOTATABLE = (".xlsx", ".xlsm", ".csv", ".txt")  # the registers an annotated copy is made of
 
 
-def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
-    """Write an annotated copy of one register to target (.xlsx, or .xlsm for a .xlsm register)."""
+def annotate(source: Path, report: Report, target: Path, inputs=(), name: str | None = None) -> Path:
+    """Write an annotated copy of one register to target (.xlsx, or .xlsm for a .xlsm register);
+    name: the register's name in the report (default: its path)."""
     source = Path(source)
-    mine = [p for p in report.problems if p.file == str(source)]
-    totals = report.total_rows_at.get(str(source), ())
+    name = str(source) if name is None else name
+    mine = [p for p in report.problems if p.file == name]
+    totals = report.total_rows_at.get(name, ())
     suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
     target = Path(target)
     if target.suffix.lower() not in (".xlsx", ".xlsm") or suffix == ".xlsm":
@@ -66,9 +68,9 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
                 with tempfile.TemporaryDirectory(prefix=".registro-", dir=target.parent) as folder:
                     plain = Path(folder) / "registro.xlsx"
                     csv_workbook(source, plain)
-                    annotate_package(plain, mine, tmp, str(source), totals)
+                    annotate_package(plain, mine, tmp, name, totals)
             else:
-                annotate_package(source, mine, tmp, str(source), totals)
+                annotate_package(source, mine, tmp, name, totals)
     except (Refused, ExpatError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         # The file was read, but its package is not laid out as an .xlsx should be.
         raise UsageError(f"la copia annotata di '{source.name}' non si può scrivere: il file non ha la struttura "
@@ -77,14 +79,20 @@ def annotate(source: Path, report: Report, target: Path, inputs=()) -> Path:
     return target
 
 
-def annotate_all(report: Report, target: Path, inputs=()) -> list[Path]:
-    """One annotated copy per checked file: target is a file for one input, a folder for several."""
-    sources = [Path(f) for f in report.files if not any(p.file == f and p.row is None for p in report.problems)]
+def annotate_all(report: Report, target: Path, inputs=(), sources: dict[str, Path] | None = None) -> list[Path]:
+    """One annotated copy per checked file: target is a file for one input, a folder for several.
+    sources: the file of each name in the report (default: the name is the path)."""
+    sources = sources or {}
+    names = [f for f in report.files if not any(p.file == f and p.row is None for p in report.problems)]
     if len(report.files) == 1:
-        return [annotate(sources[0], report, target, inputs)] if sources else []
+        return [annotate(sources.get(names[0], Path(names[0])), report, target, inputs, names[0])] if names else []
     target.mkdir(parents=True, exist_ok=True)
-    return [annotate(s, report, target / f"{s.stem}_annotato{'.xlsm' if s.suffix.lower() == '.xlsm' else '.xlsx'}", inputs)
-            for s in sources]
+    out = []
+    for name in names:
+        s = sources.get(name, Path(name))
+        suffix = ".xlsm" if s.suffix.lower() == ".xlsm" else ".xlsx"
+        out.append(annotate(s, report, target / f"{s.stem}_annotato{suffix}", inputs, name))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,11 +14,20 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
     from registro.validators.render.totals_workbook import _it, fte_rule
 
     render_text(console, result.report, limit)
+    unusable = [p.file for p in result.report.unusable_files]
     if result.export is None:
-        console.print("[bold red]Nessun totale e nessun file per JA:[/] un file non si può usare "
-                      "(vedere sopra); correggerlo o toglierlo dall'elenco e ripetere.")
+        console.print("[bold red]Nessun totale e nessun file per JA:[/] nessun file si può usare "
+                      "(vedere sopra); correggerli e ripetere.")
     else:
         console.print(result.export.balance_line)
+    if unusable and result.export is not None:
+        one = len(unusable) == 1
+        names = escape(", ".join(unusable))
+        console.print((f"[bold red]Totali e file per JA senza il file inutilizzabile[/] {names}: le sue righe non sono "
+                       "né esportate né scartate; correggerlo e ripetere il mese." if one else
+                       f"[bold red]Totali e file per JA senza i {len(unusable)} file inutilizzabili[/] ({names}): le "
+                       "loro righe non sono né esportate né scartate; correggerli e ripetere il mese.")
+                      + (" Nulla è stato archiviato." if result.stored is None else ""), soft_wrap=True)
     t = result.totals
     if t is not None:
         console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su {t.rows_counted} servizi conteggiati, "

@@ -71,7 +71,8 @@ def summary_rows(report: Report) -> list[list]:
         ["Righe con avvisi", rows_with(report, "avviso")],
         ["Catalogo", report.catalogue_version],
         *[["File controllato", defuse(f)] for f in report.files],
-        *[["Nota", defuse(n)] for n in report.notes],
+        *[["Nota", defuse(f"{f}: {n}")] for f, n in report.notes],
+        *[["Lasciato fuori", defuse(f"{f}: {r}")] for f, r in report.left_out],
     ]
 
 
@@ -98,6 +99,43 @@ def _in_rows(count: int, plural: str, singular: str, rows: int) -> str:
     return counted(count, singular, plural) + (f" in {counted(rows, 'riga', 'righe')}" if rows else "")  # 0: problems of whole files
 
 
+# What the command line adds to a file-level problem (the API's messages name no option).
+COMMAND_HINTS = {"foglio.mancante": " Scegliere il foglio con --foglio NOME."}
+LEFT_OUT_SHOWN = 10  # lines of left-out files in the terminal (the report files list them all)
+
+
+def render_unusable(console, report: Report) -> None:
+    """One line, never wrapped, for each file that cannot be used: the rule id (as --escludi takes it)
+    and the message."""
+    from rich.markup import escape
+
+    for p in report.unusable_files:
+        console.print(f"[bold red]{p.rule}:[/] {escape(text(p, TERMINAL))}{COMMAND_HINTS.get(p.rule, '')}",
+                      soft_wrap=True)
+
+
+def render_reading(console, report: Report) -> None:
+    """How the files were read (notes) and what the folders held that was not read, once each."""
+    from rich.markup import escape
+
+    for file, note in report.notes:
+        console.print(f"Nota: {escape(file)}: {escape(note)}.", soft_wrap=True)
+    if report.left_out:
+        count = len(report.left_out)
+        console.print(f"Lasciati fuori (non letti): {counted(count, 'file', 'file')}"
+                      + (" (elenco completo nel rapporto)" if count > LEFT_OUT_SHOWN else "") + ":")
+        for file, reason in report.left_out[:LEFT_OUT_SHOWN]:
+            console.print(f"  {escape(file)}: {escape(reason)}", soft_wrap=True)
+        if count > LEFT_OUT_SHOWN:
+            console.print(f"  ... e altri {count - LEFT_OUT_SHOWN}.")
+
+
+def _short(file: str) -> str:
+    """A file's name in the terminal's table: as found in a folder ('Jesi/registro.xlsx'), or
+    without its folders when given by an absolute path."""
+    return Path(file).name if Path(file).is_absolute() else file
+
+
 def render_text(console, report: Report, limit: int = 20) -> None:
     """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
     from rich.markup import escape
@@ -113,10 +151,8 @@ def render_text(console, report: Report, limit: int = 20) -> None:
         + f"[bold yellow]{_in_rows(report.warnings, 'avvisi', 'avviso', rows_with(report, 'avviso'))}[/]."
     )
     # A file that cannot be used gets one line of its own, never wrapped.
-    for p in report.unusable_files:
-        console.print(f"[bold red]{p.rule}:[/] {escape(text(p, TERMINAL))}", soft_wrap=True)  # the id, as --escludi takes it
-    for note in report.notes:
-        console.print(f"Nota: {escape(note)}", soft_wrap=True)
+    render_unusable(console, report)
+    render_reading(console, report)
     if not report.problems:
         console.print("[green]Nessun problema: il registro è pronto per JA.[/]")
         return
@@ -139,6 +175,6 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     table.add_column("Messaggio", overflow="fold")
     for p in shown:
         style = "red" if p.severity == "errore" else "yellow"
-        table.add_row(escape(Path(p.file).name), "" if p.row is None else str(p.row), f"[{style}]{title(p.rule)}[/]",
+        table.add_row(escape(_short(p.file)), "" if p.row is None else str(p.row), f"[{style}]{title(p.rule)}[/]",
                       escape(text(p, TERMINAL)))
     console.print(table)
