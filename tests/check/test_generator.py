@@ -41,6 +41,8 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
     firsts: dict[tuple[str, str], dt.date] = {}
     for day, _, _, kind, code, _, service, _, _, _ in sorted(register.rows, key=lambda r: r[0]):
         firsts.setdefault((code, service_code_part(service)), day)
+    on_day = {(r[4], service_code_part(r[6]), r[0]) for r in register.rows}
+    repeats = Counter((r[4], service_code_part(r[6])) for r in register.rows)
     for day, office, operator, kind, code, programme, service, minutes, modality, _ in register.rows:
         s = cat.services[service_code_part(service)]
         assert day in days and s.registrable and not s.automatic_from
@@ -52,9 +54,17 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
         assert kind == "Persona" or cat.programme(programme).for_companies
         assert (codicefiscale.is_valid(code) if len(code) == 16 else kind == "Azienda" and iva.is_valid(code))
         if minutes is not None:
-            assert s.duration.minimum <= minutes <= s.duration.maximum
+            assert s.duration.minimum <= minutes <= (s.duration.maximum or minutes)
         for p in s.prerequisites:
-            assert firsts[(code, p.code)] <= day
+            if p.applies_to(kind.lower()):
+                assert min(firsts.get((code, c), dt.date.max) for c in p.codes) <= day
+        for c in s.companions:
+            if c.required_for(programme):
+                assert (code, c.code, day) in on_day
+        if s.not_same_day:
+            assert (code, s.not_same_day.code, day) not in on_day
+        if s.repetition:
+            assert repeats[(code, s.code)] == 1
         assert modality in ("In presenza", "A distanza")
     keys = [(r[4], service_code_part(r[6]), r[0], r[2]) for r in register.rows]
     assert len(keys) == len(set(keys))
