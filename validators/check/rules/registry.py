@@ -125,7 +125,8 @@ RULES: tuple[Rule, ...] = (
          "{codice} del {data} precede {prerequisito} ({nome_prerequisito}), registrato per la stessa persona solo il {data_prerequisito}. Tabella regionale: «{fonte}».",
          "{prerequisito} va registrato prima di {codice} o nello stesso giorno: correggere le date."),
     Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
-         "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
+         "per la stessa persona non c'è il prerequisito (né una sua alternativa: B.1 ← A.1, A.2 o A.3) nei file "
+         "e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
          "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio.",
          excel=((", o indicare i mesi precedenti con --storico o con --archivio",
