@@ -145,7 +145,8 @@ def _procedure_cases() -> dict[str, dict]:
 
 
 CASES = _cases() | _agreement_cases() | _fiscal_cases() | _procedure_cases()
-GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
+# A seed with company rows on S.1-S.3, GOL/SFL/ADI persons and intakes with DID and SAP (companions).
+GENERATED = generate(100, "2026-10", seed=1, today=TODAY).rows
 AGREEMENT = list(_agreement_cases()) + list(_fiscal_cases())
 
 
@@ -364,6 +365,7 @@ def test_controllo_da_lo_stesso_esito_del_validatore_su_programmi_e_aziende(answ
 def test_un_mese_generato_pulito_e_tutto_ok_nel_controllo_come_nel_validatore(answers):
     assert any(r[3] == "Azienda" and r[5] is None and service_code_part(r[6]).startswith("S.") for r in GENERATED)
     assert {"GOL", "SFL", "ADI"} <= {r[5] for r in GENERATED}
+    assert any(CAT.services[service_code_part(r[6])].companions for r in GENERATED)
     report = validate_values([list(COLUMNS)] + [list(r) for r in GENERATED], name="generato", today=TODAY)
     assert report.problems == []
     shown = [row[0]["string"] for row in answers["generated"]["controllo"]]
