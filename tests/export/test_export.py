@@ -85,9 +85,9 @@ def test_mese_generato_aziende_su_s_con_programma_vuoto_e_persone_in_gol_sfl_adi
 def test_esempio_incluso_stampa_il_bilancio_ed_esce_con_zero(tmp_path):
     res = run("esporta", *EXAMPLE, *EXAMPLE_OPTIONS, "-o", tmp_path / "ja.csv", "--scarti", tmp_path / "scarti.xlsx")
     assert res.exit_code == 0, res.output
-    assert "35 righe lette = 20 esportate + 15 scartate" in res.output
+    assert "33 righe lette = 18 esportate + 15 scartate" in res.output
     assert "15 righe scartate perché con errori" in flat(res.output)
-    assert len(read_csv(tmp_path / "ja.csv")) == 20
+    assert len(read_csv(tmp_path / "ja.csv")) == 18
     rejected = read_rejects(tmp_path / "scarti.xlsx")
     assert len(rejected) == 15
     assert rejected[0]["File"] == "esempi/registro_esempio.csv" and rejected[0]["Riga"] == 12
@@ -99,7 +99,7 @@ def test_le_righe_con_soli_avvisi_sono_esportate(tmp_path):
                     today=TODAY)
     warned_only = {(p.file, p.row) for p in checked.report.problems if p.severity == "avviso"} - \
         checked.report.rows_with_errors()
-    assert len(warned_only) == 6
+    assert len(warned_only) == 8
     result = export_of(checked, tmp_path / "ja.csv", profile=None)
     assert result.exported == 33 - len(checked.report.rows_with_errors())
     durations = [r["durata_minuti"] for r in read_csv(tmp_path / "ja.csv")]
@@ -117,7 +117,7 @@ def test_se_i_conti_non_tornano_non_scrive_nulla_ed_esce_con_due(tmp_path, monke
     monkeypatch.setattr(export_module, "rejected_rows", lambda frame, report: real(frame, report)[1:])
     res = run("esporta", *EXAMPLE, *EXAMPLE_OPTIONS, "-o", tmp_path / "ja.csv")
     assert res.exit_code == 2
-    assert "i conti non tornano: 35 righe lette, 20 esportate + 14 scartate" in flat(res.output)
+    assert "i conti non tornano: 33 righe lette, 18 esportate + 14 scartate" in flat(res.output)
     assert "registro_esempio.csv riga 12" in flat(res.output)
     assert not (tmp_path / "ja.csv").exists() and not (tmp_path / "ja_scarti.xlsx").exists()
 

@@ -70,7 +70,8 @@ def _agreement_cases() -> dict[str, dict]:
     rows: dict[str, dict] = {}
     persons_only = [p.code for p in CAT.programmes if not p.for_companies]
     free_person = _first(lambda s: s.target == "persona" and not s.programmes and not s.prerequisites)
-    for i, s in enumerate(x for x in CAT.registrable if x.target in ("azienda", "entrambi") and not x.prerequisites):
+    for i, s in enumerate(x for x in CAT.registrable if x.target in ("azienda", "entrambi")
+                          and not any(p.applies_to("azienda") for p in x.prerequisites)):
         company = {"Tipo utente": "Azienda", "Codice fiscale": COMPANY}
         rows[f"azienda_{s.code}_vuoto"] = row_for(CAT, s, i) | company | {"Programma": None}
         rows[f"azienda_{s.code}_predefinito"] = row_for(CAT, s, i) | company | {"Programma": CAT.default_programme.code}
