@@ -246,7 +246,7 @@ def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, e
     if error_rate > 0:
         from benchmarks.mistakes import inject
 
-        register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first)
+        register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first, days[-1])
     return register
 
 
