@@ -116,8 +116,11 @@ class _Catalogue:
             self.eligible(c, kind, programme, seen) for c in self.companions(code, programme))
 
     def alternatives(self, codes: tuple[str, ...], kind: str, programme: str, seen=()) -> list[str]:
-        """The codes among a prerequisite's alternatives that this user and programme may receive."""
-        return [c for c in codes if self.eligible(c, kind, programme, seen)]
+        """The codes among a prerequisite's alternatives that this user and programme may receive.
+
+        A code already on the way (`seen`) counts: B.3 accompanies B.1 and also requires it.
+        """
+        return [c for c in codes if c in seen or self.eligible(c, kind, programme, seen)]
 
     def companions(self, code: str, programme: str) -> list[str]:
         """The services registered with `code` on the same day for a user of that programme."""

@@ -147,3 +147,16 @@ def test_gli_omonimi_nati_lo_stesso_giorno_nello_stesso_luogo_hanno_codici_disti
     people = Registry(Fixed(1))
     codes = [people.person(dt.date(2026, 1, 1), (30, 30)) for _ in range(5)]
     assert len(set(codes)) == 5 and all(codicefiscale.is_valid(c) for c in codes)
+
+
+def test_il_registro_generato_percorre_le_procedure_della_tabella(register):
+    """Journeys use every procedure the catalogue states: each accoglienza before a DID, companions on the DID's day
+    (B.3 for a GG DID), services that follow another on a later day, prerequisites on person rows only."""
+    cat = load_catalogue()
+    codes = Counter(service_code_part(r[6]) for r in register.rows)
+    alternatives = {c for s in cat.registrable for p in s.prerequisites if len(p.codes) > 1 for c in p.codes}
+    companions = {c.code for s in cat.registrable for c in s.companions}
+    followers = {s.code for s in cat.registrable if s.not_same_day}
+    valid_now = {p.code for p in cat.programmes if p.valid_on(dt.date(2026, 10, 1))}
+    usable = {c for c in alternatives if not cat.services[c].programmes or set(cat.services[c].programmes) & valid_now}
+    assert all(codes[c] for c in usable | companions | followers), {c: codes[c] for c in usable | companions | followers}
