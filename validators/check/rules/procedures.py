@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from registro.validators.catalogue import Catalogue
 from registro.validators.check.rules.context import Context, RowCheck, day
 
 _S = pl.String
@@ -51,7 +52,7 @@ def _same_day(ctx: Context) -> pl.DataFrame:
     return _table(rows, ("_codice", "_sg_codice", "_sg_nome", "_sg_fonte"))
 
 
-def history_codes(catalogue) -> set[str]:
+def history_codes(catalogue: Catalogue) -> set[str]:
     """The codes these rules look for in a person's history (companions, repeated services and what
     renews them, the services another must not share a day with)."""
     codes: set[str] = set()
