@@ -103,7 +103,7 @@ def test_d1_ripetuto_senza_nuova_did_e_solo_l_avviso_ripetuto(tmp_path):
     report = _check(tmp_path, rows)
     assert _rules(report) == [(6, "sequenza.ripetuto", "avviso")]
     message = report.problems[0].message
-    assert "D.1 del 15/10/2026 ripete quello del 01/10/2026 per la stessa persona senza una nuova B.1 (DID)" in message
+    assert "D.1 del 15/10/2026 ripete quello del 01/10/2026 della stessa persona senza una nuova B.1 (DID)" in message
     assert "Registrare D.2 per l'aggiornamento del PSP" in message
 
 
