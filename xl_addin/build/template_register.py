@@ -150,8 +150,9 @@ def procedure_checks(cat: Catalogue) -> list[Check]:
         for c in s.companions:
             when, who = this, ""
             if c.programmes:
-                when = f'AND({this},OR({",".join(f"{_programme()}={chr(34)}{p}{chr(34)}" for p in c.programmes)}))'
-                who = f" (programma {' o '.join(c.programmes)})"
+                programme = _programme()
+                any_of = ",".join(f'{programme}="{p}"' for p in c.programmes)
+                when, who = f"AND({this},OR({any_of}))", f" (programma {' o '.join(c.programmes)})"
             text = f"{warn}manca {c.code} nello stesso giorno"
             out.append(Check(f"IF({when},{_same_day(c.code)}=0,FALSE)", f'"{text}"', text,
                              f"{s.code}{who} va registrato insieme a {c.code} per la stessa persona nello stesso "
