@@ -1,7 +1,9 @@
 """Deterministic generator of realistic, coherent registers (for the tests and the benchmarks).
 
 Every fact comes from the catalogue: which services a person or a firm may receive under a
-programme, their prerequisites (always registered earlier or the same day), their standard
+programme, their prerequisites (always registered earlier or the same day; one of the
+alternatives when there are several), the services that accompany another on the same day, the
+services that follow another "in momenti successivi" (on a later day), their standard
 durations (recorded durations stay inside [minimum, maximum]) and the programmes' validity.
 People get valid, unique codici fiscali, firms valid partite IVA; dates are working days of the
 period, never after `today`; operators never work more than a day's minutes; no row repeats.
@@ -56,8 +58,10 @@ class _Offer:
     high: int | None
     average: int | None
     counts: bool  # whether its minutes count toward an operator's day (validator's rule)
-    prerequisites: tuple[str, ...]
+    prerequisites: tuple[tuple[tuple[str, ...], str | None], ...]  # (codes that meet it, user type or None)
     weight: float
+    companions: tuple[tuple[str, tuple[str, ...] | None], ...] = ()  # (code, programmes or None): same day
+    later_than: str | None = None  # registered on a later day than this code (non_stesso_giorno)
 
 
 @dataclass
@@ -90,7 +94,9 @@ class _Catalogue:
             self.offers[s.code] = _Offer(
                 s.code, f"{s.code} - {s.name}", s.programmes, low, high, average,
                 bound is not None and bound <= workday_minutes,
-                tuple(p.code for p in s.prerequisites), 1.0 / (average or 60),
+                tuple((p.codes, p.target) for p in s.prerequisites), 1.0 / (average or 60),
+                tuple((c.code, c.programmes) for c in s.companions),
+                s.not_same_day.code if s.not_same_day else None,
             )
         self._targets = {s.code: s.target for s in cat.registrable}
         self.implied = {s.code: s.implied_programme for s in cat.registrable if s.implied_programme}
@@ -104,7 +110,21 @@ class _Catalogue:
             return False
         if offer.programmes is not None and programme not in offer.programmes:
             return False
-        return all(self.eligible(p, kind, programme, (*seen, code)) for p in offer.prerequisites)
+        seen = (*seen, code)
+        return all(self.alternatives(codes, kind, programme, seen) for codes, target in offer.prerequisites
+                   if target in (None, kind)) and all(
+            self.eligible(c, kind, programme, seen) for c in self.companions(code, programme))
+
+    def alternatives(self, codes: tuple[str, ...], kind: str, programme: str, seen=()) -> list[str]:
+        """The codes among a prerequisite's alternatives that this user and programme may receive.
+
+        A code already on the way (`seen`) counts: B.3 accompanies B.1 and also requires it.
+        """
+        return [c for c in codes if c in seen or self.eligible(c, kind, programme, seen)]
+
+    def companions(self, code: str, programme: str) -> list[str]:
+        """The services registered with `code` on the same day for a user of that programme."""
+        return [c for c, only in self.offers[code].companions if only is None or programme in only]
 
     def pool(self, kind: str, programme: str) -> tuple[list[str], list[float]]:
         """(codes, cumulative weights) of the services a user may receive; short ones are commoner."""
@@ -123,24 +143,38 @@ class _Catalogue:
         return [p for p in self.programmes if (p == self.default or p in named or p in free) and self.pool(kind, p)[0]]
 
     def depth(self, code: str) -> int:
-        """Length of the longest prerequisite chain before the service."""
+        """Length of the longest prerequisite chain before the service (any alternative, any user)."""
         if code not in self._depth:
-            self._depth[code] = 1 + max((self.depth(p) for p in self.offers[code].prerequisites), default=-1)
+            self._depth[code] = 1 + max((self.depth(c) for codes, _ in self.offers[code].prerequisites for c in codes),
+                                        default=-1)
         return self._depth[code]
 
-    def journey(self, rng: random.Random, kind: str, programme: str) -> list[str]:
-        """Services for one user, prerequisites included, in an order that respects them."""
+    def journey(self, rng: random.Random, kind: str, programme: str) -> list[tuple[str, bool]]:
+        """(code, same day as the code before) for one user: prerequisites included, in an order that
+        respects them, each service's companions right after it on the same day."""
         codes, cumulative = self.pool(kind, programme)
         size = rng.choices(JOURNEY_SIZES, cum_weights=_JOURNEY_CUMULATIVE)[0]
         chosen: dict[str, None] = {}
         for code in rng.choices(codes, cum_weights=cumulative, k=size):
-            self._with_prerequisites(code, chosen)
-        return sorted(chosen, key=self.depth)
+            self._with_prerequisites(code, chosen, rng, kind, programme)
+        glued = {c for code in chosen for c in self.companions(code, programme)}
+        order: list[tuple[str, bool]] = []
+        for code in sorted(chosen, key=self.depth):
+            if code in glued:
+                continue
+            order.append((code, False))
+            order += [(c, True) for c in self.companions(code, programme)]
+        return order
 
-    def _with_prerequisites(self, code: str, chosen: dict[str, None]) -> None:
-        for p in self.offers[code].prerequisites:
-            self._with_prerequisites(p, chosen)
+    def _with_prerequisites(self, code: str, chosen: dict[str, None], rng, kind: str, programme: str) -> None:
+        for codes, target in self.offers[code].prerequisites:
+            if target not in (None, kind) or any(c in chosen for c in codes):
+                continue
+            options = self.alternatives(codes, kind, programme)
+            self._with_prerequisites(options[int(rng.random() * len(options))], chosen, rng, kind, programme)
         chosen[code] = None
+        for c in self.companions(code, programme):
+            chosen[c] = None
 
 
 def _load_catalogue(catalogue):
@@ -190,12 +224,16 @@ def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, e
             programme = rng.choices(person_programmes, cum_weights=person_weights)[0]
         office = bisect.bisect_left(office_weights, draw() * office_weights[-1])
         day = int(draw() * n_days)
-        for i, code in enumerate(cat.journey(rng, kind, programme)):
-            if i and draw() > 0.45:
+        days_of: dict[str, int] = {}
+        for i, (code, same_day) in enumerate(cat.journey(rng, kind, programme)):
+            if current == n_rows and not same_day:
+                break  # the period is full (a service's companions still join it)
+            offer = cat.offers[code]
+            if i and not same_day and (draw() > 0.45 or days_of.get(offer.later_than) == day):
                 day += 1 + int(draw() * 12)  # next visit within a few weeks
             if day >= n_days:
                 break  # the journey goes on after the period
-            offer = cat.offers[code]
+            days_of[code] = day
             minutes = None
             if offer.low is not None and draw() < 0.9:
                 minutes = offer.low + 5 * int(draw() * ((offer.high - offer.low) // 5 + 1))
@@ -203,8 +241,6 @@ def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, e
             drafts.append([day, office, kind, user, programme, code, minutes, counted])
             if day >= current_from:
                 current += 1
-                if current == n_rows:
-                    break
     operators = _assign_operators(drafts, names, people, rng, workday_minutes)
     drafts.sort(key=lambda d: (d[0], d[1], d[8]))
     rows = [_row(d, days, names, operators, cat, rng) for d in drafts]
@@ -213,7 +249,7 @@ def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, e
     if error_rate > 0:
         from benchmarks.mistakes import inject
 
-        register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first)
+        register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first, days[-1])
     return register
 
 

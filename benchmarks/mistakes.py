@@ -3,6 +3,8 @@
 The mix cycles through the kinds below, so a share of bad rows spreads evenly over them. A
 mistake can also trip other rules (a wrong codice fiscale hides the person's earlier services
 from the sequencing rules): `injected` lists what was done, not every problem that follows.
+The kinds in ADDED do not change a row: they add one after it (a copy, the same service again a
+day later, the service that must follow it on another day), and the added row carries the rule.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ ROW_MISTAKES = (
     "cf.non_valido", "codice.sconosciuto", "data.fuori_periodo", "data.non_valida", "modalita.non_valida",
     "durata.non_valida", "durata.fuori_intervallo", "campo.obbligatorio", "utente.destinatario_errato",
     "programma.non_ammesso", "programma.sconosciuto", "utente.tipo_non_valido", "codice.non_registrabile",
-    "riga.duplicata",
+    "riga.duplicata", "sequenza.passaggio_mancante", "sequenza.ripetuto", "sequenza.stesso_giorno",
 )
+ADDED = frozenset({"riga.duplicata", "sequenza.passaggio_mancante", "sequenza.ripetuto", "sequenza.stesso_giorno"})
 DATA, SEDE, OPERATORE, TIPO, CF, PROGRAMMA, CODICE, DURATA, MODALITA, NOTE = range(10)
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -32,9 +35,31 @@ def _wrong_check(code: str) -> str:
 class _Mutator:
     """Applies one kind of mistake to a row, when that kind makes sense for the row."""
 
-    def __init__(self, cat, first: dt.date, rng: random.Random):
-        self.cat, self.first, self.rng = cat, first, rng
+    def __init__(self, cat, first: dt.date, rng: random.Random, last: dt.date | None = None):
+        self.cat, self.first, self.rng, self.last = cat, first, rng, last
         self.not_registrable = [s.code for s in cat.services.values() if not s.registrable]
+        # code -> the service registered "in momenti successivi" after it (D.1 -> D.2)
+        self.followers = {s.not_same_day.code: s.code for s in cat.registrable if s.not_same_day}
+
+    def derive(self, kind: str, row: list) -> list | None:
+        """The row an ADDED kind puts after `row`, or None when the kind does not apply to it."""
+        s = self.service(row)
+        if kind == "riga.duplicata":
+            return list(row)
+        if not isinstance(row[DATA], dt.date) or row[TIPO] != "Persona" or s is None:
+            return None
+        programme = row[PROGRAMMA] or self.cat.default_programme.code
+        next_day = row[DATA] + dt.timedelta(days=1)
+        if kind == "sequenza.stesso_giorno" and s.code in self.followers:
+            # the follower (D.2) on the very day of the service it must follow (D.1)
+            return [*row[:CODICE], self.followers[s.code], None, *row[MODALITA:]]
+        if self.last is None or next_day > self.last:
+            return None
+        if kind == "sequenza.passaggio_mancante" and any(c.required_for(programme) for c in s.companions):
+            return [next_day, *row[1:]]  # the DID again the next day, without its companions
+        if kind == "sequenza.ripetuto" and s.repetition:
+            return [next_day, *row[1:]]  # a second PSP with no new DID in between
+        return None
 
     def service(self, row):
         return self.cat.services.get(service_code_part(row[CODICE]))
@@ -87,27 +112,41 @@ class _Mutator:
         return True
 
 
-def inject(rows: list[list], rate: float, rng: random.Random, cat, first: dt.date) -> tuple[list[list], list[tuple[int, str]]]:
+def inject(rows: list[list], rate: float, rng: random.Random, cat, first: dt.date,
+           last: dt.date | None = None) -> tuple[list[list], list[tuple[int, str]]]:
     """(new rows, [(row index, rule id)]) with `rate` of the rows given one mistake each.
 
     Kinds take turns; each turn looks for a random untouched row the kind applies to (a
-    programme mistake needs a service reserved to some programmes, for instance).
+    programme mistake needs a service reserved to some programmes, for instance). `last` is the
+    period's last day (the kinds that add a row a day later need it).
     """
-    mutator = _Mutator(cat, first, rng)
+    mutator = _Mutator(cat, first, rng, last)
     kinds: dict[int, str] = {}
+    added: dict[int, list] = {}
     for turn in range(min(len(rows), round(len(rows) * rate))):
         for k in range(len(ROW_MISTAKES)):
             kind = ROW_MISTAKES[(turn + k) % len(ROW_MISTAKES)]
-            i = _untouched_row(rows, kinds, rng, lambda row: kind == "riga.duplicata" or mutator.apply(kind, row))
+            extra: list = []
+
+            def applies(row, kind=kind, extra=extra):
+                if kind not in ADDED:
+                    return mutator.apply(kind, row)
+                derived = mutator.derive(kind, row)
+                extra[:] = [derived] if derived is not None else []
+                return derived is not None
+
+            i = _untouched_row(rows, kinds, rng, applies)
             if i is not None:
                 kinds[i] = kind
+                if extra:
+                    added[i] = extra[0]
                 break
     out: list[list] = []
     injected: list[tuple[int, str]] = []
     for i, row in enumerate(rows):
         out.append(row)
-        if kinds.get(i) == "riga.duplicata":
-            out.append(list(row))
+        if i in added:
+            out.append(added[i])
         if i in kinds:
             injected.append((len(out) - 1, kinds[i]))
     return out, injected

@@ -35,7 +35,7 @@ def test_gli_esempi_di_docs_api_funzionano_sull_esempio_incluso(tmp_path):
                       encoding="utf-8")
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.splitlines()[0] == "12 Operatore campo.obbligatorio errore"  # as the page says
+    assert run.stdout.splitlines()[0] == "4 Codice servizio sequenza.ripetuto avviso"  # as the page says
     assert (tmp_path / "uscita" / "ja.csv").exists() and (tmp_path / "registro.xlam").exists()
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from registro.validators.catalogue import Catalogue, load_catalogue
-from registro.validators.check.checked import Checked, Progress, check_registers, prerequisite_codes
+from registro.validators.check.checked import Checked, Progress, check_registers, history_codes
 from registro.validators.check.rules.context import Options
 from registro.validators.rules import BY_ID, RULES, Rule
 from registro.validators.errors import FileProblem, UnusableInputs, UsageError
@@ -149,7 +149,7 @@ def _history(options: CheckOptions, catalogue: Catalogue):
     """The archive of options as a history source (its reading started) and the history files."""
     archived = _archive_history(options.archive, options.key)
     if archived is not None:
-        archived.prefetch(prerequisite_codes(catalogue))  # reads the archive while the registers are read
+        archived.prefetch(history_codes(catalogue))  # reads the archive while the registers are read
     return archived, discover.find(list(options.history))
 
 

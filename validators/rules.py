@@ -143,14 +143,41 @@ RULES: tuple[Rule, ...] = (
          "il testo ha {caratteri} caratteri, più dei 32.767 di una cella di Excel: nei file prodotti è tagliato e termina con «{segno}».",
          "Accorciare il testo della cella (una nota lunga va in un documento a parte)."),
     Rule("sequenza.ordine_invertito", ERRORE, "Codice servizio", "Prerequisito registrato dopo",
-         "il prerequisito esiste per la stessa persona ma solo con una data successiva (gravità dal catalogo: B.1 ← A.1 è solo un avviso)",
+         "il prerequisito esiste per la stessa persona ma solo con una data successiva (gravità dal catalogo: B.1 ← A.1, A.2 o A.3 è solo un avviso)",
          "{codice} del {data} precede {prerequisito} ({nome_prerequisito}), registrato per la stessa persona solo il {data_prerequisito}. Tabella regionale: «{fonte}».",
          "{prerequisito} va registrato prima di {codice} o nello stesso giorno: correggere le date."),
     Rule("sequenza.prerequisito_assente", AVVISO, "Codice servizio", "Prerequisito non trovato",
-         "per la stessa persona non c'è il prerequisito nei file e nello storico indicati",
+         "per la stessa persona non c'è il prerequisito (né una sua alternativa: B.1 ← A.1, A.2 o A.3) nei file "
+         "e nello storico indicati",
          "per la stessa persona non risulta {prerequisito} ({nome_prerequisito}), che precede {codice}, né nei file né nello storico indicati.",
          "Verificare la registrazione di {prerequisito}, o indicare i mesi precedenti con --storico o con --archivio.",
          excel_hint="Verificare la registrazione di {prerequisito} anche nei registri dei mesi precedenti."),
+    Rule("sequenza.passaggio_mancante", AVVISO, "Codice servizio", "Servizio che accompagna non registrato",
+         "per la stessa persona manca, nello stesso giorno, un servizio che la tabella fa registrare insieme "
+         "(accompagnato_da nel catalogo: B.1 con B.2; B.1 di una riga GG anche con B.3)",
+         "per la stessa persona non risulta {mancanti} nello stesso giorno di {codice} ({data}). Tabella regionale: «{fonte}».",
+         "Registrare {codici} del {data} per la stessa persona, se erogato.",
+         source="La registrazione del passaggio B.2 va attivata [...] per l'utente che stia definendo tutti i passaggi "
+                "per l'acquisizione dello stato di disoccupazione e che nella stessa giornata abbia già ricevuto i "
+                "servizi preliminari; Per gli utenti in GG, la registrazione di questo passaggio (B.3 - GG Attivazione "
+                "Profiling) si aggiunge alla DID"),
+    Rule("sequenza.ripetuto", AVVISO, "Codice servizio", "Servizio ripetuto senza nuova DID",
+         "un secondo D.1 (o M3.1) per la stessa persona senza una nuova B.1 (DID) dopo il precedente "
+         "(ripetizione nel catalogo)",
+         "{codice} del {data} ripete quello del {data_precedente} della stessa persona senza una nuova {dopo} "
+         "({nome_dopo}) in mezzo. Tabella regionale: «{fonte}».",
+         "Registrare {altrimenti} per l'aggiornamento del PSP; un nuovo {codice} solo dopo una nuova {dopo}.",
+         source="La registrazione del passaggio D2 avverrà in momenti successivi, ogni volta che si renda necessaria "
+                "una rimodulazione degli impegni o un semplice aggiornemtno dei dati; La registrazione del passaggio "
+                "M3.2 si utilizzerà nel caso in cui il PSP venga interessato da una modifica sostanziale"),
+    Rule("sequenza.stesso_giorno", AVVISO, "Codice servizio", "Servizio successivo nello stesso giorno",
+         "D.2 nello stesso giorno del D.1 della stessa persona, M3.3 nello stesso giorno di M3.1 "
+         "(non_stesso_giorno nel catalogo)",
+         "{codice} del {data} è nello stesso giorno di {altro} ({nome_altro}) della stessa persona. "
+         "Tabella regionale: «{fonte}».",
+         "Se è lo stesso incontro basta {altro}: eliminare la riga di {codice}; altrimenti correggere la data.",
+         source="La registrazione del passaggio D2 avverrà in momenti successivi; La codifica M3.3 avverrà in "
+                "momenti successivi"),
     Rule("riga.duplicata", AVVISO, "Codice servizio", "Riga duplicata",
          "stessi codice fiscale, codice servizio, data e operatore più di una volta",
          "stessi codice fiscale, servizio {codice}, data {data} e operatore della riga {prima_riga}{altro_file}.",

@@ -123,3 +123,18 @@ def test_un_mese_pulito_con_aziende_su_s_e_persone_in_gol_adi_sfl_non_ha_errori_
     book = make_book({"Registro": [list(COLUMNS)] + [list(r) for r in rows]})
     counts = valida(book)
     assert (counts["righe"], counts["errori"], counts["avvisi"]) == (len(rows), 0, 0)
+
+
+def test_le_procedure_della_tabella_appaiono_nel_componente_come_in_registro_valida(monkeypatch):
+    """The add-in runs the same engine: a DID without its SAP update that day and a D.2 on the day of
+    the D.1 (issue 23) show in Esito and Verifica with their rules."""
+    monkeypatch.setattr("registro.xl_addin.actions.check_values", _fixed_today)
+    rows = [riga(), riga(codice="B.1", durata=25), riga(codice="D.1", durata=45), riga(codice="D.2", durata=45)]
+    book = make_book({"Registro": _values(rows)})
+    counts = valida(book)
+    assert (counts["errori"], counts["avvisi"]) == (0, 2)
+    esito = [r[0] for r in _by_func(actions(book), "setValues")[0]["values"]]
+    assert esito[2].startswith("AVVISO: per la stessa persona non risulta B.2")
+    assert esito[4].startswith("AVVISO: D.2 del 01/10/2026 è nello stesso giorno di D.1")
+    verifica = [a for a in actions(book) if a["func"] == "setValues" and a["sheet_position"] == 1][0]["values"]
+    assert [(r[1], r[6]) for r in verifica[1:]] == [(3, "sequenza.passaggio_mancante"), (5, "sequenza.stesso_giorno")]

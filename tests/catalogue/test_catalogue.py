@@ -115,10 +115,13 @@ def test_le_restrizioni_di_programma_seguono_la_tabella(cat):
     restricted = {s.code: s.programmes for s in cat.registrable if s.programmes}
     gg = {c for c, p in restricted.items() if p == ("GG",)}
     assert gg == {"A.2", "B.3", "E.3", "F1.3", "F1.4", "M5.3", "M5.4"}
-    assert {c for c, p in restricted.items() if p == ("RdC",)} == {"A.3", "B.4", "G.4", "L2"}
+    assert {c for c, p in restricted.items() if p == ("RdC",)} == {"A.3", "B.4", "L2"}
     assert {c for c, p in restricted.items() if p == ("AdR",)} == {"G.1", "G.2", "G.3"}
+    # G.4: "assegnazione di AdR per beneficiari del RdC"; M3.1-M3.3: "in caso di utenti RdC ... PpL".
+    assert restricted["G.4"] == ("RdC", "AdR")
+    assert {c for c, p in restricted.items() if p == ("L.68", "RdC")} == {"M3.1", "M3.2", "M3.3"}
     l68 = {c for c, p in restricted.items() if p == ("L.68",)}
-    m_codes = {s.code for s in cat.registrable if s.lep == "M"} - {"M5.3", "M5.4"}
+    m_codes = {s.code for s in cat.registrable if s.lep == "M"} - {"M5.3", "M5.4", "M3.1", "M3.2", "M3.3"}
     assert l68 == m_codes | {"S.1", "S.2", "S.3"}
     assert all(cat.services[c].programmes_source for c in restricted)
 
@@ -146,14 +149,25 @@ def test_o2_e_automatica_da_f1_15_e_le_attivita_sap(cat):
 
 
 def test_i_prerequisiti_del_catalogo_sono_quelli_della_tabella_regionale(cat):
-    pairs = {(s.code, p.code, p.severity) for s in cat.registrable for p in s.prerequisites}
+    pairs = {(s.code, " o ".join(p.codes), p.severity, p.target) for s in cat.registrable for p in s.prerequisites}
     expected = {
-        ("B.1", "A.1", "avviso"), ("B.3", "B.1", "errore"), ("B.4", "A.3", "errore"), ("D.1", "B.1", "errore"),
-        ("D.2", "D.1", "errore"), ("E.6", "E.5", "errore"), ("F3.2", "F3.1", "errore"), ("G.2", "G.1", "errore"),
-        ("G.3", "G.1", "errore"), ("M1.2", "B.1", "errore"), ("M3.2", "M3.1", "errore"), ("M3.3", "M3.1", "errore"),
-        ("M6.2", "M6.1", "errore"),
+        ("B.1", "A.1 o A.2 o A.3", "avviso", None), ("B.3", "B.1", "errore", None), ("B.4", "A.3", "errore", None),
+        ("D.1", "B.1", "errore", None), ("D.2", "D.1", "errore", None), ("E.6", "E.5", "errore", None),
+        ("F3.2", "F3.1", "errore", None), ("G.2", "G.1", "errore", None), ("G.3", "G.1", "errore", None),
+        ("M1.2", "B.1", "errore", None), ("M3.1", "B.1", "errore", None), ("M3.2", "M3.1", "errore", None),
+        ("M3.3", "M3.1", "errore", None), ("M6.2", "M6.1", "errore", None),
+        ("M6.3", "M6.1", "errore", "persona"), ("M6.4", "M6.1", "errore", "persona"),
     }
     assert pairs == expected
+
+
+def test_le_procedure_del_catalogo_sono_quelle_della_tabella_regionale(cat):
+    companions = {(s.code, c.code, c.programmes) for s in cat.registrable for c in s.companions}
+    assert companions == {("B.1", "B.2", None), ("B.1", "B.3", ("GG",))}
+    repeated = {(s.code, s.repetition.after, s.repetition.instead) for s in cat.registrable if s.repetition}
+    assert repeated == {("D.1", "B.1", "D.2"), ("M3.1", "B.1", "M3.2")}
+    same_day = {(s.code, s.not_same_day.code) for s in cat.registrable if s.not_same_day}
+    assert same_day == {("D.2", "D.1"), ("M3.3", "M3.1")}
 
 
 def test_ogni_servizio_ha_il_testo_della_procedura_regionale_o_lo_eredita(cat):

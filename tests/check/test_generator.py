@@ -10,7 +10,7 @@ from stdnum.it import codicefiscale, iva
 
 from benchmarks.calendar_it import working_days
 from benchmarks.generator import generate, generate_rows, history_rows, write_csv, write_xlsx
-from benchmarks.mistakes import ROW_MISTAKES
+from benchmarks.mistakes import ADDED, ROW_MISTAKES
 from tests.support.api import validate
 from registro.validators.catalogue import load_catalogue
 from registro.validators.text import service_code_part
@@ -41,6 +41,8 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
     firsts: dict[tuple[str, str], dt.date] = {}
     for day, _, _, kind, code, _, service, _, _, _ in sorted(register.rows, key=lambda r: r[0]):
         firsts.setdefault((code, service_code_part(service)), day)
+    on_day = {(r[4], service_code_part(r[6]), r[0]) for r in register.rows}
+    repeats = Counter((r[4], service_code_part(r[6])) for r in register.rows)
     for day, office, operator, kind, code, programme, service, minutes, modality, _ in register.rows:
         s = cat.services[service_code_part(service)]
         assert day in days and s.registrable and not s.automatic_from
@@ -52,9 +54,17 @@ def test_il_registro_generato_e_coerente_con_il_catalogo(register):
         assert kind == "Persona" or cat.programme(programme).for_companies
         assert (codicefiscale.is_valid(code) if len(code) == 16 else kind == "Azienda" and iva.is_valid(code))
         if minutes is not None:
-            assert s.duration.minimum <= minutes <= s.duration.maximum
+            assert s.duration.minimum <= minutes <= (s.duration.maximum or minutes)
         for p in s.prerequisites:
-            assert firsts[(code, p.code)] <= day
+            if p.applies_to(kind.lower()):
+                assert min(firsts.get((code, c), dt.date.max) for c in p.codes) <= day
+        for c in s.companions:
+            if c.required_for(programme):
+                assert (code, c.code, day) in on_day
+        if s.not_same_day:
+            assert (code, s.not_same_day.code, day) not in on_day
+        if s.repetition:
+            assert repeats[(code, s.code)] == 1
         assert modality in ("In presenza", "A distanza")
     keys = [(r[4], service_code_part(r[6]), r[0], r[2]) for r in register.rows]
     assert len(keys) == len(set(keys))
@@ -116,7 +126,7 @@ def test_il_generatore_non_produce_date_dopo_oggi():
 def test_ogni_errore_iniettato_e_segnalato_sulla_sua_riga(tmp_path):
     register = generate(3000, MONTH, seed=9, error_rate=0.05, today=TODAY)
     assert {rule for _, rule in register.injected} == set(ROW_MISTAKES)
-    copies = sum(1 for _, rule in register.injected if rule == "riga.duplicata")
+    copies = sum(1 for _, rule in register.injected if rule in ADDED)  # rows added, not changed
     assert len(register.injected) == round((len(register.rows) - copies) * 0.05)
     write_xlsx(tmp_path / "errori.xlsx", register.rows)
     report = validate([tmp_path / "errori.xlsx"], month=MONTH, today=TODAY)
@@ -137,3 +147,16 @@ def test_gli_omonimi_nati_lo_stesso_giorno_nello_stesso_luogo_hanno_codici_disti
     people = Registry(Fixed(1))
     codes = [people.person(dt.date(2026, 1, 1), (30, 30)) for _ in range(5)]
     assert len(set(codes)) == 5 and all(codicefiscale.is_valid(c) for c in codes)
+
+
+def test_il_registro_generato_percorre_le_procedure_della_tabella(register):
+    """Journeys use every procedure the catalogue states: each accoglienza before a DID, companions on the DID's day
+    (B.3 for a GG DID), services that follow another on a later day, prerequisites on person rows only."""
+    cat = load_catalogue()
+    codes = Counter(service_code_part(r[6]) for r in register.rows)
+    alternatives = {c for s in cat.registrable for p in s.prerequisites if len(p.codes) > 1 for c in p.codes}
+    companions = {c.code for s in cat.registrable for c in s.companions}
+    followers = {s.code for s in cat.registrable if s.not_same_day}
+    valid_now = {p.code for p in cat.programmes if p.valid_on(dt.date(2026, 10, 1))}
+    usable = {c for c in alternatives if not cat.services[c].programmes or set(cat.services[c].programmes) & valid_now}
+    assert all(codes[c] for c in usable | companions | followers), {c: codes[c] for c in usable | companions | followers}

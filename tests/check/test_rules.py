@@ -20,6 +20,9 @@ def _day(n):
     return D(2026, 10, n)
 
 
+# A person's intake on 01/10/2026: accoglienza, DID and SAP the same day.
+INTAKE = [riga(), riga(codice="B.1", durata=25), riga(codice="B.2", durata=25)]
+
 # rule id -> (rows that break it, Excel row expected to carry it, rows that respect it)
 CASES = {
     "campo.obbligatorio": ([riga(operatore=None)], 2, [riga()]),
@@ -44,10 +47,16 @@ CASES = {
     "testo.troncato": ([riga(note="x" * 32_768)], 2, [riga(note="😀" * 16_383 + "x")]),  # 32,767 UTF-16 units
     "sequenza.ordine_invertito": (
         [riga(codice="D.2", durata=45, data=_day(5)), riga(codice="D.1", durata=45, data=_day(6))], 2,
-        [riga(codice="D.2", durata=45, data=_day(6)), riga(codice="D.1", durata=45, data=_day(6))]),
+        [riga(codice="D.2", durata=45, data=_day(7)), riga(codice="D.1", durata=45, data=_day(6))]),
     "sequenza.prerequisito_assente": ([riga(codice="D.2", durata=45)], 2,
                                       [riga(codice="D.2", durata=45, data=_day(5)), riga(codice="D.1", durata=45, data=_day(2)),
-                                       riga(codice="B.1", durata=25), riga(codice="A.1")]),
+                                       riga(codice="B.1", durata=25), riga(codice="B.2", durata=25), riga(codice="A.1")]),
+    "sequenza.passaggio_mancante": ([riga(), riga(codice="B.1", durata=25)], 3,
+                                    [riga(), riga(codice="B.1", durata=25), riga(codice="B.2", durata=25)]),
+    "sequenza.ripetuto": (INTAKE + [riga(codice="D.1", durata=45), riga(codice="D.1", durata=45, data=_day(8))], 6,
+                          INTAKE + [riga(codice="D.1", durata=45), riga(codice="D.2", durata=45, data=_day(8))]),
+    "sequenza.stesso_giorno": (INTAKE + [riga(codice="D.1", durata=45), riga(codice="D.2", durata=45)], 6,
+                               INTAKE + [riga(codice="D.1", durata=45), riga(codice="D.2", durata=45, data=_day(8))]),
     "riga.duplicata": ([riga(), riga(cf=CF["laura"]), riga()], 4, [riga(), riga(operatore="Luca Verdi")]),
     # E.2 (max 480 minutes) and K.3 (max 2160) do not fit in a day: they do not count.
     "operatore.giornata_eccessiva": (

@@ -142,6 +142,19 @@ def test_registro_regole_elenca_ogni_regola_del_registro():
     assert [r.id for r in RULES if r.id not in result.output] == []
 
 
+@pytest.mark.parametrize("width", ["80", "400"])
+def test_registro_regole_mostra_ogni_descrizione_e_fonte_intera(width):
+    result = CliRunner().invoke(main, ["regole"], env={"COLUMNS": width})
+    assert result.exit_code == 0
+    # The "Quando" column, read down the table (its cells fold over several lines at 80 columns).
+    column = "".join(line.split("│")[4] for line in result.output.splitlines() if line.count("│") == 5)
+    flat = "".join(column.split())
+    for r in RULES:
+        assert "".join(r.description.split()) in flat, r.id
+        if r.source:
+            assert "".join(f"Tabella regionale: «{r.source}»".split()) in flat, r.id
+
+
 def test_valori_con_parentesi_quadre_non_rompono_il_terminale(tmp_path):
     path = write_xlsx(tmp_path / "r[1].xlsx", [riga(codice="[/bold]X"), riga(cf=CF["laura"], operatore="[red]Op[/red]")])
     result = run(path)

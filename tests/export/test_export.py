@@ -99,7 +99,7 @@ def test_le_righe_con_soli_avvisi_sono_esportate(tmp_path):
                     today=TODAY)
     warned_only = {(p.file, p.row) for p in checked.report.problems if p.severity == "avviso"} - \
         checked.report.rows_with_errors()
-    assert len(warned_only) == 6
+    assert len(warned_only) == 8
     result = export_of(checked, tmp_path / "ja.csv", profile=None)
     assert result.exported == 33 - len(checked.report.rows_with_errors())
     durations = [r["durata_minuti"] for r in read_csv(tmp_path / "ja.csv")]

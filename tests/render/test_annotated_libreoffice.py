@@ -133,7 +133,9 @@ def test_intestazione_fissa_filtro_e_stampa_su_una_pagina_di_larghezza(seen, kin
 
 
 def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, tmp_path):
-    """The bundled example's copy printed 16 A4 pages (columns split, empty pages): now 2."""
+    """The bundled example's copy printed 16 A4 pages (columns split, empty pages): now the Registro sheet fits
+    the page width and the pages follow its rows (2 pages without the example's four avvisi of issue 23, whose
+    long messages quoting the regional table add rows' height: 4)."""
     from pathlib import Path
 
     root = Path(__file__).parents[2]
@@ -143,4 +145,4 @@ def test_la_copia_annotata_dell_esempio_si_stampa_in_poche_pagine(libreoffice, t
     pdf = tmp_path / "copia.pdf"
     libreoffice.run(copy, [{"op": "export_pdf", "path": str(pdf)}])
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-    assert pages <= 3
+    assert pages <= 4

@@ -65,7 +65,8 @@ def company_vat(rng: random.Random) -> str:
 
 def usable_codes(cat: Catalogue) -> tuple[list[str], list[str], list[str]]:
     """(person codes, company codes, person codes without standard duration) safe to generate."""
-    simple = [s for s in cat.registrable if not s.prerequisites and not s.automatic_from and s.duration]
+    simple = [s for s in cat.registrable
+              if not s.prerequisites and not s.companions and not s.automatic_from and s.duration]
     plain = [s for s in simple if s.programmes is None]
     full = [s for s in simple if None not in (s.duration.minimum, s.duration.average, s.duration.maximum)]
     persons = [s.code for s in full if s.target in ("persona", "entrambi") and s.programmes is None]

@@ -46,7 +46,7 @@ def label(service: Service) -> str:
 
 
 def _eligible(cat: Catalogue, s: Service) -> bool:
-    return not s.prerequisites and not s.automatic_from and s.duration is not None
+    return not s.prerequisites and not s.companions and not s.automatic_from and s.duration is not None
 
 
 def sample_services(cat: Catalogue) -> list[Service]:

@@ -70,7 +70,8 @@ def _agreement_cases() -> dict[str, dict]:
     rows: dict[str, dict] = {}
     persons_only = [p.code for p in CAT.programmes if not p.for_companies]
     free_person = _first(lambda s: s.target == "persona" and not s.programmes and not s.prerequisites)
-    for i, s in enumerate(x for x in CAT.registrable if x.target in ("azienda", "entrambi") and not x.prerequisites):
+    for i, s in enumerate(x for x in CAT.registrable if x.target in ("azienda", "entrambi")
+                          and not any(p.applies_to("azienda") for p in x.prerequisites)):
         company = {"Tipo utente": "Azienda", "Codice fiscale": COMPANY}
         rows[f"azienda_{s.code}_vuoto"] = row_for(CAT, s, i) | company | {"Programma": None}
         rows[f"azienda_{s.code}_predefinito"] = row_for(CAT, s, i) | company | {"Programma": CAT.default_programme.code}
@@ -114,8 +115,39 @@ def _fiscal_cases() -> dict[str, dict]:
             for i, (name, code) in enumerate(FISCAL_FORMS.items())}
 
 
-CASES = _cases() | _agreement_cases() | _fiscal_cases()
-GENERATED = generate(100, "2026-10", seed=33, today=TODAY).rows  # a seed with company rows on S.1-S.3
+# Persons and days no other row of job 0 uses (those rows fall on days 1-28): same-day checks see only their own rows.
+_PROC_PERSONS = ["PRCDRA70A01H501W", "FRRLGU72B02D612C", "CSTMRC74C03F205L"]
+_PROC_DAY = dt.date(2026, 10, 29)
+
+
+def _procedure_cases() -> dict[str, dict]:
+    """Rows for the procedures Controllo checks within the sheet (companions, same day); services from the catalogue."""
+    lead = _first(lambda s: s.companions)
+    always = next(c for c in lead.companions if c.programmes is None)
+    only = next(c for c in lead.companions if c.programmes)
+    follower = _first(lambda s: s.not_same_day)
+    first = CAT.services[follower.not_same_day.code]
+
+    def row(s, i, cf, day=_PROC_DAY, programme=None):
+        return row_for(CAT, s, i) | {"Codice fiscale": cf, "Data": day, "Programma": programme or row_for(CAT, s, i)["Programma"]}
+
+    a, b, c = _PROC_PERSONS
+    later = _PROC_DAY + dt.timedelta(days=1)
+    return {
+        "proc_senza_compagno": row(lead, 0, a),
+        "proc_con_compagno": row(lead, 1, b),
+        "proc_compagno": row(CAT.services[always.code], 2, b),
+        "proc_programma_senza_compagno": row(lead, 3, c, programme=only.programmes[0]),
+        "proc_programma_compagno": row(CAT.services[always.code], 4, c, programme=only.programmes[0]),
+        "proc_primo": row(first, 5, a, later),
+        "proc_stesso_giorno": row(follower, 6, a, later),
+        "proc_giorno_dopo": row(follower, 7, a, later + dt.timedelta(days=1)),
+    }
+
+
+CASES = _cases() | _agreement_cases() | _fiscal_cases() | _procedure_cases()
+# A seed with company rows on S.1-S.3, GOL/SFL/ADI persons and intakes with DID and SAP (companions).
+GENERATED = generate(100, "2026-10", seed=1, today=TODAY).rows
 AGREEMENT = list(_agreement_cases()) + list(_fiscal_cases())
 TOTAL_ROW_AT = CASES_FIRST + len(CASES)
 
@@ -252,6 +284,9 @@ def test_le_colonne_calcolate_mostrano_i_valori_del_catalogo_per_ogni_codice(ans
         assert row["intervallo"]["string"] == expected_range
         assert row["minuti"]["value"] == (d.average or 0)
         expected = "OK" if not s.automatic_from else f"AVVISO: registrato in automatico da JA (registrare {s.automatic_from})"
+        required = [c.code for c in s.companions if c.required_for(CAT.default_programme.code)]
+        if required and expected == "OK":  # alone on its day: its companion is not in the sheet
+            expected = f"AVVISO: manca {required[0]} nello stesso giorno"
         assert row["controllo"]["string"] == expected, s.code
         assert all(c["error"] == 0 for c in row.values()), s.code
 
@@ -345,11 +380,44 @@ def test_controllo_da_lo_stesso_esito_del_validatore_su_programmi_e_aziende(answ
 def test_un_mese_generato_pulito_e_tutto_ok_nel_controllo_come_nel_validatore(answers):
     assert any(r[3] == "Azienda" and r[5] is None and service_code_part(r[6]).startswith("S.") for r in GENERATED)
     assert {"GOL", "SFL", "ADI"} <= {r[5] for r in GENERATED}
+    assert any(CAT.services[service_code_part(r[6])].companions for r in GENERATED)
     report = validate_values([list(COLUMNS)] + [list(r) for r in GENERATED], name="generato", today=TODAY)
     assert report.problems == []
     shown = [row[0]["string"] for row in answers["generated"]["controllo"]]
     assert len(shown) == len(GENERATED)
     assert [(i + 2, s) for i, s in enumerate(shown) if s != "OK"] == []
+
+
+def test_controllo_segnala_il_servizio_che_accompagna_mancante_nello_stesso_giorno(answers):
+    lead = _first(lambda s: s.companions)
+    always = next(c for c in lead.companions if c.programmes is None)
+    only = next(c for c in lead.companions if c.programmes)
+    assert _control(answers, "proc_senza_compagno") == f"AVVISO: manca {always.code} nello stesso giorno"
+    assert _control(answers, "proc_con_compagno") == _control(answers, "proc_compagno") == "OK"
+    assert _control(answers, "proc_programma_senza_compagno") == f"AVVISO: manca {only.code} nello stesso giorno"
+    assert _control(answers, "proc_programma_compagno") == "OK"
+
+
+def test_controllo_segnala_il_servizio_successivo_nello_stesso_giorno(answers):
+    follower = _first(lambda s: s.not_same_day)
+    assert _control(answers, "proc_primo") == "OK"
+    assert _control(answers, "proc_stesso_giorno") == (
+        f"AVVISO: {follower.code} nello stesso giorno di {follower.not_same_day.code}")
+    assert _control(answers, "proc_giorno_dopo") == "OK"
+
+
+def test_il_validatore_segnala_le_stesse_righe_del_controllo_con_la_sua_regola():
+    """The validator, on the same rows alone, flags exactly the rows Controllo flags, with the rule the
+    message stands for (it adds the prerequisites, which the sheet does not check)."""
+    cases = _procedure_cases()
+    values = [list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in cases.values()]
+    problems = validate_values(values, name="casi", today=TODAY).problems
+    row = {name: i + 2 for i, name in enumerate(cases)}
+    assert {p.row for p in problems if p.rule == "sequenza.passaggio_mancante"} == {
+        row["proc_senza_compagno"], row["proc_programma_senza_compagno"]}
+    assert {p.row for p in problems if p.rule == "sequenza.stesso_giorno"} == {row["proc_stesso_giorno"]}
+    assert {p.rule for p in problems} <= {"sequenza.passaggio_mancante", "sequenza.stesso_giorno",
+                                          "sequenza.prerequisito_assente"}
 
 
 def test_controllo_spiega_il_programma_di_una_persona_su_un_azienda(answers):

@@ -1,7 +1,7 @@
-"""Archived rows as history for the checks: each person's first date of each prerequisite service.
+"""Archived rows as history for the checks: each person's dates of the services the per-person rules read.
 
 registro.validators.check asks a history source for the persons of the registers being checked (their
-normalised codici fiscali), the services that are some service's prerequisite, and the
+normalised codici fiscali), the services those rules look for (prerequisites, companions, repeated services), and the
 (office, month) pairs of those registers, which the archive must not answer for (the registers
 replace them). The pseudonyms of those persons are computed with the archive's key, matched
 against the archived rows, and mapped back to the caller's codici fiscali in memory only.
@@ -47,14 +47,14 @@ class ArchiveHistory:
             try:
                 with self.archive.reading():
                     self._rows, self._keys = self.archive.history_rows()
-            except BaseException as exc:  # noqa: BLE001 - re-raised by firsts(), in the caller's thread
+            except BaseException as exc:  # noqa: BLE001 - re-raised by dates(), in the caller's thread
                 self._error = exc
 
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
 
-    def firsts(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
-        """codice_fiscale, codice_servizio, data: the first archived date of each (person, code).
+    def dates(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
+        """codice_fiscale, codice_servizio, data: the distinct archived dates of each (person, code).
 
         persons are normalised codici fiscali; exclude holds (office as written, 'AAAA-MM') pairs.
         """
@@ -80,5 +80,5 @@ class ArchiveHistory:
         keep = pl.col("codice_servizio").is_in(codes)
         if left_out:
             keep = keep & ~pl.col("parte").is_in(left_out)
-        found = rows.filter(keep).group_by("pseudonimo", "codice_servizio").agg(pl.col("data").min())
+        found = rows.filter(keep).select("pseudonimo", "codice_servizio", "data").unique()
         return found.join(known, on="pseudonimo").select("codice_fiscale", "codice_servizio", "data")

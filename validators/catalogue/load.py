@@ -23,6 +23,7 @@ TARGETS = ("persona", "azienda", "entrambi")
 PROGRAMME_TARGETS = ("persona", "entrambi")
 PROVENANCES = ("tabella", "ereditata", "incompleta", "assente")
 SEVERITIES = ("errore", "avviso")
+_PROCEDURE_FIELDS = ("accompagnato_da", "ripetizione", "non_stesso_giorno")
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,51 @@ class Duration:
 
 @dataclass(frozen=True)
 class Prerequisite:
-    """A service that must precede another one for the same person."""
+    """A service that must precede another one for the same person (any one of `codes` will do)."""
 
     code: str
     severity: str
+    source: str
+    alternatives: tuple[str, ...] = ()  # other codes that count as this prerequisite (A.2, A.3 for A.1)
+    target: str | None = None  # "persona": the prerequisite holds on a person's rows only
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The code and its alternatives: registering any one of them meets the prerequisite."""
+        return (self.code, *self.alternatives)
+
+    def applies_to(self, user_type: str) -> bool:
+        """Whether a row of a 'persona' or an 'azienda' needs this prerequisite."""
+        return self.target is None or self.target == user_type
+
+
+@dataclass(frozen=True)
+class Companion:
+    """A service registered for the same person on the same day as another (B.2 with B.1)."""
+
+    code: str
+    programmes: tuple[str, ...] | None  # required only on rows of these programmes (None: always)
+    source: str
+
+    def required_for(self, programme: str | None) -> bool:
+        """Whether a row of that programme needs the companion."""
+        return self.programmes is None or programme in self.programmes
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """A service a person gets again only after `after` (a new DID); otherwise `instead` is registered."""
+
+    after: str
+    instead: str
+    source: str
+
+
+@dataclass(frozen=True)
+class NotSameDay:
+    """A service that follows `code` "in momenti successivi": not on the same day for the same person."""
+
+    code: str
     source: str
 
 
@@ -72,6 +114,9 @@ class Service:
     sap: tuple[dict, ...]
     procedure: str | None
     procedure_from: str | None
+    companions: tuple[Companion, ...] = ()
+    repetition: Repetition | None = None
+    not_same_day: NotSameDay | None = None
 
     def allows_programme(self, programme: str) -> bool:
         """Whether a row with this programme may carry this service."""
@@ -309,7 +354,26 @@ def _parse_service(ck: _Checker, raw: Any, index: int, programmes: set[str]) -> 
         severity = ck.text(p, "gravita", code) or ""
         if severity not in SEVERITIES:
             ck.fail(code, "prerequisiti.gravita", f"'{severity}' non è tra {', '.join(SEVERITIES)}.")
-        prereqs.append(Prerequisite(ck.text(p, "codice", code), severity, ck.text(p, "fonte", code, required=False) or ""))
+        alternatives = tuple(str(x) for x in _as_list(ck, p.get("oppure"), code, "prerequisiti.oppure"))
+        only_for = ck.text(p, "destinatario", code, required=False)
+        if only_for is not None and only_for not in ("persona", "azienda"):
+            ck.fail(code, "prerequisiti.destinatario", f"'{only_for}' non è tra persona, azienda.")
+        prereqs.append(Prerequisite(ck.text(p, "codice", code), severity, ck.text(p, "fonte", code, required=False) or "",
+                                    alternatives, only_for))
+    companions = []
+    for c in _as_list(ck, raw.get("accompagnato_da"), code, "accompagnato_da"):
+        if not isinstance(c, dict):
+            ck.fail(code, "accompagnato_da", "ogni servizio che accompagna ha codice, fonte e (facoltativi) programmi.")
+        only = c.get("programmi")
+        only = tuple(str(x) for x in _as_list(ck, only, code, "accompagnato_da.programmi")) if only is not None else None
+        for x in only or ():
+            if x not in programmes:
+                ck.fail(code, "accompagnato_da.programmi", f"programma '{x}' sconosciuto.")
+        companions.append(Companion(ck.text(c, "codice", code), only, ck.text(c, "fonte", code)))
+    repetition = _parse_repetition(ck, raw.get("ripetizione"), code)
+    same_day = raw.get("non_stesso_giorno")
+    if same_day is not None and not isinstance(same_day, dict):
+        ck.fail(code, "non_stesso_giorno", "attesi i campi codice e fonte.")
     auto = raw.get("registrazione_automatica")
     if auto is not None and not isinstance(auto, dict):
         ck.fail(code, "registrazione_automatica", "attesi i campi replica e nota.")
@@ -332,7 +396,18 @@ def _parse_service(ck: _Checker, raw: Any, index: int, programmes: set[str]) -> 
         sap=sap,
         procedure=ck.text(raw, "procedura", code, required=False),
         procedure_from=ck.text(raw, "procedura_da", code, required=False),
+        companions=tuple(companions),
+        repetition=repetition,
+        not_same_day=NotSameDay(ck.text(same_day, "codice", code), ck.text(same_day, "fonte", code)) if same_day else None,
     )
+
+
+def _parse_repetition(ck: _Checker, raw: Any, code: str) -> Repetition | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        ck.fail(code, "ripetizione", "attesi i campi dopo, altrimenti e fonte.")
+    return Repetition(ck.text(raw, "dopo", code), ck.text(raw, "altrimenti", code), ck.text(raw, "fonte", code))
 
 
 def _check_references(ck: _Checker, services: dict[str, Service], leps: dict[str, Lep]) -> None:
@@ -341,7 +416,12 @@ def _check_references(ck: _Checker, services: dict[str, Service], leps: dict[str
             ck.fail(s.code, "lep", f"LEP '{s.lep}' non definito nell'elenco 'lep'.")
         if s.group and s.group not in leps[s.lep].groups:
             ck.fail(s.code, "gruppo", f"sotto-gruppo '{s.group}' non definito nel LEP {s.lep}.")
-        refs = [("prerequisiti", p.code) for p in s.prerequisites]
+        refs = [("prerequisiti", c) for p in s.prerequisites for c in p.codes]
+        refs += [("accompagnato_da", c.code) for c in s.companions]
+        if s.repetition:
+            refs += [("ripetizione.dopo", s.repetition.after), ("ripetizione.altrimenti", s.repetition.instead)]
+        if s.not_same_day:
+            refs.append(("non_stesso_giorno", s.not_same_day.code))
         refs += [("registrazione_automatica.replica", s.automatic_from), ("procedura_da", s.procedure_from)]
         if s.duration:
             refs.append(("durata.ereditata_da", s.duration.inherited_from))
@@ -352,6 +432,9 @@ def _check_references(ck: _Checker, services: dict[str, Service], leps: dict[str
                 ck.fail(s.code, fieldname, f"il codice '{ref}' non esiste nel catalogo.")
             if fieldname == "prerequisiti" and (ref == s.code or not services[ref].registrable):
                 ck.fail(s.code, fieldname, f"'{ref}' non può essere un prerequisito di {s.code}.")
+            if fieldname != "prerequisiti" and fieldname.split(".")[0] in _PROCEDURE_FIELDS and (
+                    ref == s.code or not services[ref].registrable):
+                ck.fail(s.code, fieldname, f"'{ref}' non è un servizio registrabile diverso da {s.code}.")
 
 
 def _parse_programme(ck: _Checker, p: dict, code: str, start, end, synonyms: tuple[str, ...]) -> Programme:

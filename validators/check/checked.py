@@ -28,8 +28,8 @@ class HistorySource(Protocol):
 
     description: str
 
-    def firsts(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
-        """codice_fiscale, codice_servizio, data: the first date of each (person, code) among `codes`,
+    def dates(self, persons: pl.Series, codes: list[str], exclude: set[tuple[str, str]]) -> pl.DataFrame:
+        """codice_fiscale, codice_servizio, data: the distinct dates of each (person, code) among `codes`,
         for the given normalised codici fiscali, leaving out the (sede, 'AAAA-MM') pairs in exclude."""
 
 
@@ -109,8 +109,8 @@ def check_registers(current: list[RawRegister], *, history: list[RawRegister], f
                     archived: HistorySource | None = None) -> Checked:
     """Normalise, check and report the rows of already-read registers (history rows feed the cross-row rules).
 
-    `archived` adds the history of an archive: the first dates of the prerequisite services of
-    the persons being checked, outside the (sede, mese) pairs of the current registers.
+    `archived` adds the history of an archive: the dates of the services the per-person rules
+    look for (history_codes), for the persons being checked, outside the (sede, mese) pairs of the current registers.
     """
     from registro.validators.check import engine
 
@@ -166,25 +166,31 @@ def _covered(frame: pl.DataFrame, options: Options) -> list[tuple[str, str]]:
     return sorted(pairs.rows())
 
 
-def prerequisite_codes(catalogue: Catalogue) -> list[str]:
-    """The codes that are some service's prerequisite: the only history the cross-row rules read."""
-    return sorted({p.code for s in catalogue.registrable for p in s.prerequisites})
+def history_codes(catalogue: Catalogue) -> list[str]:
+    """The codes the per-person rules look for in the history: every prerequisite (and its
+    alternatives), companion, repeated service and what renews it, and same-day pair."""
+    from registro.validators.check.rules import procedures
+
+    prerequisites = {c for s in catalogue.registrable for p in s.prerequisites for c in p.codes}
+    return sorted(prerequisites | procedures.history_codes(catalogue))
 
 
 def _with_archived(frame: pl.DataFrame, archived: HistorySource, ctx: Context,
                    covered: list[tuple[str, str]]) -> pl.DataFrame:
     """Append the archive's history as history rows holding only what the sequencing reads.
 
-    Only the persons with a row whose prerequisite is missing or later in the rows at hand are
-    asked for: for everyone else an earlier archived date changes no verdict (the first date of
-    a prerequisite can only move earlier), and the archive is not asked about them at all (fewer
-    pseudonyms computed, a smaller lookup).
+    Only the persons with a row an archived row could change are asked for: a prerequisite
+    missing or later in the rows at hand (the first date of a prerequisite can only move
+    earlier), a missing companion, a service that may repeat an archived one or must not share
+    its day (procedures.needing_history). For everyone else the archive changes no verdict and is
+    not asked about them at all (fewer pseudonyms computed, a smaller lookup).
     """
-    from registro.validators.check.rules import sequencing
+    from registro.validators.check.rules import procedures, sequencing
 
-    unmet = sequencing.found(frame.lazy(), ctx).select("_idx").collect()
+    lazy = frame.lazy()
+    unmet = pl.concat([sequencing.found(lazy, ctx).select("_idx"), procedures.needing_history(lazy, ctx)]).collect()
     persons = frame.join(unmet, on="_idx", how="semi")["_cf"]
-    found = archived.firsts(persons, prerequisite_codes(ctx.catalogue), set(covered))
+    found = archived.dates(persons, history_codes(ctx.catalogue), set(covered))
     if found.is_empty():
         return frame
     rows = found.select(

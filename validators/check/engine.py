@@ -21,9 +21,10 @@ from registro.validators.messages import field_names
 from registro.validators.report import Problem
 from registro.validators.check.rules.checks import row_checks
 from registro.validators.check.rules.context import Context, RowCheck
-from registro.validators.check.rules import crossrow, sequencing
+from registro.validators.check.rules import crossrow, procedures, sequencing
 from registro.validators.check.rules.crossrow import crossrow_checks
 from registro.validators.rules import RULES, rule
+from registro.validators.check.rules.procedures import procedure_checks
 from registro.validators.check.rules.sequencing import sequencing_checks
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
@@ -31,18 +32,19 @@ RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
 
 def all_checks(ctx: Context) -> list[RowCheck]:
     """Every row check, minus the rules the user excluded."""
-    checks = row_checks(ctx) + sequencing_checks(ctx) + crossrow_checks(ctx)
+    checks = row_checks(ctx) + sequencing_checks(ctx) + procedure_checks(ctx) + crossrow_checks(ctx)
     return [c for c in checks if c.rule not in ctx.options.exclude]
 
 
 def prepare(frame: pl.DataFrame, ctx: Context) -> pl.DataFrame:
-    """Add the cross-row columns (sequencing, duplicates, daily load) the checks read.
+    """Add the cross-row columns (sequencing, procedures, duplicates, daily load) the checks read.
 
-    The three queries are independent: polars runs them side by side (collect_all), then
+    The queries are independent: polars runs them side by side (collect_all), then
     their few rows are joined onto the frame by row index.
     """
     lazy = frame.lazy()
-    queries = [sequencing.found(lazy, ctx), crossrow.repeats(lazy), crossrow.overloaded_days(lazy, ctx)]
+    queries = [sequencing.found(lazy, ctx), *procedures.queries(lazy, ctx), crossrow.repeats(lazy),
+               crossrow.overloaded_days(lazy, ctx)]
     for part in pl.collect_all(queries):
         frame = frame.join(part, on="_idx", how="left", maintain_order="left")
     return crossrow.finish(frame)

@@ -6,14 +6,22 @@ from registro.validators.rules import RULES
 
 
 def print_rules(console) -> None:
-    """Every rule: id (what --escludi takes), severity, column, when it fires."""
+    """Every rule: id (what --escludi takes), severity, column, when it fires and the table's sentence.
+
+    Cells are plain Text, never markup: a description such as "[minimo, massimo]" reads as a
+    rich style tag and would vanish.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for name in ("Regola", "Gravità", "Colonna", "Quando"):
         table.add_column(name, overflow="fold")
     for r in RULES:
-        table.add_row(r.id, r.severity, r.column or "file", r.description)
+        when = Text(r.description)
+        if r.source:
+            when.append(f"\nTabella regionale: «{r.source}»", style="italic")
+        table.add_row(Text(r.id), Text(r.severity), Text(r.column or "file"), when)
     console.print(table)
 
 

@@ -57,8 +57,9 @@ def _paragraphs(cat: Catalogue, rows: int) -> list[tuple[str, str]]:
         ("text", "Ogni riga compilata mostra OK oppure il primo problema trovato. ERRORE colora la riga di rosso, "
                  "AVVISO di giallo. Messaggi possibili:"),
         ("checks", ""),
-        ("text", "Il controllo completo (codice fiscale con carattere di controllo, sequenze per persona, doppioni, "
-                 "carico giornaliero) si fa prima del caricamento in JA con: registro valida registro.xlsx"),
+        ("text", "Il controllo completo (codice fiscale con carattere di controllo, sequenze per persona anche sui "
+                 "mesi precedenti: prerequisiti e servizi ripetuti, doppioni, carico giornaliero) si fa prima del "
+                 "caricamento in JA con: registro valida registro.xlsx"),
         ("section", "Gli altri fogli"),
         ("text", "Riepilogo: servizi, minuti e ore per operatore, per LEP e per sede, con grafici; si aggiorna da solo."),
         ("text", "Carichi: per ogni servizio il volume mensile previsto (da compilare) per i minuti medi dà le ore "
@@ -79,7 +80,7 @@ def write_guide(wb: Workbook, cat: Catalogue, rows: int) -> None:
         if kind == "checks":
             header_row(ws, r, 1, ["Messaggio", "Significato"])
             r += 1
-            for check in checks():
+            for check in checks(cat):
                 put(ws.cell(row=r, column=1), check.shown).alignment = WRAP_TOP
                 put(ws.cell(row=r, column=2), check.meaning).alignment = WRAP_TOP
                 r += 1

@@ -94,7 +94,7 @@ LETTER = {c.key: get_column_letter(i) for i, c in enumerate(REGISTER_COLUMNS, st
 # Defined names over the register columns, read by Riepilogo and Carichi.
 RANGE_NAMES = {"sede": "Reg_Sede", "operatore": "Reg_Operatore", "codice": "Reg_Codice",
                "estratto": "Reg_CodiceEstratto", "lep": "Reg_LEP", "minuti": "Reg_Minuti",
-               "controllo": "Reg_Controllo"}
+               "controllo": "Reg_Controllo", "data": "Reg_Data", "cf": "Reg_CF"}
 
 
 def _c(key: str) -> str:
@@ -121,13 +121,59 @@ def _fixed(condition: str, text: str, meaning: str) -> Check:
     return Check(condition, f'"{text}"', text, meaning)
 
 
-def checks() -> list[Check]:
-    """The Controllo tests in priority order; the first that holds gives the message."""
+_COMPANY_ROW = f'LOWER({_c("tipo")})="{COMPANY}"'
+
+
+def _programme() -> str:
+    """The row's programme as the validator reads it: blank = the default, or for a company the
+    programme its service implies (registro.validators.normalise)."""
     stated = f'IF({_c("programma")}="",Prog_Predefinito,{_c("programma")})'
-    company = f'LOWER({_c("tipo")})="{COMPANY}"'
-    # A company's blank (or default) programme is the one its service implies (registro.validators.normalise).
-    prog = (f'IF(AND({company},{stated}=Prog_Predefinito,{_idx("Cat_ProgImplicito")}<>""),'
+    return (f'IF(AND({_COMPANY_ROW},{stated}=Prog_Predefinito,{_idx("Cat_ProgImplicito")}<>""),'
             f'{_idx("Cat_ProgImplicito")},{stated})')
+
+
+def _same_day(code: str) -> str:
+    """How many rows of the sheet have this code for the row's person on the row's day."""
+    return f'COUNTIFS(Reg_CF,{_c("cf")},Reg_Data,{_c("data")},Reg_CodiceEstratto,"{code}")'
+
+
+def procedure_checks(cat: Catalogue) -> list[Check]:
+    """The procedures a formula can see within the sheet: a companion service missing on the same
+    day (sequenza.passaggio_mancante) and a service on the same day as the one it must follow
+    (sequenza.stesso_giorno). Codes come from the catalogue; IF (not AND) keeps COUNTIFS off the
+    rows of other services. Prerequisites and repeated services need the other months: only the
+    validator checks them."""
+    warn = f"{WARNING_PREFIX}: "
+    out = []
+    for s in cat.registrable:
+        this = f'{_c("estratto")}="{s.code}"'
+        for c in s.companions:
+            when, who = this, ""
+            if c.programmes:
+                programme = _programme()
+                any_of = ",".join(f'{programme}="{p}"' for p in c.programmes)
+                when, who = f"AND({this},OR({any_of}))", f" (programma {' o '.join(c.programmes)})"
+            text = f"{warn}manca {c.code} nello stesso giorno"
+            out.append(Check(f"IF({when},{_same_day(c.code)}=0,FALSE)", f'"{text}"', text,
+                             f"{s.code}{who} va registrato insieme a {c.code} per la stessa persona nello stesso "
+                             f"giorno, ma nel foglio non c'è (tabella regionale: «{c.source}»)"))
+        if s.not_same_day:
+            n = s.not_same_day
+            text = f"{warn}{s.code} nello stesso giorno di {n.code}"
+            out.append(Check(f"IF({this},{_same_day(n.code)}>0,FALSE)", f'"{text}"', text,
+                             f"{s.code} segue {n.code} in un momento successivo, ma nel foglio la stessa persona ha "
+                             f"{n.code} lo stesso giorno (tabella regionale: «{n.source}»)"))
+    return out
+
+
+def checks(cat: Catalogue | None = None) -> list[Check]:
+    """The Controllo tests in priority order; the first that holds gives the message."""
+    if cat is None:
+        from registro.validators.catalogue import load_catalogue
+
+        cat = load_catalogue()
+    company = _COMPANY_ROW
+    prog = _programme()
     prog_row = f"MATCH({prog},Elenco_Programmi,0)"
     required = ",".join(_c(k) for k, name in _CONTRACT.items() if name in REQUIRED)
     length, digits = _c("cf_caratteri"), _c("cf_cifre")
@@ -183,6 +229,7 @@ def checks() -> list[Check]:
               "JA registra da sé questo servizio replicandone un altro: registrare quello"),
         _fixed(f'AND({_c("filtro")}<>"",{_c("filtro")}<>{_c("lep")})', warn + "codice non del LEP scelto",
                "il servizio non appartiene al LEP scelto nella colonna Filtro LEP"),
+        *procedure_checks(cat),
     ]
 
 
@@ -200,15 +247,15 @@ def _total_row() -> str:
     return f'AND(TRIM({_c("cf")})="",OR(TRIM({code})="",ISNUMBER({code})),{label})'
 
 
-def _control_formula() -> str:
+def _control_formula(cat: Catalogue | None = None) -> str:
     contract = f"${LETTER['data']}{{r}}:${LETTER['note']}{{r}}"
     body = '"OK"'
-    for check in reversed(checks()):
+    for check in reversed(checks(cat)):
         body = f"IF({check.condition},{check.message},{body})"
     return f'=IF(COUNTA({contract})=0,"",IF({_total_row()},"{TOTAL_ROW}",{body}))'
 
 
-def formulas() -> dict[str, str]:
+def formulas(cat: Catalogue | None = None) -> dict[str, str]:
     """The formula template ({r} = row number) of every computed column."""
     code, pos, cf = _c("codice"), _c("pos"), _c("cf")
     known = f"N({pos})=0"
@@ -223,7 +270,7 @@ def formulas() -> dict[str, str]:
         # A total row counts nothing (its Durata is the sum of the others).
         "minuti": f'=IF(OR(TRIM({code})="",{_total_row()}),"",IF(ISNUMBER({_c("durata")}),{_c("durata")},'
                   f'IF({known},0,N({_idx("Cat_Medio")}))))',
-        "controllo": _control_formula(),
+        "controllo": _control_formula(cat),
         # The cleaned code's length and digits, counted without building it: SUMPRODUCT over the
         # characters listed on the Catalogo sheet (no LET/LAMBDA in Excel 2013 and LibreOffice 7.4).
         "cf_caratteri": f'=LEN({cf})-SUMPRODUCT(LEN({cf})-LEN(SUBSTITUTE({cf},{CF_SEPARATORS},"")))',
@@ -322,7 +369,7 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
     last_row = rows + 1
     header_row(ws, 1, 1, [c.header for c in REGISTER_COLUMNS])
     ws.row_dimensions[1].height = 45
-    templates = formulas()
+    templates = formulas(cat)
     for j, column in enumerate(REGISTER_COLUMNS, start=1):
         letter = get_column_letter(j)
         template = templates.get(column.key)
