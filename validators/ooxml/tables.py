@@ -82,7 +82,7 @@ def widths(cols: list[Col], rows) -> list[float]:
 
 
 LINE_HEIGHT = 15.0  # points per line of Calibri 11
-MAX_ROW_HEIGHT = 409.0  # Excel's highest row (points): a taller one makes it repair the file
+MAX_ROW_HEIGHT = 409.0  # Excel's maximum row height, in points (Excel's documented limit)
 
 
 def _lines(value, width: float) -> int:
