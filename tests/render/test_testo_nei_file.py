@@ -189,6 +189,9 @@ def test_un_testo_troppo_lungo_e_tagliato_in_ogni_file_e_segnalato(tmp_path):
             assert len(text) <= MAX_CHARS, path.name
     cut = [t for path in folder.rglob("*.xlsx") for t in _xlsx_texts(path) if t.endswith(TRUNCATED)]
     assert cut  # the note (in the report's value, the rejects or the copy) shows the mark
+    for path in folder.rglob("*.xlsx"):  # no row taller than Excel allows (409 points)
+        for ws in load_workbook(path).worksheets:
+            assert all((d.height or 0) <= 409 for d in ws.row_dimensions.values()), (path.name, ws.title)
 
 
 # -- any text (hypothesis) ------------------------------------------------------------------------

@@ -82,6 +82,7 @@ def widths(cols: list[Col], rows) -> list[float]:
 
 
 LINE_HEIGHT = 15.0  # points per line of Calibri 11
+MAX_ROW_HEIGHT = 409.0  # Excel's maximum row height, in points (Excel's documented limit)
 
 
 def _lines(value, width: float) -> int:
@@ -99,7 +100,7 @@ def row_height(values, cols: list[Col], col_widths: list[float], header: bool = 
     for value, c, width in zip(values, cols, col_widths):
         if value is not None and (c.wrap or header) and isinstance(value, str):
             lines = max(lines, _lines(value, width))
-    return LINE_HEIGHT * lines + 2 if lines > 1 else None
+    return min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 2) if lines > 1 else None
 
 
 def body_styles(cols: list[Col]) -> list[dict]:

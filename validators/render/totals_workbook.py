@@ -11,6 +11,7 @@ from pathlib import Path
 from registro.validators.errors import UsageError
 from registro.validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from registro.validators.totals import Totals
+from registro.validators.ooxml.refs import column_letter
 from registro.validators.ooxml.table_rows import fill_table
 from registro.validators.ooxml.tables import (SAMPLE_ROWS, Col, apply_style, cell_value, font, header_style, is_wide, print_setup, row_height,
                              style_table, widths)
@@ -188,7 +189,6 @@ def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
     """Below the table, on a page of its own: the hours sorted largest first and their bar chart."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
-    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
     bars = chart_rows(records, key)
@@ -200,7 +200,7 @@ def _chart_block(ws, title: str, key: str, records: list[dict]) -> None:
     # The labels run over the empty cells to their right: the hours go in the first column past them.
     longest, value_col, room = max(len(label) for label, _ in bars), 2, ws.column_dimensions["A"].width
     while room < longest + 1 and value_col < 12:
-        room += ws.column_dimensions[get_column_letter(value_col)].width or 9
+        room += ws.column_dimensions[column_letter(value_col)].width or 9
         value_col += 1
     head = header_style()
     for j, text in ((1, HEADERS[key][0]), (value_col, "Ore")):
@@ -370,13 +370,11 @@ def trend_sheet(wb, totals: Totals):
 
     ws = wb.create_sheet("Andamento")
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
-    from openpyxl.utils import get_column_letter
-
     ws.column_dimensions["A"].width = 10
     tables = trend_tables(totals)
     widest = max(len(header) for _, header, _ in tables)
     for j in range(2, widest + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 12
+        ws.column_dimensions[column_letter(j)].width = 12
     top = 1
     for title, header, rows in tables:
         ws.cell(top, 1, title).font = Font(bold=True, size=12)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from registro.validators.catalogue import Catalogue
+from registro.validators.ooxml.refs import column_letter
 from registro.validators.read.register import REQUIRED
 from registro.xl_addin.build.template_catalogue import (
     ALL_CODES, BOTH_TARGETS, CF_DIGITS, CF_SEPARATORS, COMPANY, LEP_NAME_PREFIX, NO, define, user_types,
@@ -90,7 +90,7 @@ REGISTER_COLUMNS: tuple[Column, ...] = (
     Column("cf_cifre", "Cifre del codice fiscale", 6, "Calcolato: cifre del Codice fiscale.", computed=True,
            hidden=True),
 )
-LETTER = {c.key: get_column_letter(i) for i, c in enumerate(REGISTER_COLUMNS, start=1)}
+LETTER = {c.key: column_letter(i) for i, c in enumerate(REGISTER_COLUMNS, start=1)}
 # Defined names over the register columns, read by Riepilogo and Carichi.
 RANGE_NAMES = {"sede": "Reg_Sede", "operatore": "Reg_Operatore", "codice": "Reg_Codice",
                "estratto": "Reg_CodiceEstratto", "lep": "Reg_LEP", "minuti": "Reg_Minuti",
@@ -371,7 +371,7 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
     ws.row_dimensions[1].height = 45
     templates = formulas(cat)
     for j, column in enumerate(REGISTER_COLUMNS, start=1):
-        letter = get_column_letter(j)
+        letter = column_letter(j)
         template = templates.get(column.key)
         for r in range(2, last_row + 1):
             cell = ws.cell(row=r, column=j)
@@ -391,7 +391,7 @@ def write_register(wb: Workbook, cat: Catalogue, rows: int) -> None:
     for dv in _validations(cat, last_row):
         ws.add_data_validation(dv)
 
-    ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
+    ref = f"A1:{column_letter(len(REGISTER_COLUMNS))}{last_row}"
     table = Table(displayName=TABLE, ref=ref)
     # No row stripes: a table style's banding is shading, and shaded empty rows would print (Excel).
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=False, showColumnStripes=False,
@@ -414,7 +414,7 @@ PRINTED_COLUMNS = len(_CONTRACT)
 
 def print_area(last_row: int) -> str:
     """The print area: the header and the pre-sized rows, columns Data ... Note."""
-    return f"{SHEET}!$A$1:${get_column_letter(PRINTED_COLUMNS)}${last_row}"
+    return f"{SHEET}!$A$1:${column_letter(PRINTED_COLUMNS)}${last_row}"
 
 
 def _row_formats(ws, last_row: int) -> None:
@@ -424,10 +424,10 @@ def _row_formats(ws, last_row: int) -> None:
     coloured row keeps its borders in Excel and in LibreOffice.
     """
     control = f"${LETTER['controllo']}2"
-    body = f"A2:{get_column_letter(len(REGISTER_COLUMNS))}{last_row}"
+    body = f"A2:{column_letter(len(REGISTER_COLUMNS))}{last_row}"
     for prefix, fill, font in ((ERROR_PREFIX, ERROR_FILL, ERROR_FONT), (WARNING_PREFIX, WARNING_FILL, WARNING_FONT)):
         ws.conditional_formatting.add(body, FormulaRule(formula=[f'LEFT({control},{len(prefix)})="{prefix}"'],
                                                         fill=fill, font=font, border=BOX, stopIfTrue=True))
-    printed = f"$A2:${get_column_letter(PRINTED_COLUMNS)}2"
-    ws.conditional_formatting.add(f"A2:{get_column_letter(PRINTED_COLUMNS)}{last_row}",
+    printed = f"$A2:${column_letter(PRINTED_COLUMNS)}2"
+    ws.conditional_formatting.add(f"A2:{column_letter(PRINTED_COLUMNS)}{last_row}",
                                   FormulaRule(formula=[f"COUNTA({printed})>0"], border=BOX))

@@ -7,8 +7,9 @@ style that both programs show the same way.
 from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from registro.validators.ooxml.refs import column_letter
 
 DATE_FORMAT = "dd/mm/yyyy"
 TEXT_FORMAT = "@"
@@ -67,15 +68,15 @@ def header_row(ws: Worksheet, row: int, column: int, titles: list[str]) -> None:
 def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
     """Column widths by 1-based column number."""
     for column, width in widths.items():
-        ws.column_dimensions[get_column_letter(column)].width = width
+        ws.column_dimensions[column_letter(column)].width = width
 
 
 def absolute(sheet: str, first_col: int, first_row: int, last_col: int | None = None, last_row: int | None = None) -> str:
     """An absolute reference such as Catalogo!$A$2:$A$106 (sheet names here need no quotes)."""
-    start = f"${get_column_letter(first_col)}${first_row}"
+    start = f"${column_letter(first_col)}${first_row}"
     if last_col is None:
         return f"{sheet}!{start}"
-    return f"{sheet}!{start}:${get_column_letter(last_col)}${last_row}"
+    return f"{sheet}!{start}:${column_letter(last_col)}${last_row}"
 
 
 def landscape(ws: Worksheet, title_rows: str | None = None, orientation: str = "landscape") -> None:
