@@ -79,7 +79,7 @@ def test_esporta_senza_file_system_scrive_i_fogli_export_e_scarti():
     scarti = _sheet_writes(book, "Scarti")[0]["values"]
     assert scarti[1][2] == 3 and scarti[1][5] == "Codice servizio sconosciuto" and "codice.sconosciuto" in scarti[1][-1]
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
-    assert "3 righe lette = 2 esportate + 1 scartate" in alert["args"][0]
+    assert "3 righe lette = 2 esportate + 1 scartata" in alert["args"][0]
 
 
 def test_esporta_classico_scrive_i_file_accanto_alla_cartella(tmp_path, monkeypatch):

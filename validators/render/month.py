@@ -13,7 +13,9 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
 
     from registro.validators.render.totals_workbook import _it, fte_rule
 
-    render_text(console, result.report, limit)
+    written = {Path(p).name: p for p in result.written}
+    report_file = written.get("rapporto.xlsx") or written.get("rapporto.json")
+    render_text(console, result.report, limit, report_file=report_file)
     if result.export is None:
         console.print("[bold red]Nessun totale e nessun file per JA:[/] un file non si può usare "
                       "(vedere sopra); correggerlo o toglierlo dall'elenco e ripetere.")
@@ -22,7 +24,7 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
     t = result.totals
     if t is not None:
         console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su {t.rows_counted} servizi conteggiati, "
-                      f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t)})")
+                      f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t).removesuffix('.')}).")
     console.print(f"File scritti in {escape(str(folder))}:")
     for path in result.written:
         console.print(f"  {escape(Path(path).name)}")
