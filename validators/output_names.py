@@ -79,13 +79,18 @@ def output_names(sources: Iterable[Path], name: Name, *, taken: Iterable[str] = 
     reserved = {name_key(t) for t in taken}
     while True:
         names = {s: _candidate(s, folders[s], depth[s], name) for s in sources}
-        holders: dict[str, int] = {}
-        for n in names.values():
-            holders[name_key(n)] = holders.get(name_key(n), 0) + 1
-        clashing = [s for s in sources if holders[name_key(names[s])] > 1 or name_key(names[s]) in reserved]
-        growing = [s for s in clashing if depth[s] <= len(folders[s])]
+        groups: dict[str, list[Path]] = {}
+        for s, n in names.items():
+            groups.setdefault(name_key(n), []).append(s)
+        clashes = [g for k, g in groups.items() if len(g) > 1 or k in reserved]
+        growing = []
+        for group in clashes:  # in a clash, those with the fewest folders in their name take one more
+            room = [s for s in group if depth[s] <= len(folders[s])]
+            if room:
+                fewest = min(depth[s] for s in room)
+                growing += [s for s in room if depth[s] == fewest]
         if not growing:  # no folder or extension left to tell the clashing ones apart
-            if not clashing:
+            if not clashes:
                 return names
             labels = {s: _candidate(s, folders[s], depth[s], lambda _, label: label) for s in sources}
             return _numbered(names, sources, reserved, name, labels)
