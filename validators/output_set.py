@@ -98,9 +98,9 @@ def is_staged(path: Path) -> bool:
 
 def locked(target: Path) -> OutputError:
     """The one-liner for a target that cannot be replaced (on Windows: open in Excel)."""
-    return OutputError(f"il file '{target}' non si può sostituire: è aperto in un altro programma o è protetto da "
-                       f"scrittura. Chiudere '{target.name}' in Excel e ripetere il comando (nessun file di uscita è "
-                       "stato scritto).")
+    return OutputError(f"chiudere '{target.name}' in Excel e ripetere il comando: il file '{target}' non si può "
+                       "sostituire perché è aperto in un altro programma o protetto da scrittura (nessun file di "
+                       "uscita è stato scritto).")
 
 
 def _replaceable(target: Path) -> None:
@@ -125,6 +125,8 @@ def failed_step(step: str, exc: BaseException) -> OutputError:
     if isinstance(exc, RegistroError) and (exc.params or exc.values):  # the flags named as the edge names them
         return OutputError(f"{{_step}} non riuscita: {exc.template}{{_tail}}", params=exc.params, **exc.values,
                            _step=step, _tail=tail)
+    if isinstance(exc, OSError):  # the step names the file: the staging folder's path would only confuse
+        return OutputError(f"{step} non riuscita: {exc.strerror or exc}.{tail}")
     return OutputError(f"{step} non riuscita: {user_message(exc)}{tail}")
 
 
