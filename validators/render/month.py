@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from registro.validators.render.report_files import render_text
+from registro.validators.text import counted
 
 
 def render_month(console, result, folder: Path, limit: int = 20) -> None:
@@ -23,7 +24,8 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
         console.print(result.export.balance_line)
     t = result.totals
     if t is not None:
-        console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su {t.rows_counted} servizi conteggiati, "
+        console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su "
+                      f"{counted(t.rows_counted, 'servizio conteggiato', 'servizi conteggiati')}, "
                       f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t).removesuffix('.')}).")
     console.print(f"File scritti in {escape(str(folder))}:")
     for path in result.written:
