@@ -51,6 +51,8 @@ def _lock(handle) -> bool:
 
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True
+    except ImportError:  # no file locks (Pyodide): one process only
+        return True
     except OSError:
         return False
 
