@@ -13,8 +13,9 @@ every file of the run is written are they put in place (`commit`):
 4. delete the backups and the staging folders.
 
 A failure while writing leaves every target as it was; a failure in step 3 puts the backups back.
-A killed run leaves its staging folder: the next run writing in that folder deletes it, unless it
-holds backups (a run killed while moving files: then the previous files are kept there).
+A killed run leaves its staging folder: the next run writing in that folder deletes it, after
+undoing a commit it was killed in (the folder's `elenco.txt`, written before step 2 and deleted
+after step 3, names the run's files: backups go back, new files without a previous one go away).
 No polars here: the template builder uses it (through atomic_path).
 """
 
@@ -34,6 +35,7 @@ from registro.validators.output_names import name_key
 STAGING = ".registro-in-corso-"  # the staging folders' prefix
 IN_USE = "in-uso.lock"  # held locked by the run writing in a staging folder
 BACKUP = "precedente-"  # a target's previous file, moved aside during a commit
+MANIFEST = "elenco.txt"  # the files a commit puts in this folder: present from step 2 until step 3 is done
 WINDOWS = os.name == "nt"
 _RETRIES = 10  # Windows: a file just written is often held a moment by an antivirus or indexer
 _rename = os.rename  # a target's name is always free when a file is renamed to it
@@ -58,9 +60,7 @@ def _lock(handle) -> bool:
 
 
 def _abandoned(staging: Path) -> bool:
-    """A staging folder of a run that ended without cleaning it (killed), holding no backup."""
-    if any(p.name.startswith(BACKUP) for p in staging.iterdir()):
-        return False
+    """A staging folder of a run that ended without cleaning it up (killed)."""
     try:
         with open(staging / IN_USE, "r+b") as handle:  # not yet there: a writer is creating its folder
             return _lock(handle)  # the writer's lock is gone with its process
@@ -68,16 +68,32 @@ def _abandoned(staging: Path) -> bool:
         return False
 
 
+def _roll_back(staging: Path) -> None:
+    """Undo a commit killed between steps 2 and 4: every previous file back in place, every new file
+    the run put in a place that had none taken away (the list says which files were the run's)."""
+    folder = staging.parent
+    names = (staging / MANIFEST).read_text(encoding="utf-8").splitlines()
+    for name in filter(None, names):
+        backup, staged, target = staging / (BACKUP + name), staging / name, folder / name
+        if backup.exists():
+            os.replace(backup, target)
+        elif not staged.exists() and target.exists():  # put in place, and there was no previous file
+            os.unlink(target)
+
+
 def sweep(folder: Path) -> None:
-    """Delete the staging folders killed runs left in folder (best effort)."""
+    """Delete the staging folders killed runs left in folder, after undoing a commit one left half done."""
     try:
         leftovers = [p for p in folder.iterdir() if p.name.startswith(STAGING) and p.is_dir()]
     except OSError:
         return
     for staging in leftovers:
         try:
-            if _abandoned(staging):
-                shutil.rmtree(staging, ignore_errors=True)
+            if not _abandoned(staging):
+                continue
+            if (staging / MANIFEST).exists():
+                _roll_back(staging)
+            shutil.rmtree(staging, ignore_errors=True)
         except OSError:
             continue
 
@@ -205,6 +221,11 @@ class OutputSet:
                 raise OutputError(f"il file di uscita '{target}' non è stato scritto: nessun file di uscita è stato "
                                   "cambiato.")
             _replaceable(target)
+        lists: dict[Path, list[str]] = {}
+        for target, staged in self._targets.values():
+            lists.setdefault(staged.parent, []).append(staged.name)
+        for staging, names in lists.items():  # from here a killed run is undone by the next one (sweep)
+            (staging / MANIFEST).write_text("\n".join(names) + "\n", encoding="utf-8")
         for target, staged in self._targets.values():
             if not os.path.lexists(target):
                 continue
@@ -233,6 +254,11 @@ class OutputSet:
             raise OutputError(f"impossibile mettere al suo posto '{target}' ({exc.strerror or exc}): nessun file di "
                               "uscita è stato cambiato.") from None
         self.done = True
+        for staging, _ in self._staging.values():  # step 3 done: the backups are no longer needed
+            try:
+                os.unlink(staging / MANIFEST)
+            except OSError:
+                pass
         self.close()
 
     def commit(self) -> None:

@@ -145,6 +145,43 @@ def test_mese_ucciso_mentre_scrive_lascia_i_file_di_prima_e_la_corsa_dopo_pulisc
     assert sorted(contents(out)) == SET  # the next run deleted the killed run's folder
 
 
+KILLED_WHILE_PLACING = """
+import os, signal, sys
+from pathlib import Path
+from registro.validators import output_set
+from registro.cli import main
+
+real, placed = output_set._rename, []
+
+def rename(src, dst):
+    if Path(src).parent.name.startswith(output_set.STAGING) and not Path(src).name.startswith(output_set.BACKUP):
+        placed.append(dst)
+        if len(placed) == 4:
+            os.kill(os.getpid(), signal.SIGKILL)
+    real(src, dst)
+
+output_set._rename = rename
+main(sys.argv[1:])
+"""
+
+
+def test_mese_ucciso_mentre_mette_i_file_al_loro_posto_e_disfatto_dalla_corsa_dopo(tmp_path):
+    inputs, out = registers(tmp_path), tmp_path / "uscita"
+    assert run("mese", *inputs, *MONTH, "-o", out).exit_code == 1
+    (out / "nota.txt").write_text("mia")  # a file of the user's, not of the run
+    before = contents(out)
+    script = tmp_path / "ucciso.py"
+    script.write_text(KILLED_WHILE_PLACING, encoding="utf-8")
+    three = registers(tmp_path, 3)
+    killed = subprocess.run([sys.executable, str(script), "mese", *map(str, three), *MONTH, "-o", str(out)],
+                            cwd=ROOT, capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    half = contents(out)
+    assert {n: v for n, v in half.items() if not n.startswith(output_set.STAGING)} != before  # a half set
+    output_set.sweep(out)  # what the next run in the folder does first
+    assert contents(out) == before
+
+
 def test_un_file_aperto_in_excel_e_una_riga_in_italiano_e_nessun_file_cambia(tmp_path, monkeypatch):
     """Windows refuses to write or rename a workbook open in Excel (a sharing violation, PermissionError)."""
     inputs, out = registers(tmp_path), tmp_path / "uscita"
