@@ -325,6 +325,7 @@ class MonthResult:
     annotated: tuple[Path, ...]
     not_annotated: tuple[Path, ...] = ()  # inputs with problems in a format without annotated copies (.ods, .xls)
     stored: object = None  # with store=True: the archive's AddResult (None when nothing was stored)
+    removed: tuple[Path, ...] = ()  # a previous run's totals and JA files, taken away when an input is unusable
 
     @property
     def exit_code(self) -> int:
@@ -362,6 +363,10 @@ def _write_month(values: Month, folder: Path, out: OutputSet, *, excel: bool = T
         copies = annotated_names([s for s in sources if s not in not_annotated], folder,
                                  taken=(REPORT_XLSX, REPORT_JSON, TOTALS_XLSX, EXPORT_FILE, REJECTS_XLSX))
         tasks += [lambda s=s, t=t: out.write(t, lambda p: annotate_one(s, report, p, inputs)) for s, t in copies.items()]
+    removed: list[Path] = []
+    if values.plan is None:  # no totals, no JA file: a previous run's must not pass for this run's
+        removed = [folder / n for n in (TOTALS_XLSX, TOTALS_CSV, EXPORT_FILE, REJECTS_XLSX, REJECTS_CSV)
+                   if out.remove(folder / n)]
     if values.totals is not None:
         totals_target = folder / (TOTALS_XLSX if excel else TOTALS_CSV)
         tasks.append(lambda: out.write(totals_target, lambda p: write_totals_file(values.totals, p, inputs)))
@@ -376,7 +381,8 @@ def _write_month(values: Month, folder: Path, out: OutputSet, *, excel: bool = T
     if export_result is not None:
         written += [export_result.target, export_result.rejects]
     annotated = tuple(r for r in results if r in set(copies.values()))
-    return MonthResult(report, values.totals, export_result, tuple(written), annotated, tuple(not_annotated))
+    return MonthResult(report, values.totals, export_result, tuple(written), annotated, tuple(not_annotated),
+                       removed=tuple(removed))
 
 
 def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours: float = DEFAULT_FTE_HOURS,

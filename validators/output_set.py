@@ -36,6 +36,7 @@ STAGING = ".registro-in-corso-"  # the staging folders' prefix
 IN_USE = "in-uso.lock"  # held locked by the run writing in a staging folder
 BACKUP = "precedente-"  # a target's previous file, moved aside during a commit
 MANIFEST = "elenco.txt"  # the files a commit puts in this folder: present from step 2 until step 3 is done
+REMOVED = "-"  # in the list: a file the commit takes away
 WINDOWS = os.name == "nt"
 _RETRIES = 10  # Windows: a file just written is often held a moment by an antivirus or indexer
 _rename = os.rename  # a target's name is always free when a file is renamed to it
@@ -73,11 +74,12 @@ def _roll_back(staging: Path) -> None:
     the run put in a place that had none taken away (the list says which files were the run's)."""
     folder = staging.parent
     names = (staging / MANIFEST).read_text(encoding="utf-8").splitlines()
-    for name in filter(None, names):
+    for line in filter(None, names):
+        name = line.removeprefix(REMOVED)
         backup, staged, target = staging / (BACKUP + name), staging / name, folder / name
         if backup.exists():
             os.replace(backup, target)
-        elif not staged.exists() and target.exists():  # put in place, and there was no previous file
+        elif line == name and not staged.exists() and target.exists():  # put in place, with no previous file
             os.unlink(target)
 
 
@@ -161,6 +163,7 @@ class OutputSet:
         self.inputs = [Path(p) for p in inputs]
         self._targets: dict[str, tuple[Path, Path]] = {}  # name_key(absolute target) -> (target, staged)
         self._staging: dict[str, tuple[Path, object]] = {}  # the target folder -> (staging folder, its lock)
+        self._removals: dict[str, tuple[Path, Path]] = {}  # files taken away with the commit -> (file, its place aside)
         self._backups: list[tuple[Path, Path]] = []
         self._kept: set[Path] = set()  # staging folders holding a backup that could not go back
         self.done = False
@@ -196,6 +199,27 @@ class OutputSet:
             raise failed_step(step or f"scrittura di '{target.name}'", exc) from exc
         return target
 
+    def remove(self, target) -> bool:
+        """Take target away with the commit (a previous run's file that this run does not write, which
+        would otherwise be taken for this run's); False when there is no such file."""
+        from registro.validators.output import check_target
+
+        target = Path(target)
+        if not target.is_file():
+            return False
+        check_target(target, self.inputs)
+        key = name_key(os.path.abspath(target))
+        with self._lock:
+            if key in self._targets or key in self._removals:
+                raise OutputError(f"il file di uscita '{target}' sarebbe insieme scritto e tolto.")
+            self._removals[key] = (target, self._folder(target.parent) / target.name)
+        return True
+
+    @property
+    def removed(self) -> list[Path]:
+        """The files this run takes away (see remove)."""
+        return [target for target, _ in self._removals.values()]
+
     def _folder(self, parent: Path) -> Path:
         key = name_key(os.path.abspath(parent))
         if key not in self._staging:
@@ -221,12 +245,16 @@ class OutputSet:
                 raise OutputError(f"il file di uscita '{target}' non è stato scritto: nessun file di uscita è stato "
                                   "cambiato.")
             _replaceable(target)
+        for target, _ in self._removals.values():
+            _replaceable(target)
         lists: dict[Path, list[str]] = {}
         for target, staged in self._targets.values():
             lists.setdefault(staged.parent, []).append(staged.name)
+        for target, aside in self._removals.values():
+            lists.setdefault(aside.parent, []).append(REMOVED + aside.name)
         for staging, names in lists.items():  # from here a killed run is undone by the next one (sweep)
             (staging / MANIFEST).write_text("\n".join(names) + "\n", encoding="utf-8")
-        for target, staged in self._targets.values():
+        for target, staged in [*self._targets.values(), *self._removals.values()]:
             if not os.path.lexists(target):
                 continue
             backup = staged.with_name(BACKUP + staged.name)

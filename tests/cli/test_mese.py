@@ -193,7 +193,7 @@ def test_mese_archivia_il_mese_quando_i_file_sono_scritti_e_li_mette_al_loro_pos
 
     def add(checked, archive, **kwargs):
         (staging,) = (tmp_path / "uscita").iterdir()  # nothing in place yet: every file waits aside
-        seen.append(sorted(p.name for p in staging.iterdir() if not p.name.endswith(".lock")))
+        seen.append(sorted(p.name for p in staging.iterdir() if p.name not in ("in-uso.lock", "elenco.txt")))
         return real_add(checked, archive, **kwargs)
 
     monkeypatch.setattr(api, "archive_add", add)

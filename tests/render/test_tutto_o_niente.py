@@ -294,3 +294,35 @@ def test_esporta_scrive_il_file_per_ja_e_gli_scarti_entrambi_o_nessuno(tmp_path,
     assert result.exit_code == 2
     assert "scrittura di 'scarti.xlsx' non riuscita" in " ".join(result.output.split())
     assert not (tmp_path / "ja.csv").exists() and not (tmp_path / "scarti.xlsx").exists()
+
+
+def test_mese_con_un_file_inutilizzabile_toglie_totali_e_file_per_ja_della_corsa_precedente(tmp_path):
+    """A run that can write only its report must not leave the previous run's ja.csv beside it, to be
+    loaded into JA as if it were this run's."""
+    inputs, out = registers(tmp_path), tmp_path / "uscita"
+    assert run("mese", *inputs, *MONTH, "-o", out).exit_code == 1
+    broken = tmp_path / "fano.xlsx"
+    broken.write_bytes(b"non un foglio di calcolo")
+    result = run("mese", *inputs, broken, *MONTH, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert "Tolti riepilogo.xlsx, ja.csv, scarti.xlsx: erano di una corsa precedente" in " ".join(result.output.split())
+    assert sorted(contents(out)) == ["jesi_annotato.xlsx", "rapporto.json", "rapporto.xlsx", "registro_annotato.xlsx"]
+
+
+def test_un_file_da_togliere_aperto_in_excel_ferma_tutto(tmp_path, monkeypatch):
+    inputs, out = registers(tmp_path), tmp_path / "uscita"
+    assert run("mese", *inputs, *MONTH, "-o", out).exit_code == 1
+    before = contents(out)
+    broken = tmp_path / "fano.xlsx"
+    broken.write_bytes(b"non un foglio di calcolo")
+    real_open = open
+
+    def sharing_violation(file, mode="r", *args, **kwargs):
+        if Path(file) == out / "ja.csv" and "+" in mode:
+            raise PermissionError(13, "sharing violation", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output_set, "open", sharing_violation, raising=False)
+    result = run("mese", *inputs, broken, *MONTH, "-o", out)
+    assert result.exit_code == 2 and "chiudere 'ja.csv' in Excel" in " ".join(result.output.split())
+    assert contents(out) == before

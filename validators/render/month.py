@@ -30,6 +30,9 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
     console.print(f"File scritti in {escape(str(folder))}:")
     for path in result.written:
         console.print(f"  {escape(Path(path).name)}")
+    if result.removed:
+        names = ", ".join(escape(Path(p).name) for p in result.removed)
+        console.print(f"[bold yellow]Tolti[/] {names}: erano di una corsa precedente e non valgono per questi registri.")
     for path in result.not_annotated:
         console.print(f"Nessuna copia annotata di {escape(Path(path).name)}: si fa di registri .xlsx, .xlsm o .csv; "
                       "i suoi problemi sono nel rapporto.")
