@@ -36,7 +36,7 @@ STAGING = ".registro-in-corso-"  # the staging folders' prefix
 IN_USE = "in-uso.lock"  # held locked by the run writing in a staging folder
 BACKUP = "precedente-"  # a target's previous file, moved aside during a commit
 MANIFEST = "elenco.txt"  # the files a commit puts in this folder: present from step 2 until step 3 is done
-REMOVED = "-"  # in the list: a file the commit takes away
+PLACED, REMOVED = "+\t", "-\t"  # in the list: a file the commit puts in place, or takes away
 WINDOWS = os.name == "nt"
 _RETRIES = 10  # Windows: a file just written is often held a moment by an antivirus or indexer
 _rename = os.rename  # a target's name is always free when a file is renamed to it
@@ -75,11 +75,11 @@ def _roll_back(staging: Path) -> None:
     folder = staging.parent
     names = (staging / MANIFEST).read_text(encoding="utf-8").splitlines()
     for line in filter(None, names):
-        name = line.removeprefix(REMOVED)
+        kind, name = line[:2], line[2:]
         backup, staged, target = staging / (BACKUP + name), staging / name, folder / name
         if backup.exists():
             os.replace(backup, target)
-        elif line == name and not staged.exists() and target.exists():  # put in place, with no previous file
+        elif kind == PLACED and not staged.exists() and target.exists():  # put in place, with no previous file
             os.unlink(target)
 
 
@@ -249,7 +249,7 @@ class OutputSet:
             _replaceable(target)
         lists: dict[Path, list[str]] = {}
         for target, staged in self._targets.values():
-            lists.setdefault(staged.parent, []).append(staged.name)
+            lists.setdefault(staged.parent, []).append(PLACED + staged.name)
         for target, aside in self._removals.values():
             lists.setdefault(aside.parent, []).append(REMOVED + aside.name)
         for staging, names in lists.items():  # from here a killed run is undone by the next one (sweep)
