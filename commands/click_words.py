@@ -53,8 +53,8 @@ CLICK_WORDS = {
     "Choose from:\n\t{choices}": "Scegliere tra:\n\t{choices}",
     "Value must be an iterable.": "Il valore deve essere un elenco.",
 }
-# click's type names, shown as placeholders in the help (TESTO, INTERO) and in its messages ("non è un
-# numero valido (intero)"); file, directory and path come through CLICK_WORDS above.
+# click's type names, shown as placeholders in the help (TESTO, INTERO) and in its messages ("'abc' non è
+# un intero valido"); file, directory and path come through CLICK_WORDS above.
 TYPE_NAMES = {click.types.StringParamType: "testo", click.types.IntParamType: "intero", click.types.IntRange: "intero",
               click.types.FloatParamType: "numero", click.types.FloatRange: "numero",
               click.types.BoolParamType: "sì/no", click.types.UUIDParameterType: "uuid"}
