@@ -16,6 +16,9 @@ Export      export_plan(checked) -> ExportPlan (.tables(), .result(), .write()),
             export(checked, target) -> ExportResult
 Month       month(checked) -> Month (totals and export, no files),
             month_pass(paths, folder, options) -> MonthResult (every output written; store=True archives)
+Outputs     OutputSet(inputs): a run's files, all put in place or none (`with OutputSet(...) as out:`
+            then write_report/annotate/write_totals/export(..., out=out)); output_names(sources, name):
+            the one naming rule of files derived from input files (prefixed by their folders when alike)
 Archive     open_archive(folder) -> Archive (.importing(): the writer lock around a check and its
             import), archive_add(checked, archive), archive_status(folder) -> Status (.partitions,
             .data_folder: the Hive dataset other tools read), archive_remove(archive, ...),
@@ -25,7 +28,7 @@ Rules       rules() -> the rules of the checks (id, severity, column, message, h
 Builders    build_template(path) (the Excel template; with lite_package, for xlwings Lite),
             lite_requirement(package), build_addin(folder) (registro.xlam)
 Errors      RegistroError and its kinds UsageError, FileProblem, CatalogueError, ProfileError,
-            BalanceError, ArchiveError; user_message(exc): one Italian line for any exception
+            BalanceError, ArchiveError, OutputError; user_message(exc): one Italian line for any exception
 Values      Checked, Report, Problem, Totals, ExportPlan, ExportResult, Month, MonthResult, Archive,
             Catalogue; the defaults DEFAULT_WORKDAY_MINUTES, DEFAULT_FTE_HOURS, DEFAULT_SHEET
 main(book)  the ribbon button of registro.xlam: the month in one pass on the active workbook
@@ -51,7 +54,8 @@ _WHERE = {
     "write_report": _API, "annotate": _API,
     "totals": _API, "write_totals": _API,
     "export_plan": _API, "export": _API,
-    "month": _API, "month_pass": _API,
+    "month": _API, "month_pass": _API, "OutputSet": "registro.validators.output_set",
+    "output_names": "registro.validators.output_names",
     "open_archive": _API, "archive_add": _API, "archive_status": _API, "archive_remove": _API,
     "archive_verify": _API, "archive_totals": _API,
     "load_catalogue": "registro.validators.catalogue", "find_service": "registro.validators.catalogue.view",
@@ -60,7 +64,8 @@ _WHERE = {
     "build_template": "registro.xl_addin.build.template", "lite_requirement": "registro.xl_addin.build.lite",
     "build_addin": "registro.xl_addin.build.xlam",
     "RegistroError": _ERRORS, "UsageError": _ERRORS, "FileProblem": _ERRORS, "CatalogueError": _ERRORS,
-    "ProfileError": _ERRORS, "BalanceError": _ERRORS, "ArchiveError": _ERRORS, "user_message": _ERRORS,
+    "ProfileError": _ERRORS, "BalanceError": _ERRORS, "ArchiveError": _ERRORS, "OutputError": _ERRORS,
+    "user_message": _ERRORS,
     "Checked": "registro.validators.check.checked", "Report": "registro.validators.report",
     "Problem": "registro.validators.report", "Totals": "registro.validators.totals",
     "ExportPlan": "registro.validators.export.plan", "ExportResult": "registro.validators.export.plan",
@@ -103,10 +108,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from registro.validators.catalogue import Catalogue, load_catalogue
     from registro.validators.catalogue.view import find_service, service_record
     from registro.validators.check.checked import Checked
-    from registro.validators.errors import (ArchiveError, BalanceError, CatalogueError, FileProblem, ProfileError,
-                                            RegistroError, UsageError, user_message)
+    from registro.validators.errors import (ArchiveError, BalanceError, CatalogueError, FileProblem, OutputError,
+                                            ProfileError, RegistroError, UsageError, user_message)
     from registro.validators.export.plan import ExportPlan, ExportResult
     from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, DEFAULT_WORKDAY_MINUTES, CheckOptions
+    from registro.validators.output_names import output_names
+    from registro.validators.output_set import OutputSet
     from registro.validators.report import Problem, Report
     from registro.validators.totals import Totals
     from registro.xl_addin.build.lite import lite_requirement

@@ -32,7 +32,7 @@ CLICK_WORDS = {
     "Argument {name!r} takes {nargs} values.": "l'argomento {name!r} vuole {nargs} valori.",
     "Invalid value for {param_hint}: {message}": "Valore non valido per {param_hint}: {message}",
     "Invalid value: {message}": "Valore non valido: {message}",
-    "{value!r} is not a valid {number_type}.": "{value!r} non è un numero valido ({number_type}).",
+    "{value!r} is not a valid {number_type}.": "{value!r} non è un {number_type} valido.",
     "{value} is not in the range {range}.": "{value} non è nell'intervallo {range}.",
     "{name} {filename!r} does not exist.": "{name} {filename!r} non esiste.",
     "{name} {filename!r} is a directory.": "{name} {filename!r} è una cartella.",
@@ -48,7 +48,16 @@ CLICK_WORDS = {
     "deprecated": "deprecato",
     "Aborted!": "Interrotto.",
     "unknown error": "errore sconosciuto",
+    "required": "obbligatorio",
+    "(dynamic)": "(calcolato)",
+    "Choose from:\n\t{choices}": "Scegliere tra:\n\t{choices}",
+    "Value must be an iterable.": "Il valore deve essere un elenco.",
 }
+# click's type names, shown as placeholders in the help (TESTO, INTERO) and in its messages ("'abc' non è
+# un intero valido"); file, directory and path come through CLICK_WORDS above.
+TYPE_NAMES = {click.types.StringParamType: "testo", click.types.IntParamType: "intero", click.types.IntRange: "intero",
+              click.types.FloatParamType: "numero", click.types.FloatRange: "numero",
+              click.types.BoolParamType: "sì/no", click.types.UUIDParameterType: "uuid"}
 CLICK_PLURALS = {  # ngettext(singular, plural, n): both forms
     "{value!r} is not {choice}.": ("{value!r} non è {choice}.", "{value!r} non è tra {choices}."),
     "Got unexpected extra argument ({args})": ("Argomento in più non previsto ({args})",
@@ -57,7 +66,30 @@ CLICK_PLURALS = {  # ngettext(singular, plural, n): both forms
                                               "vuole {nargs} valori, ne sono stati dati {len}."),
     "Did you mean {possibility}?": ("Forse si intendeva {possibility}?", "Forse si intendeva una di queste: {possibilities}?"),
     "Option {name!r} requires an argument.": ("l'opzione {name!r} vuole un valore.", "l'opzione {name!r} vuole {nargs} valori."),
+    "{value!r} does not match the format {format}.": ("{value!r} non è nel formato {format}.",
+                                                      "{value!r} non è in nessuno dei formati {formats}."),
+    "{len_type} values are required, but {len_value} was given.": (
+        "servono {len_type} valori, ne è stato dato {len_value}.", "servono {len_type} valori, ne sono stati dati {len_value}."),
 }
+
+
+class Day(click.DateTime):
+    """A date option in Italian: placeholder and message say AAAA-MM-GG or GG/MM/AAAA, not strftime codes."""
+
+    name = "data"
+    SHOWN = {"%Y-%m-%d": "AAAA-MM-GG", "%d/%m/%Y": "GG/MM/AAAA"}
+
+    def _shown(self) -> list[str]:
+        return [self.SHOWN.get(f, f) for f in self.formats]
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "|".join(self._shown())
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"{value!r} non è una data: scriverla come {' o '.join(self._shown())}.", param, ctx)
 
 
 def italian_click() -> None:
@@ -70,6 +102,8 @@ def italian_click() -> None:
         forms = CLICK_PLURALS.get(singular)
         return (forms[0] if n == 1 else forms[1]) if forms else (singular if n == 1 else plural)
 
+    for kind, name in TYPE_NAMES.items():
+        kind.name = name
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

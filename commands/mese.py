@@ -24,7 +24,8 @@ from registro.commands.shared import (CARICHI, MOSTRA, ORE_FTE, PATHS, PROFILO, 
               help="Solo file di testo (rapporto.json, riepilogo.csv, ja.csv, scarti.csv), senza file Excel né "
                    "copie annotate: per volumi molto grandi.")
 @click.option("--archivia", "store", is_flag=True,
-              help="Dopo i file, archivia le righe senza errori del mese nell'archivio indicato con --archivio "
+              help="Quando tutti i file sono scritti, archivia le righe senza errori del mese nell'archivio indicato "
+                   "con --archivio "
                    "(come 'registro archivio aggiungi'; creato se manca).")
 @MOSTRA
 def mese(paths, options, folder, fte_hours, carichi, profile, text_only, store, limit):
@@ -41,11 +42,13 @@ def mese(paths, options, folder, fte_hours, carichi, profile, text_only, store, 
       scarti.xlsx                    righe scartate con i motivi
 
     Stampa i problemi per regola, il bilancio "N righe lette = X esportate + Y scartate", le ore,
-    gli FTE e i file scritti. I file d'ingresso non sono mai modificati.
+    gli FTE e i file scritti. I file d'ingresso non sono mai modificati; i file di uscita sono messi
+    al loro posto tutti insieme o nessuno (un file aperto in Excel ferma il comando prima).
 
     Uscita: 0 nessun errore (avvisi ammessi), 1 almeno un errore (totali e file per JA scritti
     con le sole righe senza errori), 2 file inutilizzabile (gli altri sono controllati e i loro
-    totali e file per JA scritti; nulla è archiviato).
+    totali e file per JA scritti; nulla è archiviato; se nessun file si può usare, totali e file per
+    JA di una corsa precedente nella cartella sono tolti).
 
     \b
     Esempi:

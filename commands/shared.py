@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from registro import DEFAULT_FTE_HOURS, DEFAULT_WORKDAY_MINUTES, CheckOptions
+from registro.commands.click_words import Day
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -146,7 +147,7 @@ CHECK_OPTIONS = [
     click.option("--foglio", "sheet", help="Nome del foglio da leggere (predefinito: Registro)."),
     click.option("--giornata", "workday_minutes", type=click.IntRange(min=1), default=DEFAULT_WORKDAY_MINUTES,
                  show_default=True, help="Minuti di una giornata lavorativa di un operatore."),
-    click.option("--oggi", "today", type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    click.option("--oggi", "today", type=Day(formats=["%Y-%m-%d", "%d/%m/%Y"]),
                  help="Data di riferimento al posto di oggi (per ricontrollare un mese passato)."),
     CATALOGO,
     ARCHIVIO,

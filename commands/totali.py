@@ -39,7 +39,7 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
       registro totali registro.xlsx --carichi modello_compilato.xlsx --ore-fte 150
       registro totali --archivio archivio/ --dal 2026-01 --al 2026-12 -o anno.xlsx
     """
-    from registro import archive_totals, open_archive, totals, write_totals
+    from registro import OutputSet, archive_totals, open_archive, totals, write_totals
     from registro.validators.render.totals_workbook import render_totals
 
     if not paths:
@@ -58,8 +58,10 @@ def totali(paths, options, since, until, outputs, fte_hours, carichi):
         result = totals(checked, fte_hours=fte_hours, carichi=carichi, partial=True)
         inputs = list(checked.inputs) + ([carichi] if carichi else [])
     render_totals(console(), result)
+    with OutputSet(inputs) as out:  # every -o file in place, or none
+        for target in outputs:
+            write_totals(result, target, inputs=inputs, out=out)
     for target in outputs:
-        write_totals(result, target, inputs=inputs)
         click.echo(f"Totali scritti in {target}")
     if unusable:
         click.get_current_context().exit(EXIT_UNUSABLE)

@@ -16,7 +16,8 @@ from registro.commands.shared import MOSTRA, PATHS, check, check_options, consol
               help="Scrive il rapporto completo: .json, .csv o .xlsx.")
 @click.option("--annota", "annotate_path", type=click.Path(path_type=Path),
               help="Copia annotata del registro (.xlsx) con colonna Esito, celle colorate, commenti e foglio "
-                   "Verifica; con più registri indicare una cartella.")
+                   "Verifica; con più registri indicare una cartella (ogni copia ha il nome del suo registro, "
+                   "preceduto dalla sua cartella se due registri si chiamano uguale).")
 @MOSTRA
 def valida(paths, options, report_path, annotate_path, limit):
     """Controlla uno o più registri (file o cartelle) e riporta ogni problema riga per riga.
@@ -30,16 +31,20 @@ def valida(paths, options, report_path, annotate_path, limit):
       registro valida registro.xlsx --annota registro_annotato.xlsx
       registro valida registri_ottobre/ --mese 2026-10 --archivio archivio/
     """
-    from registro import annotate, write_report
+    from registro import OutputSet, annotate, write_report
     from registro.validators.render.report_files import render_text
 
     checked = check(paths, options)
     report = checked.report
-    render_text(console(), report, limit)
+    render_text(console(), report, limit, report_file=report_path)
+    copies = []
+    with OutputSet(checked.inputs) as out:  # the report and the copies: all in place, or none
+        if report_path:
+            write_report(checked, report_path, out=out)
+        if annotate_path:
+            copies = annotate(checked, annotate_path, out=out)
     if report_path:
-        write_report(checked, report_path)
         click.echo(f"Rapporto scritto in {report_path}")
-    if annotate_path:
-        for out in annotate(checked, annotate_path):
-            click.echo(f"Copia annotata scritta in {out}")
+    for copy in copies:
+        click.echo(f"Copia annotata scritta in {copy}")
     click.get_current_context().exit(report.exit_code)

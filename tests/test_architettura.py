@@ -30,7 +30,7 @@ FOLDERS = ("commands", "validators", "xl_addin")  # beside __init__.py, __main__
 # import them.
 STAGES = {
     "text": 0, "errors": 0, "yamlfile": 0, "output": 0, "parallel": 0, "ooxml": 0, "report": 0,
-    "options": 0, "rules": 0, "messages": 0,
+    "options": 0, "rules": 0, "messages": 0, "output_names": 0, "output_set": 0,
     "catalogue": 1,
     "read": 2,
     "check": 3,

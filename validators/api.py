@@ -35,6 +35,7 @@ from registro.validators.rules import BY_ID, RULES, Rule
 from registro.validators.errors import FileProblem, UnusableInputs, UsageError
 from registro.validators.export.plan import ExportResult
 from registro.validators.options import DEFAULT_FTE_HOURS, DEFAULT_SHEET, CheckOptions, as_tuple
+from registro.validators.output_set import OutputSet, failed_step
 from registro.validators.parallel import side_by_side, workers
 from registro.validators.read import discover
 from registro.validators.read.discover import Found
@@ -216,19 +217,27 @@ def check_values(values: list[list], *, name: str, sheet: str = DEFAULT_SHEET,
 # The report of a check, as files
 
 
-def write_report(checked: Checked, target) -> Path:
-    """Write the whole report to target: .json, .csv or .xlsx (never onto an input)."""
+def _written(out, inputs, target, writer) -> Path:
+    """target written by writer(path): into the OutputSet out, or put in place at once without one."""
+    with nullcontext(out) if out is not None else OutputSet(inputs) as files:
+        return files.write(target, writer)
+
+
+def write_report(checked: Checked, target, *, out: OutputSet | None = None) -> Path:
+    """Write the whole report to target: .json, .csv or .xlsx (never onto an input); with out, an
+    OutputSet, the file is put in place with the run's other files, all or none."""
     from registro.validators.render.report_files import write_report as write
 
-    return write(checked.report, target, checked.inputs)
+    return _written(out, checked.inputs, target, lambda path: write(checked.report, path, checked.inputs))
 
 
-def annotate(checked: Checked, target) -> list[Path]:
+def annotate(checked: Checked, target, *, out: OutputSet | None = None) -> list[Path]:
     """Annotated copies (Esito column, coloured cells, comments, Verifica sheet) of the registers with
-    problems: target is the copy's file for one register, a folder for several."""
+    problems: target is the copy's file (.xlsx) for one register, else a folder where each copy is
+    named after its register (prefixed by its folders when names repeat); all written or none."""
     from registro.validators.render.annotated import annotate_all
 
-    return annotate_all(checked.report, Path(target), checked.inputs, checked.sources)
+    return annotate_all(checked.report, Path(target), checked.inputs, checked.sources, out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,11 +269,12 @@ def totals(checked: Checked, *, fte_hours: float = DEFAULT_FTE_HOURS, carichi=No
     return result
 
 
-def write_totals(totals: Totals, target, *, inputs=()) -> Path:
-    """Write totals to target: .xlsx (a sheet per roll-up, with charts), .csv or .json; never onto inputs."""
+def write_totals(totals: Totals, target, *, inputs=(), out: OutputSet | None = None) -> Path:
+    """Write totals to target: .xlsx (a sheet per roll-up, with charts), .csv or .json; never onto inputs
+    (with out, put in place with the run's other files)."""
     from registro.validators.render.totals_workbook import write_totals as write
 
-    return write(totals, target, inputs)
+    return _written(out, inputs, target, lambda path: write(totals, path, inputs))
 
 
 def export_plan(checked: Checked, *, profile=None, partial: bool = False):
@@ -285,14 +295,15 @@ def _profile(value):
     return value if isinstance(value, Profile) else load_profile(value)
 
 
-def export(checked: Checked, target, *, rejects=None, profile=None, partial: bool = False) -> ExportResult:
+def export(checked: Checked, target, *, rejects=None, profile=None, partial: bool = False,
+           out: OutputSet | None = None) -> ExportResult:
     """Write the clean JA file (target) and the rejects with their reasons (default NAME_scarti.xlsx
-    beside it); nothing is written unless every row read is exported or rejected."""
+    beside it), both or neither; nothing is written unless every row read is exported or rejected."""
     from registro.validators.export.plan import check_targets, default_rejects
 
     target = Path(target)
     check_targets(target, Path(rejects) if rejects else default_rejects(target))  # before any work
-    return export_plan(checked, profile=profile, partial=partial).write(target, rejects, checked.inputs)
+    return export_plan(checked, profile=profile, partial=partial).write(target, rejects, checked.inputs, out=out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +354,7 @@ class MonthResult:
     annotated: tuple[Path, ...]
     not_annotated: tuple[Path, ...] = ()  # inputs with problems in a format without annotated copies (.ods, .xls)
     stored: object = None  # with store=True: the archive's AddResult (None when nothing was stored)
+    removed: tuple[Path, ...] = ()  # a previous run's totals and JA files, taken away when an input is unusable
 
     @property
     def exit_code(self) -> int:
@@ -350,23 +362,9 @@ class MonthResult:
         return self.report.exit_code
 
 
-def annotated_names(sources: list[Path], folder: Path) -> dict[Path, Path]:
-    """Where each input's annotated copy goes: NAME_annotato.xlsx (.xlsm kept), numbered when names repeat."""
-    out: dict[Path, Path] = {}
-    taken: set[str] = set()
-    for source in sources:
-        suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
-        name, n = f"{source.stem}_annotato{suffix}", 1
-        while name.lower() in taken:
-            n += 1
-            name = f"{source.stem}_{n}_annotato{suffix}"
-        taken.add(name.lower())
-        out[source] = folder / name
-    return out
-
-
-def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthResult:
-    """Write the month's outputs into folder, side by side where that pays; each file atomically.
+def _write_month(values: Month, folder: Path, out: OutputSet, *, excel: bool = True) -> MonthResult:
+    """Write the month's outputs aside into out (put in place together by the caller), side by side
+    where that pays; a failure names the file that could not be written.
 
     excel=False writes text files only (rapporto.json, riepilogo.csv, ja.csv, scarti.csv) and no
     annotated copies: for very large volumes, where Excel files cost more than the check.
@@ -376,33 +374,36 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
 
     checked = values.checked
     report, inputs = checked.report, checked.inputs
-    folder.mkdir(parents=True, exist_ok=True)
     if excel:  # imported here, once: openpyxl's modules import each other and fail when first imported by two threads
         for name in ("openpyxl", "openpyxl.chart", "openpyxl.comments", "openpyxl.writer.excel"):
             importlib.import_module(name)
-    tasks: list = [lambda: write_report_file(report, folder / REPORT_JSON, inputs)]
+    tasks: list = [lambda: out.write(folder / REPORT_JSON, lambda p: write_report_file(report, p, inputs))]
     copies: dict[Path, Path] = {}
     not_annotated: list[Path] = []
     if excel:
-        from registro.validators.render.annotated import ANNOTATABLE
+        from registro.validators.render.annotated import ANNOTATABLE, annotated_names
+        from registro.validators.render.annotated import annotate as annotate_one
 
-        tasks.append(lambda: write_report_file(report, folder / REPORT_XLSX, inputs))
+        tasks.append(lambda: out.write(folder / REPORT_XLSX, lambda p: write_report_file(report, p, inputs)))
         with_problems = {p.file for p in report.problems if p.row is not None}
         unusable = {p.file for p in report.unusable_files}
         sources = [checked.source(f) for f in report.files if f in with_problems and f not in unusable]
         not_annotated = [s for s in sources if s.suffix.lower() not in ANNOTATABLE]  # said, not failed
-        copies = annotated_names([s for s in sources if s not in not_annotated], folder)
-        if copies:
-            from registro.validators.render.annotated import annotate as annotate_one
-
-            name_of = {checked.source(f): f for f in report.files}
-            tasks += [lambda s=s, t=t: annotate_one(s, report, t, inputs, name_of[s]) for s, t in copies.items()]
+        copies = annotated_names([s for s in sources if s not in not_annotated], folder,
+                                 taken=(REPORT_XLSX, REPORT_JSON, TOTALS_XLSX, EXPORT_FILE, REJECTS_XLSX))
+        name_of = {checked.source(f): f for f in report.files}
+        tasks += [lambda s=s, t=t: out.write(t, lambda p: annotate_one(s, report, p, inputs, name_of[s]))
+                  for s, t in copies.items()]
+    removed: list[Path] = []
+    if values.plan is None:  # no totals, no JA file: a previous run's must not pass for this run's
+        removed = [folder / n for n in (TOTALS_XLSX, TOTALS_CSV, EXPORT_FILE, REJECTS_XLSX, REJECTS_CSV)
+                   if out.remove(folder / n)]
     if values.totals is not None:
         totals_target = folder / (TOTALS_XLSX if excel else TOTALS_CSV)
-        tasks.append(lambda: write_totals_file(values.totals, totals_target, inputs))
+        tasks.append(lambda: out.write(totals_target, lambda p: write_totals_file(values.totals, p, inputs)))
     if values.plan is not None:
         rejects = folder / (REJECTS_XLSX if excel else REJECTS_CSV)
-        tasks.append(lambda: values.plan.write(folder / EXPORT_FILE, rejects, inputs))
+        tasks.append(lambda: values.plan.write(folder / EXPORT_FILE, rejects, inputs, out=out))
     # Side by side: the annotated copies stream zip parts (zlib releases the GIL); the openpyxl
     # files neither gain nor lose (measured), so one file's slowness does not wait for the others.
     results = side_by_side(tasks)
@@ -411,7 +412,8 @@ def _write_month(values: Month, folder: Path, *, excel: bool = True) -> MonthRes
     if export_result is not None:
         written += [export_result.target, export_result.rejects]
     annotated = tuple(r for r in results if r in set(copies.values()))
-    return MonthResult(report, values.totals, export_result, tuple(written), annotated, tuple(not_annotated))
+    return MonthResult(report, values.totals, export_result, tuple(written), annotated, tuple(not_annotated),
+                       removed=tuple(removed))
 
 
 def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours: float = DEFAULT_FTE_HOURS,
@@ -444,10 +446,29 @@ def month_pass(paths, folder, options: CheckOptions | None = None, *, fte_hours:
         values = month(checked, fte_hours=fte_hours, carichi=carichi, profile=profile)
         if progress:
             progress("Scrittura dei risultati", 1, 1)
-        result = _write_month(values, folder, excel=excel)
-        if store and values.totals is not None and not checked.report.unusable_files:
-            result = replace(result, stored=archive_add(checked, options.archive))
+        with OutputSet(checked.inputs) as out:
+            result = _write_month(values, folder, out, excel=excel)
+            out.prepare()  # every file written and every target free (a file open in Excel stops here)
+            if store and values.totals is not None and not checked.report.unusable_files:
+                try:
+                    result = replace(result, stored=archive_add(checked, options.archive))
+                except Exception as exc:  # noqa: BLE001 - the files go back as they were, the step is named
+                    raise failed_step("archiviazione del mese", exc) from exc
+            _put_in_place(out, stored=result.stored is not None)
     return result
+
+
+def _put_in_place(out: OutputSet, *, stored: bool) -> None:
+    """The month's files put in place; after the archive took the month, a failure says so."""
+    from registro.validators.errors import OutputError
+
+    try:
+        out.finish()
+    except OutputError as exc:
+        if not stored:
+            raise
+        raise OutputError(f"{exc} Il mese è stato archiviato: ripetere il comando, che lo sostituisce "
+                          "nell'archivio e scrive i file.") from exc
 
 
 # ---------------------------------------------------------------------------------------------

@@ -86,5 +86,10 @@ class BalanceError(RegistroError):
     """Rows read != rows exported + rows rejected: nothing is written."""
 
 
+class OutputError(RegistroError):
+    """An output file cannot be written or put in place (a folder in its place, the file open in Excel):
+    no output of the run was changed."""
+
+
 class ArchiveError(RegistroError):
     """The archive cannot be used: missing, damaged, foreign files, newer schema, wrong or missing key."""

@@ -34,6 +34,11 @@ def counted(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
 
+def balance(read: int, *parts: tuple[int, str, str]) -> str:
+    """'33 righe lette = 18 esportate + 15 scartate', '1 riga letta = 1 esportata + 0 scartate'."""
+    return f"{counted(read, 'riga letta', 'righe lette')} = " + " + ".join(counted(*part) for part in parts)
+
+
 def rows_checked(rows: int) -> str:
     """'Controllata 1 riga', 'Controllate 5 righe'."""
     return f"{'Controllata' if rows == 1 else 'Controllate'} {counted(rows, 'riga', 'righe')}"

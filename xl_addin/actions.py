@@ -117,7 +117,7 @@ def totali(book, checked=None, result=None) -> dict:
 def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     """Write the JA file and the rejects next to the workbook, or into sheets where there are no files
     (plan: the export already prepared from the same check)."""
-    from registro import export_plan
+    from registro import export_plan, output_names
     from registro.xl_addin.workbook import book_folder
 
     sheet = _register(book)
@@ -125,8 +125,10 @@ def esporta(book, checked=None, alert: bool = True, plan=None) -> dict:
     plan = plan or export_plan(checked)
     folder = book_folder(book)
     if folder is not None:
-        stem = book.name.rsplit(".", 1)[0]
-        result = plan.write(folder / f"{stem}_ja.csv", folder / f"{stem}_scarti.xlsx", checked.inputs)
+        book_path = folder / book.name
+        ja = output_names([book_path], lambda _, label: f"{label}_ja.csv")[book_path]
+        scarti = output_names([book_path], lambda _, label: f"{label}_scarti.xlsx")[book_path]
+        result = plan.write(folder / ja, folder / scarti, checked.inputs)  # both in place, or neither
         where = f"File per JA: {result.target}; scarti: {result.rejects}."
     else:
         ja, scarti = plan.tables()

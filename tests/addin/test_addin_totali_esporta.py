@@ -79,7 +79,7 @@ def test_esporta_senza_file_system_scrive_i_fogli_export_e_scarti():
     scarti = _sheet_writes(book, "Scarti")[0]["values"]
     assert scarti[1][2] == 3 and scarti[1][5] == "Codice servizio sconosciuto" and "codice.sconosciuto" in scarti[1][-1]
     (alert,) = [a for a in actions(book) if a["func"] == "alert"]
-    assert "3 righe lette = 2 esportate + 1 scartate" in alert["args"][0]
+    assert "3 righe lette = 2 esportate + 1 scartata" in alert["args"][0]
 
 
 def test_esporta_classico_scrive_i_file_accanto_alla_cartella(tmp_path, monkeypatch):
@@ -90,6 +90,27 @@ def test_esporta_classico_scrive_i_file_accanto_alla_cartella(tmp_path, monkeypa
         assert len(list(csv.reader(fh, delimiter=";"))) == 3
     assert (tmp_path / "ottobre_scarti.xlsx").exists()
     assert not [a for a in actions(book) if a["func"] == "addSheet"]
+
+
+def test_main_con_il_file_per_ja_aperto_in_excel_avvisa_di_chiuderlo_e_non_scrive_gli_scarti(tmp_path, monkeypatch):
+    """Windows: a JA file left open in Excel cannot be replaced; the alert says which one to close."""
+    from registro.validators import output_set
+
+    monkeypatch.setattr("registro.xl_addin.workbook.book_folder", lambda book: tmp_path)
+    (tmp_path / "ottobre_ja.csv").write_text("di prima", encoding="utf-8")
+    real_open = open
+
+    def sharing_violation(file, mode="r", *args, **kwargs):
+        if str(file).endswith("ottobre_ja.csv") and "+" in mode:
+            raise PermissionError(13, "sharing violation", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(output_set, "open", sharing_violation, raising=False)
+    book = _book(ROWS, name="ottobre.xlsx")
+    summary = main(book)
+    assert "chiudere 'ottobre_ja.csv' in Excel e ripetere il comando" in summary["errore"]
+    assert (tmp_path / "ottobre_ja.csv").read_text(encoding="utf-8") == "di prima"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ottobre_ja.csv"]
 
 
 def test_main_esegue_le_tre_azioni_con_un_solo_avviso_riassuntivo():

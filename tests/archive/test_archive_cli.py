@@ -89,7 +89,7 @@ def test_variabili_d_ambiente_per_archivio_e_chiave(tmp_path, five_months_archiv
 
 def test_rimuovi_un_mese_di_una_sede_e_i_mesi_prima_di_una_data(archive_copy):
     one = _cli("archivio", "rimuovi", "--sede", "ANCONA", "--mese", "2026-02", "--archivio", archive_copy)
-    assert one.exit_code == 0 and "Tolto Ancona 2026-02" in _flat(one) and "1 partizioni tolte" in _flat(one)
+    assert one.exit_code == 0 and "Tolto Ancona 2026-02" in _flat(one) and "1 partizione tolta" in _flat(one)
     old = _cli("archivio", "rimuovi", "--prima-del", "2026-03", "--archivio", archive_copy)
     assert old.exit_code == 0 and "5 partizioni tolte" in _flat(old)
     months = {p.month for p in Archive.open(archive_copy, need_key=False).partitions}

@@ -95,7 +95,7 @@ def test_l_archivio_conserva_le_righe_senza_errori_e_le_conta(tmp_path, months):
     path = tmp_path / "gennaio.csv"
     write_csv(path, rows)
     result = api.archive_add([path], tmp_path / "a", month=MONTHS[0], today=TODAY)
-    assert result.balance_line == "20 righe lette = 19 archiviate + 1 scartate"
+    assert result.balance_line == "20 righe lette = 19 archiviate + 1 scartata"
     table = Archive.open(tmp_path / "a", need_key=False).table()
     assert table.height == 19 and 5 not in table["riga"].to_list()
     assert set(table.columns) >= {"tipo_utente", "sede", "operatore", "data", "codice_servizio", "lep", "programma",

@@ -13,7 +13,6 @@ from tests.support.month_generator import write_month
 from tests.support.registri import riga, run_from_root, write_csv, write_xlsx
 from registro.validators import parallel
 import registro
-from registro.validators.api import annotated_names
 from tests.support.api import month_pass
 
 EXAMPLE = ["esempi/registro_esempio.csv"]
@@ -68,8 +67,7 @@ def test_mese_scrive_gli_stessi_file_di_valida_totali_esporta_sull_esempio(tmp_p
     result = run("mese", *EXAMPLE, *EXAMPLE_OPTIONS, "-o", tmp_path / "mese")
     assert result.exit_code == 1, result.output  # the example has errors on purpose
     separate = separate_commands(EXAMPLE, EXAMPLE_OPTIONS, tmp_path / "separati")
-    # valida --annota names the only copy as asked: compare it under the month's name
-    separate["registro_esempio_annotato.xlsx"] = separate.pop("annotate.xlsx")
+    # valida --annota with a folder (no .xlsx name) names the only copy as mese does
     assert_same_outputs(tmp_path / "mese", separate, ["registro_esempio_annotato.xlsx"])
 
 
@@ -123,7 +121,7 @@ def test_mese_file_inutilizzabile_esce_con_due_e_scrive_i_risultati_degli_altri(
     assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == [
         "ja.csv", "rapporto.json", "rapporto.xlsx", "riepilogo.xlsx", "scarti.xlsx"]
     flat = " ".join(result.output.split())
-    assert "1 righe lette = 1 esportate + 0 scartate" in flat
+    assert "1 riga letta = 1 esportata + 0 scartate" in flat
     assert f"Totali e file per JA senza il file inutilizzabile {bad}" in flat
 
 
@@ -161,13 +159,6 @@ def test_mese_rifiuta_di_scrivere_in_una_sottocartella_della_cartella_dei_regist
     assert result.exit_code == 2
     assert "o sta dentro una di esse, che è letta con le sottocartelle" in " ".join(result.output.split())
     assert not (folder / "uscita").exists()
-
-
-def test_copie_annotate_con_lo_stesso_nome_sono_numerate(tmp_path):
-    names = annotated_names([Path("ancona/registro.xlsx"), Path("jesi/registro.xlsx"), Path("fano/registro.xlsm")],
-                            tmp_path)
-    assert [p.name for p in names.values()] == ["registro_annotato.xlsx", "registro_2_annotato.xlsx",
-                                               "registro_annotato.xlsm"]
 
 
 def test_mese_dall_api_restituisce_conti_e_file(tmp_path):
@@ -210,7 +201,9 @@ def test_aiuto_di_mese_in_italiano_con_esempi():
     assert "--senza-excel" in result.output
 
 
-def test_mese_archivia_il_mese_controllato_dopo_aver_scritto_i_file(tmp_path, monkeypatch):
+def test_mese_archivia_il_mese_quando_i_file_sono_scritti_e_li_mette_al_loro_posto_dopo(tmp_path, monkeypatch):
+    """The archive takes the month once every file is written aside and every target is free; the
+    files are put in place after it (docs/guida/file-in-uscita.md: archive and files)."""
     import datetime as dt
 
     from registro.validators import api
@@ -220,13 +213,15 @@ def test_mese_archivia_il_mese_controllato_dopo_aver_scritto_i_file(tmp_path, mo
     seen, real_add = [], api.archive_add
 
     def add(checked, archive, **kwargs):
-        seen.append(sorted(p.name for p in (tmp_path / "uscita").iterdir()))  # the files are there already
+        (staging,) = (tmp_path / "uscita").iterdir()  # nothing in place yet: every file waits aside
+        seen.append(sorted(p.name for p in staging.iterdir() if p.name not in ("in-uso.lock", "elenco.txt")))
         return real_add(checked, archive, **kwargs)
 
     monkeypatch.setattr(api, "archive_add", add)
     result = month_pass([folder], tmp_path / "uscita", month="2026-10", today=dt.date(2026, 11, 1), excel=False,
                         archive=tmp_path / "archivio", store=True)
     assert seen == [["ja.csv", "rapporto.json", "riepilogo.csv", "scarti.csv"]]
+    assert sorted(p.name for p in (tmp_path / "uscita").iterdir()) == seen[0]
     assert result.stored.archived == result.export.exported < len(rows)
     assert sum(p.rows for p in registro.archive_status(tmp_path / "archivio").partitions) == result.export.exported
 

@@ -101,7 +101,7 @@ def test_un_file_illeggibile_in_una_cartella_non_ferma_gli_altri_e_il_mese_scriv
     text = _flat(result.output)
     assert text.index("Jesi/registro.xlsx") < text.index("Ancona/registro.xlsx")  # the unusable one first
     assert "file.illeggibile: File 'Jesi/registro.xlsx'" in text
-    assert "2 righe lette = 1 esportate + 1 scartate" in text
+    assert "2 righe lette = 1 esportata + 1 scartata" in text
     assert "Totali e file per JA senza il file inutilizzabile Jesi/registro.xlsx" in text
     assert {p.name for p in out.iterdir()} >= {"rapporto.xlsx", "rapporto.json", "riepilogo.xlsx", "ja.csv",
                                                 "scarti.xlsx", "registro_annotato.xlsx"}

@@ -33,7 +33,7 @@ def _run(path: Path, *extra):
 def test_il_controllo_dei_casi_ostili_fallisce_se_compare_un_traceback(tmp_path, monkeypatch):
     import registro.validators.render.report_files
 
-    monkeypatch.setattr(registro.validators.render.report_files, "render_text", lambda console, *a: console.print("Traceback (most recent call last):"))
+    monkeypatch.setattr(registro.validators.render.report_files, "render_text", lambda console, *a, **k: console.print("Traceback (most recent call last):"))
     with pytest.raises(AssertionError, match="Traceback"):
         _run(write_csv(tmp_path / "r.csv", [riga()]))
 

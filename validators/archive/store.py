@@ -41,6 +41,7 @@ from registro.validators.archive.meta import (DATA, DIR_MODE, FILE_MODE, FORMAT,
 from registro.validators.archive.meta import write_json as _write_json
 from registro.validators.archive.pseudonym import Key, Pseudonyms, create_key, default_key_path, read_key
 from registro.validators.errors import ArchiveError
+from registro.validators.text import balance
 
 # The columns of an archived row (the Hive keys mese and sede live in the folder names only: a
 # column of the same name would make readers complain of a duplicate).
@@ -82,7 +83,7 @@ class AddResult:
 
     @property
     def balance_line(self) -> str:
-        return (f"{self.rows_read} righe lette = {self.archived} archiviate + {self.rejected} scartate"
+        return (balance(self.rows_read, (self.archived, "archiviata", "archiviate"), (self.rejected, "scartata", "scartate"))
                 + total_rows_note(self.total_rows))
 
 

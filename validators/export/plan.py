@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from registro.validators.errors import BalanceError, UsageError
-from registro.validators.output import UTF8, atomic_path, defuse, defused, save_workbook, write_frame_csv
+from registro.validators.output import UTF8, defuse, defused, save_workbook, write_frame_csv
+from registro.validators.output_set import OutputSet
 from registro.validators.export.profile import Profile
 from registro.validators.messages import REJECTS, text, title
 from registro.validators.read.register import COLUMNS
 from registro.validators.report import Report
 from registro.validators.ooxml.tables import Col, write_only_table
-from registro.validators.text import total_rows_note
+from registro.validators.text import balance, total_rows_note
 
 EXPORT_SUFFIXES = (".csv", ".xlsx")
 REJECT_HEADERS = ("File", "Foglio", "Riga", "Errori", "Avvisi", "Problemi", *COLUMNS, "Regole (codici)")
@@ -71,7 +73,7 @@ class ExportResult:
     @property
     def balance_line(self) -> str:
         """'N righe lette = X esportate + Y scartate', then '(escluse K righe di totale)' if any."""
-        return (f"{self.rows_read} righe lette = {self.exported} esportate + {self.rejected} scartate"
+        return (balance(self.rows_read, (self.exported, "esportata", "esportate"), (self.rejected, "scartata", "scartate"))
                 + total_rows_note(self.total_rows))
 
 
@@ -273,15 +275,16 @@ def frame_csv_bytes(laid_out: pl.DataFrame, headers: list[str] | None, profile: 
 
 
 def write_files(target: Path, rejects: Path, profile: Profile, laid_out: pl.DataFrame, identities,
-                rejected: list[Rejected], inputs) -> None:
-    """Write the JA file and the rejects atomically, both or neither, never onto an input."""
+                rejected: list[Rejected], out: OutputSet) -> None:
+    """Write the JA file and the rejects into the OutputSet out (put in place with the run's other files)."""
     headers = profile.headers if profile.header else None
     as_csv = target.suffix.lower() == ".csv"
     direct = as_csv and profile.encoding in UTF8 and not _numeric_recoding(profile, laid_out)
     # any other encoding: the text built first, so that a character it cannot hold names its row
     export_data = frame_csv_bytes(laid_out, headers, profile, identities) if as_csv and not direct else None
     reject_data = reject_table(rejected)
-    with atomic_path(target, inputs) as tmp_target, atomic_path(rejects, inputs) as tmp_rejects:
+
+    def write_export(tmp_target: Path) -> None:
         if direct:
             write_frame_csv(tmp_target, laid_out, headers, delimiter=profile.delimiter, line_end=profile.line_end,
                             encoding=profile.encoding)
@@ -290,11 +293,16 @@ def write_files(target: Path, rejects: Path, profile: Profile, laid_out: pl.Data
         else:
             _write_rows_xlsx(tmp_target, profile.sheet, export_columns(profile, laid_out) if headers else None,
                              rows_of(laid_out, profile))
+
+    def write_rejects(tmp_rejects: Path) -> None:
         if rejects.suffix.lower() == ".csv":
             rejects_profile = Profile(name="scarti", path="", columns=())
             tmp_rejects.write_bytes(csv_bytes(reject_data, list(REJECT_HEADERS), rejects_profile))
         else:
             _write_rows_xlsx(tmp_rejects, "Scarti", REJECT_COLUMNS, reject_data)
+
+    out.write(target, write_export)
+    out.write(rejects, write_rejects)
 
 
 def rule_counts(rejected: list[Rejected]) -> tuple[tuple[str, int], ...]:
@@ -340,10 +348,12 @@ class ExportPlan:
         ja = ([self.profile.headers] if self.profile.header else []) + rows_of(self.laid_out, self.profile)
         return ja, [list(REJECT_HEADERS)] + reject_table(self.rejected)
 
-    def write(self, target, rejects=None, inputs=()) -> ExportResult:
-        """Write the JA file and the rejects (default beside it) atomically, never onto an input."""
+    def write(self, target, rejects=None, inputs=(), *, out: OutputSet | None = None) -> ExportResult:
+        """Write the JA file and the rejects (default beside it), both or neither, never onto an input;
+        with out (an OutputSet), put in place with the run's other files."""
         target = Path(target)
         rejects = Path(rejects) if rejects else default_rejects(target)
         check_targets(target, rejects)
-        write_files(target, rejects, self.profile, self.laid_out, self.identities, self.rejected, inputs)
+        with nullcontext(out) if out is not None else OutputSet(inputs) as files:
+            write_files(target, rejects, self.profile, self.laid_out, self.identities, self.rejected, files)
         return self.result(target, rejects)

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
 from xml.parsers.expat import ExpatError
 
@@ -34,6 +36,8 @@ from registro.validators.ooxml.styles import MINIMAL_STYLES, Styles
 from registro.validators.ooxml.text import xml_text
 from registro.validators.ooxml.zipfiles import reproducible_zip, write_text_part, zip_entry
 from registro.validators.output import atomic_path, defuse
+from registro.validators.output_names import output_names
+from registro.validators.output_set import OutputSet
 from registro.validators.read.register import (
     DEFAULT_SHEET, HEADER_SEARCH_ROWS, decode_text, locate_header, sniff_delimiter,
 )
@@ -48,6 +52,24 @@ LARGE_PART = 1 << 31
 ANNOTATABLE = (".xlsx", ".xlsm", ".csv", ".txt")  # the registers an annotated copy is made of
 
 
+def copy_suffix(source: Path) -> str:
+    """The annotated copy's extension: .xlsm for a register with macros (Excel refuses macros in an .xlsx)."""
+    return ".xlsm" if Path(source).suffix.lower() == ".xlsm" else ".xlsx"
+
+
+def copy_name(source: Path, label: str) -> str:
+    """LABEL_annotato.xlsx (.xlsm for a register with macros)."""
+    return f"{label}_annotato{copy_suffix(source)}"
+
+
+def annotated_names(sources: list[Path], folder: Path, taken=()) -> dict[Path, Path]:
+    """Where each register's annotated copy goes in folder: NAME_annotato.xlsx, prefixed by its folders
+    when names repeat (output_names); never the name of an input in that folder or of `taken`."""
+    here = [Path(p).name for p in sources if Path(os.path.abspath(p)).parent == Path(os.path.abspath(folder))]
+    names = output_names(sources, copy_name, taken=[*here, *taken])
+    return {source: folder / name for source, name in names.items()}
+
+
 def annotate(source: Path, report: Report, target: Path, inputs=(), name: str | None = None) -> Path:
     """Write an annotated copy of one register to target (.xlsx, or .xlsm for a .xlsm register);
     name: the register's name in the report (default: its path)."""
@@ -55,7 +77,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=(), name: str | 
     name = str(source) if name is None else name
     mine = [p for p in report.problems if p.file == name]
     totals = report.total_rows_at.get(name, ())
-    suffix = ".xlsm" if source.suffix.lower() == ".xlsm" else ".xlsx"
+    suffix = copy_suffix(source)
     target = Path(target)
     if target.suffix.lower() not in (".xlsx", ".xlsm") or suffix == ".xlsm":
         target = target.with_suffix(suffix)  # macros in a file named .xlsx: Excel would refuse to open it
@@ -65,7 +87,7 @@ def annotate(source: Path, report: Report, target: Path, inputs=(), name: str | 
     try:
         with atomic_path(target, inputs) as tmp:
             if kind in (".csv", ".txt"):
-                with tempfile.TemporaryDirectory(prefix=".registro-", dir=target.parent) as folder:
+                with tempfile.TemporaryDirectory(prefix=".registro-", dir=tmp.parent) as folder:
                     plain = Path(folder) / "registro.xlsx"
                     csv_workbook(source, plain)
                     annotate_package(plain, mine, tmp, name, totals)
@@ -79,20 +101,31 @@ def annotate(source: Path, report: Report, target: Path, inputs=(), name: str | 
     return target
 
 
-def annotate_all(report: Report, target: Path, inputs=(), sources: dict[str, Path] | None = None) -> list[Path]:
-    """One annotated copy per checked file: target is a file for one input, a folder for several.
+def is_copy_file(target: Path) -> bool:
+    """Whether --annota names a file (.xlsx, .xlsm) rather than a folder (an existing folder, or no such extension)."""
+    return not Path(target).is_dir() and Path(target).suffix.lower() in (".xlsx", ".xlsm")
+
+
+def annotate_all(report: Report, target: Path, inputs=(), sources: dict[str, Path] | None = None,
+                 out: OutputSet | None = None) -> list[Path]:
+    """One annotated copy per checked file, all put in place or none: target is the copy's file for
+    one input (see is_copy_file), else a folder where each copy is named by annotated_names.
     sources: the file of each name in the report (default: the name is the path)."""
     sources = sources or {}
     names = [f for f in report.files if not any(p.file == f and p.row is None for p in report.problems)]
-    if len(report.files) == 1:
-        return [annotate(sources.get(names[0], Path(names[0])), report, target, inputs, names[0])] if names else []
-    target.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name in names:
-        s = sources.get(name, Path(name))
-        suffix = ".xlsm" if s.suffix.lower() == ".xlsm" else ".xlsx"
-        out.append(annotate(s, report, target / f"{s.stem}_annotato{suffix}", inputs, name))
-    return out
+    if not names:
+        return []
+    name_of = {sources.get(n, Path(n)): n for n in names}
+    target = Path(target)
+    if len(report.files) == 1 and is_copy_file(target):
+        source = next(iter(name_of))
+        suffix = copy_suffix(source)
+        targets = {source: target if target.suffix.lower() == suffix else target.with_suffix(suffix)}
+    else:
+        targets = annotated_names(list(name_of), target)
+    with nullcontext(out) if out is not None else OutputSet(inputs) as outputs:
+        return [outputs.write(t, lambda path, s=s: annotate(s, report, path, inputs, name_of[s]))
+                for s, t in targets.items()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from rich.markup import escape
 
+from registro.validators.text import counted
+
 
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", ".")
@@ -13,7 +15,7 @@ def _number(n: int) -> str:
 
 def partition_line(p) -> str:
     """'Ancona 2026-10: 120 righe, 80 persone' (a Partition of the archive's metadata)."""
-    return f"{escape(p.office_name)} {p.month}: {p.rows} righe, {p.persons} persone"
+    return f"{escape(p.office_name)} {p.month}: {counted(p.rows, 'riga', 'righe')}, {counted(p.persons, 'persona', 'persone')}"
 
 
 def print_notices(console, archive) -> None:
@@ -49,7 +51,8 @@ def print_status(console, folder, status) -> None:
     console.print(table)
     months = sorted({p.month for p in parts})
     rows = _number(sum(p.rows for p in parts))
-    console.print(f"{len(parts)} partizioni, {len(months)} mesi ({months[0]} – {months[-1]}), {rows} righe.")
+    console.print(f"{counted(len(parts), 'partizione', 'partizioni')}, {counted(len(months), 'mese', 'mesi')} "
+                  f"({months[0]} – {months[-1]}), {rows} {'riga' if rows == '1' else 'righe'}.")
 
 
 def print_added(console, result, archive) -> None:
@@ -59,8 +62,8 @@ def print_added(console, result, archive) -> None:
     for p in result.written:
         old = replaced.get(p.key)
         if old:
-            console.print(f"Sostituito {partition_line(p)} (prima {old.rows} righe, importate il "
-                          f"{old.imported[:10]}).")
+            console.print(f"Sostituito {partition_line(p)} (prima {counted(old.rows, 'riga', 'righe')}, importat"
+                          f"{'a' if old.rows == 1 else 'e'} il {old.imported[:10]}).")
         else:
             console.print(f"Archiviato {partition_line(p)}.")
     written = {p.key for p in result.written}
@@ -69,7 +72,8 @@ def print_added(console, result, archive) -> None:
             console.print(f"[bold yellow]Svuotato {partition_line(old)}[/]: i registri importati coprono quel mese "
                           "ma non hanno righe senza errori.")
     if result.rejected:
-        console.print(f"[bold yellow]{result.rejected} righe con errori non archiviate[/]: correggerle e "
+        console.print(f"[bold yellow]{counted(result.rejected, 'riga', 'righe')} con errori non "
+                      f"{'archiviata' if result.rejected == 1 else 'archiviate'}[/]: correggerle e "
                       "importare di nuovo il registro (sostituisce il mese).")
     console.print(f"Archivio: {escape(str(archive.folder))}")
     if archive.new_key:
@@ -85,7 +89,8 @@ def print_removed(console, gone: list) -> None:
         return
     for p in gone:
         console.print(f"Tolto {partition_line(p)}.")
-    console.print(f"{len(gone)} partizioni tolte, {sum(p.rows for p in gone)} righe.")
+    rows = sum(p.rows for p in gone)
+    console.print(f"{counted(len(gone), 'partizione tolta', 'partizioni tolte')}, {counted(rows, 'riga', 'righe')}.")
 
 
 def print_verified(console, result, archive) -> None:
@@ -98,5 +103,6 @@ def print_verified(console, result, archive) -> None:
                       "alle partizioni: indice dello storico ricostruito dai file delle partizioni "
                       f"({escape(str(archive.folder / result.history_file))}).")
     console.print(f"Archivio integro: schema {result.schema}, chiave corretta ({escape(str(result.key_path))}), "
-                  f"{result.partitions} partizioni, {result.rows} righe come nei metadati. Cartella dei dati: "
+                  f"{counted(result.partitions, 'partizione', 'partizioni')}, {counted(result.rows, 'riga', 'righe')} "
+                  "come nei metadati. Cartella dei dati: "
                   f"{escape(str(result.data_folder))}")

@@ -9,8 +9,10 @@ def print_export(console, result) -> bool:
     console.print(f"File per JA scritto in {result.target} (profilo: {result.profile}).")
     if result.rejected:
         reasons = ", ".join(f"{rule} {n}" for rule, n in result.rejected_by_rule)
-        console.print(f"[bold yellow]{result.rejected} righe scartate perché con errori[/] ({reasons}): "
-                      f"elenco con file, riga e motivi in {result.rejects}. Correggerle e ripetere l'esportazione.")
+        rows = "1 riga scartata" if result.rejected == 1 else f"{result.rejected} righe scartate"
+        console.print(f"[bold yellow]{rows} perché con errori[/] ({reasons}): elenco con file, riga e motivi in "
+                      f"{result.rejects}. {'Correggerla' if result.rejected == 1 else 'Correggerle'} e ripetere "
+                      "l'esportazione.")
     else:
         console.print(f"Nessuna riga scartata (file degli scarti vuoto: {result.rejects}).")
     if not result.balanced:  # the export refuses to write an unbalanced export: this is a second guard

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from registro.validators.render.report_files import render_text
+from registro.validators.text import counted
 
 
 def render_month(console, result, folder: Path, limit: int = 20) -> None:
@@ -13,7 +14,9 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
 
     from registro.validators.render.totals_workbook import _it, fte_rule
 
-    render_text(console, result.report, limit)
+    written = {Path(p).name: p for p in result.written}
+    report_file = written.get("rapporto.xlsx") or written.get("rapporto.json")
+    render_text(console, result.report, limit, report_file=report_file)
     unusable = [p.file for p in result.report.unusable_files]
     if result.export is None:
         console.print("[bold red]Nessun totale e nessun file per JA:[/] nessun file si può usare "
@@ -30,11 +33,15 @@ def render_month(console, result, folder: Path, limit: int = 20) -> None:
                       + (" Nulla è stato archiviato." if result.stored is None else ""), soft_wrap=True)
     t = result.totals
     if t is not None:
-        console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su {t.rows_counted} servizi conteggiati, "
-                      f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t)})")
+        console.print(f"Ore di lavoro: {_it(t.total['ore'], 2)} su "
+                      f"{counted(t.rows_counted, 'servizio conteggiato', 'servizi conteggiati')}, "
+                      f"FTE {_it(t.total.get('fte'), 3)} ({fte_rule(t).removesuffix('.')}).")
     console.print(f"File scritti in {escape(str(folder))}:")
     for path in result.written:
         console.print(f"  {escape(Path(path).name)}")
+    if result.removed:
+        names = ", ".join(escape(Path(p).name) for p in result.removed)
+        console.print(f"[bold yellow]Tolti[/] {names}: erano di una corsa precedente e non valgono per questi registri.")
     for path in result.not_annotated:
         console.print(f"Nessuna copia annotata di {escape(Path(path).name)}: si fa di registri .xlsx, .xlsm o .csv; "
                       "i suoi problemi sono nel rapporto.")

@@ -136,8 +136,18 @@ def _short(file: str) -> str:
     return Path(file).name if Path(file).is_absolute() else file
 
 
-def render_text(console, report: Report, limit: int = 20) -> None:
-    """Counts per rule and severity, then the first problems (messages carry no codici fiscali)."""
+def shown_title(shown: int, total: int, report_file=None) -> str:
+    """'I 3 problemi', 'Primi 20 problemi su 22, gli altri in rapporto.xlsx' (the table's title)."""
+    if shown == total:
+        return "Il problema" if total == 1 else f"I {total} problemi"
+    first = "Il primo problema" if shown == 1 else f"Primi {shown} problemi"
+    rest = "l'altro" if total - shown == 1 else "gli altri"
+    return f"{first} su {total}" + (f", {rest} in {Path(report_file).name}" if report_file else "")
+
+
+def render_text(console, report: Report, limit: int = 20, report_file=None) -> None:
+    """Counts per rule and severity, then the first problems (messages carry no codici fiscali);
+    report_file: the report file written with every problem, named when some are not shown."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -168,7 +178,7 @@ def render_text(console, report: Report, limit: int = 20) -> None:
     if not shown:
         return
     rows = sum(1 for p in report.problems if p.row is not None)
-    table = Table(title=f"Primi {len(shown)} problemi su {rows}", title_justify="left", header_style="bold")
+    table = Table(title=escape(shown_title(len(shown), rows, report_file)), title_justify="left", header_style="bold")
     table.add_column("File")
     table.add_column("Riga", justify="right")
     table.add_column("Problema")

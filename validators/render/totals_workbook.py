@@ -11,6 +11,7 @@ from pathlib import Path
 from registro.validators.errors import UsageError
 from registro.validators.output import atomic_path, defuse, save_workbook, write_frame_csv
 from registro.validators.totals import Totals
+from registro.validators.text import counted
 from registro.validators.ooxml.refs import column_letter
 from registro.validators.ooxml.table_rows import fill_table
 from registro.validators.ooxml.tables import (SAMPLE_ROWS, Col, apply_style, cell_value, font, header_style, is_wide, print_setup, row_height,
@@ -447,7 +448,8 @@ def _rich_table(title: str, records: list[dict], keys: tuple[str, ...], total: d
 def render_totals(console, totals: Totals) -> None:
     """Terminal summary: counts, roll-ups by office, LEP, month and operator, notes, plan."""
     console.print(
-        f"Totali di {totals.rows_counted} servizi (righe senza errori) su {totals.rows_read} righe lette in "
+        f"Totali di {counted(totals.rows_counted, 'servizio', 'servizi')} (righe senza errori) su "
+        f"{counted(totals.rows_read, 'riga letta', 'righe lette')} in "
         f"{len(totals.files)} file, catalogo {totals.catalogue_version}."
     )
     if totals.rows_excluded:
@@ -457,7 +459,7 @@ def render_totals(console, totals: Totals) -> None:
     if not totals.rows_counted:
         console.print("Nessun servizio da totalizzare.")
         return
-    console.print(f"Avvisi sulle righe conteggiate: {totals.warnings} (su {totals.rows_with_warnings} righe): "
+    console.print(f"Avvisi sulle righe conteggiate: {totals.warnings} (su {counted(totals.rows_with_warnings, 'riga', 'righe')}): "
                   "le righe con soli avvisi sono nei totali.")
     m = ("servizi", "minuti_registrati", "minuti_standard", "intervallo", "ore", "fte")
     console.print(_rich_table("Per sede", totals.by_office, ("sede", *m), totals.total))
