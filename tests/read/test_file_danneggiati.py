@@ -22,10 +22,9 @@ from tests.support.registri import CF, register_sheet, riga, write_csv, write_od
 ROOT = Path(__file__).parents[2]
 MEMORY_LIMIT = 500 * 1024**2
 
-# Run the command line in a child with its own limits: CPU seconds and address space (the
-# readers' own threads reserve address space, so the limit is generous), then report its peak
-# resident memory and how long reading the file took.
-_CHILD = r"""
+# The peak resident memory of a child: VmHWM restarts at exec, while ru_maxrss keeps the peak of
+# the (large) pytest process it was forked from.
+_PEAK = r"""
 import json, resource, sys, time
 def peak():  # this process's peak RSS: VmHWM restarts at exec, ru_maxrss keeps a forking parent's
     try:
@@ -33,6 +32,11 @@ def peak():  # this process's peak RSS: VmHWM restarts at exec, ru_maxrss keeps 
             return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+"""
+# Run the command line in a child with its own limits: CPU seconds and address space (the
+# readers' own threads reserve address space, so the limit is generous), then report its peak
+# resident memory and how long reading the file took.
+_CHILD = _PEAK + r"""
 resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
 resource.setrlimit(resource.RLIMIT_AS, (6 * 1024**3, 6 * 1024**3))
 from click.testing import CliRunner
@@ -192,14 +196,7 @@ def _cases(seed: int, count: int, folder: Path) -> list[Path]:
     return out
 
 
-_FUZZ_CHILD = r"""
-import json, resource, sys, time
-def peak():  # this process's peak RSS: VmHWM restarts at exec, ru_maxrss keeps a forking parent's
-    try:
-        with open("/proc/self/status") as fh:
-            return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+_FUZZ_CHILD = _PEAK + r"""
 resource.setrlimit(resource.RLIMIT_CPU, (120, 120))
 from registro.validators.api import check
 from registro.validators.options import CheckOptions

@@ -146,8 +146,7 @@ def find(paths) -> Found:
 
 def _joined(folder: Path, file: Path) -> str:
     """A file's name with the folder as given: 'registri/Jesi/registro.xlsx'."""
-    return (Path(folder.as_posix()) / file.relative_to(folder)).as_posix() if str(folder) != "." else \
-        file.relative_to(folder).as_posix()
+    return (folder / file.relative_to(folder)).as_posix()
 
 
 def _identity(path: Path) -> Path:
