@@ -30,7 +30,8 @@ def test_gli_script_non_chiamano_la_shell():
                 continue
             if isinstance(node, ast.keyword):
                 assert not (node.arg == "shell" and getattr(node.value, "value", False)), name
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and name != "bundle.py":
+                # (bundle.py writes the Linux bundle's installa.sh, whose paths are Linux's own)
                 assert "bin/" not in node.value and "bash" not in node.value, (name, node.value)
 
 
