@@ -179,7 +179,8 @@ def installa_bat(versions):
     oldest, newest = versions[0], versions[-1]
     lines = [
         "@echo off",
-        "rem Installa registro senza Internet, per l'utente corrente (non servono i diritti di amministratore).",
+        "rem Installa registro senza Internet, per l'utente corrente (non servono i diritti di amministratore);",
+        "rem una versione precedente gia' installata viene aggiornata.",
         "setlocal",
         'cd /d "%~dp0"',
         "set PY=",
@@ -199,7 +200,7 @@ def installa_bat(versions):
         "  exit /b 2",
         ")",
         "echo Installo registro con %PY% ...",
-        '%PY% -m pip install --user --no-index --find-links "%~dp0pacchetti" --no-warn-script-location registro',
+        '%PY% -m pip install --user --no-index --find-links "%~dp0pacchetti" --no-warn-script-location --upgrade registro',
         "if errorlevel 1 (",
         "  echo Installazione non riuscita: leggere i messaggi qui sopra.",
         "  pause",
@@ -237,7 +238,7 @@ def installa_sh(versions):
         "fi",
         'if [ -z "$PY" ]; then echo "Serve Python da %s a %s (con il modulo venv)." >&2; exit 2; fi' % (oldest, newest),
         '"$PY" -m venv "$DEST"',
-        '"$DEST/bin/python" -m pip install --disable-pip-version-check -q --no-index --find-links pacchetti registro',
+        '"$DEST/bin/python" -m pip install --disable-pip-version-check -q --no-index --find-links pacchetti --upgrade registro',
         'echo "registro è installato in $DEST. Per usarlo:"',
         'echo "  $DEST/bin/registro mese /percorso/registri/2026-10 -o /percorso/uscita"',
         'echo "Il modello Excel da compilare è registro.xlsx, in questa cartella."',
