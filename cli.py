@@ -97,6 +97,18 @@ for _command in _commands(main):  # every command, subgroups included, through t
 italian_usage(main)
 
 
+def replace_unencodable() -> None:
+    """Print what the console's code page cannot encode as '?' instead of failing.
+
+    Output redirected to a file on Windows is written in the code page (cp1252, cp850), or in ASCII
+    where PYTHONIOENCODING says so: an accent or a dash outside it must not stop the command (stdout's
+    default), nor read as '\\xe8' (stderr's). An error handler the user chose otherwise is kept.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and getattr(stream, "errors", "") in ("strict", "backslashreplace"):
+            stream.reconfigure(errors="replace")
+
+
 def run() -> None:
     """The `registro` command: main(), then the process ends without the interpreter's teardown.
 
@@ -104,6 +116,7 @@ def run() -> None:
     one at exit took another third of a second on 1,000,000 rows (README, "Prestazioni"). An error
     shown with --debug leaves through Python's own path, traceback included.
     """
+    replace_unencodable()
     try:
         main()
         code = 0

@@ -11,6 +11,8 @@ import importlib
 
 import click
 
+# A file name is quoted as given ('{filename}', not {filename!r}): repr would double every backslash
+# of a Windows path in the message.
 CLICK_WORDS = {
     "Usage:": "Uso:",
     "Options": "Opzioni",
@@ -34,12 +36,12 @@ CLICK_WORDS = {
     "Invalid value: {message}": "Valore non valido: {message}",
     "{value!r} is not a valid {number_type}.": "{value!r} non è un {number_type} valido.",
     "{value} is not in the range {range}.": "{value} non è nell'intervallo {range}.",
-    "{name} {filename!r} does not exist.": "{name} {filename!r} non esiste.",
-    "{name} {filename!r} is a directory.": "{name} {filename!r} è una cartella.",
-    "{name} {filename!r} is a file.": "{name} {filename!r} è un file, non una cartella.",
-    "{name} {filename!r} is not readable.": "{name} {filename!r} non è leggibile.",
-    "{name} {filename!r} is not writable.": "{name} {filename!r} non è scrivibile.",
-    "Could not open file {filename!r}: {message}": "impossibile aprire il file {filename!r}: {message}",
+    "{name} {filename!r} does not exist.": "{name} '{filename}' non esiste.",
+    "{name} {filename!r} is a directory.": "{name} '{filename}' è una cartella.",
+    "{name} {filename!r} is a file.": "{name} '{filename}' è un file, non una cartella.",
+    "{name} {filename!r} is not readable.": "{name} '{filename}' non è leggibile.",
+    "{name} {filename!r} is not writable.": "{name} '{filename}' non è scrivibile.",
+    "Could not open file {filename!r}: {message}": "impossibile aprire il file '{filename}': {message}",
     "file": "File",
     "directory": "Cartella",
     "path": "Percorso",

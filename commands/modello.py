@@ -20,8 +20,8 @@ from registro.commands.shared import CATALOGO
 @click.option("--lite", is_flag=True,
               help="Aggiunge il codice Python per xlwings Lite (Excel 365 senza Python sul PC) e il foglio Comandi.")
 @click.option("--pacchetto", "package", default=None, metavar="REQUISITO",
-              help="Con --lite: la riga di requirements.txt per installare registro, ad es. l'indirizzo del "
-                   "file .whl pubblicato dall'ufficio (predefinito: registro==VERSIONE).")
+              help="Con --lite (obbligatorio): la riga di requirements.txt che installa registro, cioè "
+                   "l'indirizzo del file .whl di registro raggiungibile dai PC dell'ufficio.")
 def modello(output, catalogue, rows, config_path, lite, package):
     """Crea il modello Excel del registro (fogli Registro, Riepilogo, Carichi, Elenchi, Istruzioni).
 

@@ -2,7 +2,7 @@
 
 `lento` marks the slow tests: everything that drives headless LibreOffice or Pyodide and every hypothesis
 property test get it here automatically; slow tests of another kind carry it explicitly. The edit
-loop skips them with `bash scripts/test.sh -m "not lento"`; CI (.ci/run) runs the whole suite.
+loop skips them with `python scripts/test.py -m "not lento"`; CI (.ci/run) runs the whole suite.
 """
 
 from __future__ import annotations

@@ -150,3 +150,24 @@ def test_senza_lite_nessuna_parte_web_extension(tmp_path):
 def test_la_cartella_lite_si_apre_in_libreoffice(lite_book, libreoffice):
     (names,) = libreoffice.run(lite_book, [{"op": "sheet_names"}])
     assert COMMANDS_SHEET in names and "Registro" in names
+
+
+def test_lite_senza_pacchetto_si_ferma_e_dice_cosa_indicare(tmp_path):
+    path = tmp_path / "lite.xlsx"
+    result = CliRunner().invoke(main, ["modello", "--lite", "-o", str(path), "--righe", "5"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "manca --pacchetto" in message and "indirizzo del file .whl" in message
+    assert "--pacchetto https://" in message and "Traceback" not in result.output
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("package", [r"C:\Registri\registro-0.1.0-py3-none-any.whl",
+                                     r"\\server\cpi\registro-0.1.0-py3-none-any.whl",
+                                     "dist/registro-0.1.0-py3-none-any.whl", "registro-0.1.0-py3-none-any.whl"])
+def test_lite_con_un_file_del_pc_come_pacchetto_si_ferma(tmp_path, package):
+    path = tmp_path / "lite.xlsx"
+    result = CliRunner().invoke(main, ["modello", "--lite", "-o", str(path), "--righe", "5", "--pacchetto", package])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert f"--pacchetto '{package}' è un file di questo PC" in message and not path.exists()

@@ -375,15 +375,14 @@ def test_profilo_non_valido_da_riga_di_comando_esce_con_due(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# The README's main command (scripts/esempio.sh)
+# The README's main command (scripts/esempio.py)
 
 
 def test_il_comando_principale_del_readme_produce_rapporto_riepilogo_e_file_ja(tmp_path):
-    """Run the registro command of scripts/esempio.sh (without its set-up) with uscita/ in tmp_path."""
-    import shlex
+    """Run the registro commands of scripts/esempio.py (without its set-up) with uscita/ in tmp_path."""
+    import runpy
 
-    script = (ROOT / "scripts/esempio.sh").read_text(encoding="utf-8").replace("\\\n", " ")
-    commands = [shlex.split(line)[1:] for line in script.splitlines() if line.startswith("registro ")]
+    commands = runpy.run_path(str(ROOT / "scripts/esempio.py"))["COMMANDS"]
     assert [c[:2] for c in commands] == [["archivio", "aggiungi"], ["mese", "esempi/registro_esempio.csv"]]
     codes = []
     for command in commands:  # September into the archive, then the whole month in one command

@@ -61,12 +61,33 @@ def main_py() -> str:
     return MAIN_PY.read_text(encoding="utf-8")
 
 
-def lite_requirement(package: str | None = None) -> str:
+def lite_requirement(package: str | None) -> str:
     """The line of a Lite template's requirements.txt that installs registro: package as given (a wheel's
-    address or a name the office serves), or this very version from PyPI."""
-    from importlib.metadata import version
+    address reachable from the office's PCs, or a name their package index serves).
 
-    return package or f"registro=={version('registro')}"
+    registro is not on PyPI, and xlwings Lite installs from the network only: without a package, or
+    with a file on this PC, the workbook would carry a requirement that cannot install (UsageError).
+    """
+    from registro.validators.errors import UsageError
+
+    example = "https://intranet.example/registro-0.1.0-py3-none-any.whl"
+    package = (package or "").strip()
+    if not package:
+        raise UsageError("manca {package}: xlwings Lite installa registro dalla rete, indicare l'indirizzo del "
+                         "file .whl di registro raggiungibile dai PC dell'ufficio, ad es. {package} {example}",
+                         params=("package",), example=example)
+    if _is_local_file(package):
+        raise UsageError("{package} '{value}' è un file di questo PC, che xlwings Lite non può leggere: pubblicare "
+                         "il file .whl dove i PC dell'ufficio lo raggiungono e indicarne l'indirizzo, ad es. "
+                         "{package} {example}", params=("package",), value=package, example=example)
+    return package
+
+
+def _is_local_file(package: str) -> bool:
+    # A path (drive letter, UNC, folders) or a wheel named without a scheme: a file, not an address.
+    if "://" in package or package.startswith("emfs:"):
+        return False
+    return "\\" in package or "/" in package or package.lower().endswith(".whl")
 
 
 def requirements(package: str) -> str:
