@@ -1,4 +1,4 @@
-"""The rules of the checks in the terminal (`registro regole`) and as the README's Markdown table."""
+"""The rules of the checks in the terminal (`registro regole`) and as the Markdown table of the guide (docs/guida/regole.md)."""
 
 from __future__ import annotations
 
@@ -18,5 +18,5 @@ def print_rules(console) -> None:
 
 
 def markdown() -> str:
-    """The rules as the Markdown table of the README."""
+    """The rules as the Markdown table of docs/guida/regole.md."""
     return readme_table()

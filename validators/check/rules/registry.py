@@ -1,6 +1,6 @@
 """The rule registry: stable ids, severities and Italian message templates.
 
-One registry feeds the validator, the --escludi filter, the README's rule table and the tests.
+One registry feeds the validator, the --escludi filter, the guide's rule table (docs/guida/regole.md) and the tests.
 Ids are never reused or renamed. Row messages are prefixed with "Riga N, 'Colonna': ".
 """
 
@@ -157,7 +157,7 @@ def in_excel(rule_id: str, message: str) -> str:
 
 
 def readme_table() -> str:
-    """The Markdown table of rules that the README embeds (a test keeps it in sync)."""
+    """The Markdown table of rules that docs/guida/regole.md embeds (a test keeps it in sync)."""
     lines = ["| Regola | Gravità | Colonna | Quando | Fonte nella tabella regionale |", "|---|---|---|---|---|"]
     for r in RULES:
         source = f"«{r.source}»" if r.source else ""
