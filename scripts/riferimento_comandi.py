@@ -25,8 +25,8 @@ errori di scrittura del comando, con uscita 2: "Errore: comando 'valid' sconosci
 intendeva 'valida'?", "Errore: Manca l'argomento 'REGISTRI...'.". `registro --debug COMANDO ...`
 mostra il traceback Python di un errore imprevisto (da allegare a una segnalazione).
 
-Codici di uscita: **0** tutto in ordine, **1** problemi nei dati (righe con errori), **2** file
-inutilizzabile o comando scritto male.
+Codici di uscita, di regola: **0** tutto in ordine, **1** problemi nei dati (righe con errori), **2** file
+inutilizzabile o comando scritto male; le pagine della [guida](README.md) dicono quelli di ogni comando.
 """
 
 
