@@ -19,7 +19,7 @@ class Rule:
     severity: str
     column: str | None  # register column the rule names; None for file-level rules
     title: str
-    description: str  # when the rule fires, for the README and `registro regole`
+    description: str  # when the rule fires, for the guide (docs/guida/regole.md) and `registro regole`
     message: str  # str.format template; fields: riga, colonna, valore and the rule's own
     hint: str
     source: str | None = None  # sentence of the regional table behind the rule, if any
