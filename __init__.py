@@ -4,7 +4,7 @@
     checked = registro.check(["registri/"], registro.CheckOptions(month="2026-10"))
     checked.report.errors, registro.totals(checked).total["ore"], registro.export(checked, "ja.csv")
 
-docs/api.md shows every step on the bundled example. One tier: `check` reads and checks once and
+docs/sviluppo/api.md shows every step on the bundled example. One tier: `check` reads and checks once and
 returns a Checked; the other steps are functions of that value (or of what they return).
 
 Check       CheckOptions, check(paths, options) -> Checked, check_values(values, name=...) -> Checked

@@ -113,7 +113,7 @@ def run() -> None:
     """The `registro` command: main(), then the process ends without the interpreter's teardown.
 
     Every output is written and closed when main() returns; freeing a large month's frames one by
-    one at exit took another third of a second on 1,000,000 rows (README, "Prestazioni"). An error
+    one at exit took another third of a second on 1,000,000 rows (docs/sviluppo/performance.md). An error
     shown with --debug leaves through Python's own path, traceback included.
     """
     replace_unencodable()

@@ -17,7 +17,7 @@ file, the archive (importing the largest size with `registro archivio aggiungi` 
 validating it; a month validated alone and against an archive of the months before it,
 `--archivio 83000x60` = five years of about 5,000,000 rows; `registro archivio stato` on that
 archive), an office's month (5,000 rows) and `registro --help`. Run it with
-`bash benchmarks/run.sh` (README, "Prestazioni").
+`bash benchmarks/run.sh` (docs/sviluppo/performance.md).
 """
 
 from __future__ import annotations

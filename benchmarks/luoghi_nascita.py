@@ -1,4 +1,4 @@
-"""Measurement behind the README's decision not to check birthplaces against a list of comuni.
+"""Measurement behind docs/guida/codice-fiscale.md's decision not to check birthplaces against a list of comuni.
 
 Needs python-codicefiscale, which is not a dependency of registro: install it in a separate
 environment, then `python -m benchmarks.luoghi_nascita`. Prints, for the list of comuni and foreign

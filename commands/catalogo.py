@@ -65,7 +65,7 @@ def catalogo(codice, formato, check_path, tutti, catalogue):
 
 @click.command("regole")
 @click.option("--formato", type=click.Choice(["tabella", "markdown"]), default="tabella", show_default=True,
-              help="tabella leggibile, oppure markdown (la tabella delle regole del README).")
+              help="tabella leggibile, oppure markdown (la tabella delle regole della guida).")
 def regole(formato):
     """Elenca le regole di controllo con identificativo, gravità, colonna e quando scattano.
 

@@ -1,5 +1,9 @@
-"""Render docs/img/rapporto.png and docs/img/riepilogo_lep.png: two outputs of the bundled example as
-LibreOffice prints them (the report's first page, the 'Per LEP' chart page of the totals workbook).
+"""Render the pictures of the outputs of the bundled example as LibreOffice prints them: docs/img/rapporto.png
+(the report's first page), riepilogo_lep.png (the 'Per LEP' chart page of the totals workbook),
+copia_annotata.png and verifica.png (the annotated copy's register and its Verifica sheet).
+
+The outputs are those of `registro mese` on the example, as scripts/esempio.sh runs it (September as
+history), so the pictures show what a user gets today.
 
 Needs LibreOffice (libreoffice-calc, python3-uno) and pdftoppm (poppler-utils). Run from the project
 folder:  .venv/bin/python scripts/immagini_uscite.py
@@ -21,19 +25,24 @@ from tests.support.libreoffice import Job, LibreOfficeRunner  # noqa: E402
 
 EXAMPLE = ["esempi/registro_esempio.csv", "--storico", "esempi/storico_settembre.csv", "--mese", "2026-10",
            "--oggi", "2026-11-01"]
-DPI = 72  # small files: the pictures show the layout, the text is in the README
+DPI = 72  # small files: the pictures show the layout, the text is in the guide
 # (picture, workbook, sheet, page of that sheet's PDF)
-PICTURES = [("rapporto.png", "rapporto.xlsx", "Problemi", 1), ("riepilogo_lep.png", "riepilogo.xlsx", "Per LEP", 2)]
+PICTURES = [("rapporto.png", "rapporto.xlsx", "Problemi", 1), ("riepilogo_lep.png", "riepilogo.xlsx", "Per LEP", 2),
+            ("copia_annotata.png", "registro_esempio_annotato.xlsx", "Registro", 1),
+            ("verifica.png", "registro_esempio_annotato.xlsx", "Verifica", 1)]
 
 
 def main() -> None:
     """Write the outputs, print the sheets to PDF, crop the chosen pages to PNG."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        run_from_root("valida", *EXAMPLE, "--rapporto", out / "rapporto.xlsx")
-        run_from_root("totali", *EXAMPLE, "-o", out / "riepilogo.xlsx")
-        jobs = [Job(out / book, [{"op": "export_pdf", "sheets": [sheet], "path": str(out / f"{name}.pdf")}])
-                for name, book, sheet, _ in PICTURES]
+        result = run_from_root("mese", *EXAMPLE, "-o", out)
+        if result.exit_code not in (0, 1):
+            raise SystemExit(result.output)
+        books: dict[str, list[dict]] = {}
+        for name, book, sheet, _ in PICTURES:
+            books.setdefault(book, []).append({"op": "export_pdf", "sheets": [sheet], "path": str(out / f"{name}.pdf")})
+        jobs = [Job(out / book, ops) for book, ops in books.items()]
         LibreOfficeRunner().run_many(jobs, timeout=300)
         for name, _, _, page in PICTURES:
             pdf, target = out / f"{name}.pdf", ROOT / "docs" / "img" / name

@@ -1,4 +1,4 @@
-"""The public API, `registro`: its list, its examples (docs/api.md), its errors, and how little it loads."""
+"""The public API, `registro`: its list, its examples (docs/sviluppo/api.md), its errors, and how little it loads."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import registro
 from registro.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-API_DOC = ROOT / "docs" / "api.md"
+API_DOC = ROOT / "docs" / "sviluppo" / "api.md"
 
 
 def _blocks(text: str) -> list[str]:
@@ -25,13 +25,13 @@ def _blocks(text: str) -> list[str]:
 
 
 def test_gli_esempi_di_docs_api_funzionano_sull_esempio_incluso(tmp_path):
-    """Every python block of docs/api.md, in order, as one script run by a fresh interpreter (as a user
+    """Every python block of docs/sviluppo/api.md, in order, as one script run by a fresh interpreter (as a user
     would) in an empty folder holding a copy of esempi/."""
     blocks = _blocks(API_DOC.read_text(encoding="utf-8"))
     assert len(blocks) >= 8
     shutil.copytree(ROOT / "esempi", tmp_path / "esempi")
     script = tmp_path / "api_md.py"
-    script.write_text("".join(f"# docs/api.md, block {n}\n{block}\n" for n, block in enumerate(blocks, start=1)),
+    script.write_text("".join(f"# docs/sviluppo/api.md, block {n}\n{block}\n" for n, block in enumerate(blocks, start=1)),
                       encoding="utf-8")
     run = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

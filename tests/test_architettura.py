@@ -1,4 +1,4 @@
-"""The architecture of docs/architecture.md, checked on every import of the package's code.
+"""The architecture of docs/sviluppo/architecture.md, checked on every import of the package's code.
 
 Every module of the package (the root `__init__`, cli.py, commands/, validators/, xl_addin/) is
 parsed once; each import becomes the module it loads: `from registro.validators import api` is
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "registro"
 FOLDERS = ("commands", "validators", "xl_addin")  # beside __init__.py, __main__.py and cli.py at the root
 
-# Stage of each top-level part of validators/ (docs/architecture.md): a module may import its own
+# Stage of each top-level part of validators/ (docs/sviluppo/architecture.md): a module may import its own
 # stage and earlier ones. Parts not listed (new ones) count as the last stage: nothing earlier may
 # import them.
 STAGES = {

@@ -1,5 +1,5 @@
 """The public entry points, re-exported by `registro` (registro/__init__.py lists the whole API;
-docs/api.md shows it at work). The command line and the Excel add-in call them through `registro`.
+docs/sviluppo/api.md shows it at work). The command line and the Excel add-in call them through `registro`.
 
 One tier: `check` reads and checks registers once and returns a `Checked`; every other step is
 a function of that value, so the report, the totals, the export and the archive always agree:

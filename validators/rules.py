@@ -1,9 +1,9 @@
 """The rule registry: stable ids, severities, titles and the Italian templates of every message.
 
 Pure data at the base of the package (read/, check/, export/ and render/ all read it; it imports
-nothing). One registry feeds the validator, the --escludi filter, the rule table of the docs and
-the tests. Ids are never reused or renamed. A problem carries the named values of its rule's
-templates; validators/messages.py renders them, for every place a user reads them.
+nothing). One registry feeds the validator, the --escludi filter, the guide's rule table
+(docs/guida/regole.md) and the tests. Ids are never reused or renamed. A problem carries the named
+values of its rule's templates; validators/messages.py renders them, for every place a user reads them.
 """
 
 from __future__ import annotations

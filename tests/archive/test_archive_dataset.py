@@ -69,7 +69,7 @@ def test_ogni_motore_legge_la_cartella_dati_con_le_righe_di_stato_e_tipi_sensati
     elif engine == "pandas":
         assert isinstance(table["data"].dropna().iloc[0], dt.date)
         assert str(table["riga"].dtype) == "int64" and str(table["avvisi"].dtype) == "uint32"
-        assert str(table["durata_minuti"].dtype) == "float64"  # numpy has no integer with missing values (README)
+        assert str(table["durata_minuti"].dtype) == "float64"  # numpy has no integer with missing values (docs/guida/archivio.md)
     else:
         import pyarrow as pa
 
@@ -270,7 +270,7 @@ def test_un_lettore_durante_una_sostituzione_non_vede_mai_righe_doppie_o_a_meta(
                 counts = engines.counts(engine, archive_copy / "dati")
             except BaseException as exc:  # noqa: BLE001 - polars panics are BaseExceptions
                 # polars reads a file's footer when it plans and its pages when it runs, by name:
-                # a file replaced in between stops it with an error (never with wrong rows; README)
+                # a file replaced in between stops it with an error (never with wrong rows; docs/guida/archivio.md)
                 if engine != "polars" or isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
                 polars_errors += 1
@@ -392,7 +392,7 @@ Archive.open(folder).verify()
 """
 
 
-@pytest.mark.skipif(os.name != "posix", reason="Windows has no owner/group/other modes (README)")
+@pytest.mark.skipif(os.name != "posix", reason="Windows has no owner/group/other modes (docs/guida/dati-personali.md)")
 @pytest.mark.parametrize("umask", ["022", "000"])
 def test_file_e_cartelle_dell_archivio_leggibili_solo_dal_proprietario_con_ogni_umask(tmp_path, months, umask):
     folder = tmp_path / "archivio"
@@ -415,20 +415,20 @@ def test_un_archivio_con_un_giornale_illeggibile_e_un_errore_chiaro(archive_copy
 
 
 # ---------------------------------------------------------------------------------------------
-# The README's column list
+# The guide's column list (docs/guida/archivio.md)
 
-README_TYPES = {"testo": pl.String(), "data": pl.Date(), "intero": pl.Int64(), "intero a 64 bit senza segno": pl.UInt64(),
+GUIDE_TYPES = {"testo": pl.String(), "data": pl.Date(), "intero": pl.Int64(), "intero a 64 bit senza segno": pl.UInt64(),
                 "intero a 32 bit senza segno": pl.UInt32(), "data e ora (UTC)": pl.Datetime("us", "UTC")}
 
 
-def test_le_colonne_del_readme_sono_quelle_dei_file_con_i_loro_tipi(six_months_archive):
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### Le colonne dell'archivio"):]
-    section = section[:section.index("\n### ", 5)]
+def test_le_colonne_della_guida_sono_quelle_dei_file_con_i_loro_tipi(six_months_archive):
+    text = (ROOT / "docs" / "guida" / "archivio.md").read_text(encoding="utf-8")
+    section = text[text.index("## Le colonne dell'archivio"):]
+    section = section[:section.index("\n## ", 5)]
     documented = dict(re.findall(r"^\| `(\w+)` \| ([^|]+?) \|", section, re.M))
     schema = pl.read_parquet_schema(next((six_months_archive / "dati").rglob("righe.parquet")))
     assert list(documented) == ["mese", "sede", *schema]
-    assert {name: README_TYPES[documented[name]] for name in schema} == dict(schema)
+    assert {name: GUIDE_TYPES[documented[name]] for name in schema} == dict(schema)
     assert documented["mese"] == documented["sede"] == "testo (dalla cartella)"
     hive = pl.scan_parquet(six_months_archive / "dati", hive_partitioning=True).collect_schema()
     assert hive["mese"] == hive["sede"] == pl.String

@@ -1,5 +1,6 @@
 """Every command of `registro` (subgroups included, walked from the click group) has Italian help with an
-example and a section of the README; the options shared by valida, totali and esporta are declared once."""
+example and its section in the command reference (docs/guida/comandi.md, generated from click); the options
+shared by valida, totali and esporta are declared once."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from click.testing import CliRunner
 from registro.cli import main
 from registro.commands import shared
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 # Frequent words that tell Italian from English in a help text.
 ITALIAN = {"il", "la", "le", "di", "del", "della", "dei", "delle", "un", "una", "per", "con", "che", "da", "non", "è"}
 ENGLISH = {"the", "and", "of", "with", "this", "to", "for", "is", "file(s)", "show", "write", "writes"}
@@ -74,26 +74,25 @@ def test_un_comando_scritto_male_riceve_un_messaggio_in_italiano_e_uscita_2(args
         assert w in text, text
 
 
-def _sections(text: str) -> list[tuple[str, str]]:
-    """(heading, body up to the next heading of the same or a higher level) of every README heading."""
-    lines = text.splitlines()
-    heads = [(i, len(line) - len(line.lstrip("#"))) for i, line in enumerate(lines) if re.match(r"#+ ", line)]
-    out = []
-    for k, (i, level) in enumerate(heads):
-        end = next((j for j, lv in heads[k + 1:] if lv <= level), len(lines))
-        out.append((lines[i], "\n".join(lines[i + 1:end])))
-    return out
+def test_il_riferimento_dei_comandi_e_quello_generato_da_click():
+    """docs/guida/comandi.md is what scripts/riferimento_comandi.py writes: every command, every option."""
+    from scripts.riferimento_comandi import OUTPUT, render
+
+    assert OUTPUT.read_text(encoding="utf-8") == render(), (
+        "docs/guida/comandi.md non aggiornato: eseguire '.venv/bin/python scripts/riferimento_comandi.py'")
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_ogni_comando_ha_una_sezione_nel_readme(name):
-    """A heading names the command, or (subcommands) the section of its group shows it."""
-    sections = _sections(README)
-    if any(name in heading for heading, _ in sections):
-        return
-    parents = [" ".join(name.split()[:n]) for n in range(2, len(name.split()))]
-    shown = [h for h, body in sections if any(p in h for p in parents) and name in body]
-    assert shown, f"nessun titolo del README nomina '{name}' (né la sezione del suo gruppo lo mostra)"
+def test_ogni_comando_e_ogni_opzione_sono_nel_riferimento_dei_comandi(name):
+    from scripts.riferimento_comandi import OUTPUT
+
+    page = OUTPUT.read_text(encoding="utf-8")
+    start = page.index(f"\n## {name}\n")
+    section = page[start:page.find("\n## ", start + 1)]
+    for param in COMMANDS[name][1].params:
+        for opt in getattr(param, "opts", ()):
+            if isinstance(param, click.Option):
+                assert opt in section, f"{name}: opzione {opt} assente da docs/guida/comandi.md"
 
 
 def test_le_opzioni_di_controllo_sono_le_stesse_per_valida_totali_ed_esporta():

@@ -1,5 +1,5 @@
 """The dataset folder of an archive read as an analyst would, with each engine's default options:
-DuckDB, pyarrow.dataset, pandas and polars (Spark needs Java: README, "Leggere l'archivio con altri
+DuckDB, pyarrow.dataset, pandas and polars (Spark needs Java: docs/guida/archivio.md, "Leggere l'archivio con altri
 strumenti")."""
 
 from __future__ import annotations

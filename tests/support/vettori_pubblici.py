@@ -134,7 +134,7 @@ VECTORS: tuple[Vectors, ...] = (
         "FRTMXM74L15D354A",
     ),
         "python-codicefiscale refuses it because its list has no comune D354 on the birth date; "
-        "we do not check birthplaces against a list (README: a real code must never become an "
+        "we do not check birthplaces against a list (docs/guida/codice-fiscale.md: a real code must never become an "
         "errore over a list's gaps)"),
     Vectors(PYTHON_CODICEFISCALE, "tests/issues/test_issue_*.py", "persona", True, "ok", (
         "LNNFNC80A01A089K", "CCCFBA85D03Z105P", "CCCFBA85D03Z111D", "CCCFBA85D03Z118W",

@@ -29,7 +29,7 @@ PART = re.compile(r"^part-[0-9a-f]{32}\.parquet(\.tmp)?$")  # schema 1
 MONTH_DIR = re.compile(r"^mese=(\d{4}-\d{2})$")
 OFFICE_DIR = re.compile(r"^sede=([a-z0-9-]+)$")
 IGNORED = {".DS_Store", "Thumbs.db", "desktop.ini"}  # written by file managers, never by us
-FILE_MODE, DIR_MODE = 0o600, 0o700  # readable by the owner only, whatever the umask (README "Dati personali")
+FILE_MODE, DIR_MODE = 0o600, 0o700  # readable by the owner only, whatever the umask (docs/guida/dati-personali.md)
 
 
 def partition_file(month: str, office: str) -> str:

@@ -1,5 +1,5 @@
 """The catalogue for people: a typed code looked up (with suggestions), services and programmes as flat
-records (what the CSV/JSON listings, the README tables and the template show; registro.validators.render.catalogue
+records (what the CSV/JSON listings, the guide's tables and the template show; registro.validators.render.catalogue
 prints them)."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from registro.validators.yamlfile import read_yaml
 
 DEFAULT_PATH = Path(__file__).with_name("data") / "profilo_ja.yaml"
 
-# Source fields an export column can take, with what they hold (the README lists them).
+# Source fields an export column can take, with what they hold (docs/guida/file-per-ja.md lists them).
 FIELDS: dict[str, str] = {
     "codice_fiscale": "codice fiscale o partita IVA, maiuscolo, senza spazi",
     "tipo_utente": "Persona o Azienda",

@@ -1,6 +1,6 @@
 """The planned workload: the 'Carichi' sheet of a filled template -> planned monthly volumes per code.
 
-Contract (also in the README): a sheet named Carichi; a header row within the first 20 rows with
+Contract (also in docs/guida/tempi-e-carichi.md): a sheet named Carichi; a header row within the first 20 rows with
 the headers "Codice" and "Volume mensile previsto" (case, accents, spaces ignored); below it one
 row per service code ("A.1" or "A.1 - name"). Blank volumes mean nothing planned; rows whose code
 cell is blank or starts with "Totale" are ignored.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from registro.validators.ooxml.zipfiles import data_offset
 
-# Limits (documented in the README, "Limiti").
+# Limits (documented in docs/guida/problemi-frequenti.md, "File danneggiati, limiti e sicurezza").
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3  # sum of the parts of an .xlsx/.ods once unzipped
 # A part compressed more than 100:1 and larger than 64 MB unzipped is treated as a zip bomb. Real
 # registers compress about 10:1 (a 1M-row sheet: 484 MB in 50 MB); XML of repeated cells reaches

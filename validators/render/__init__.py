@@ -1,1 +1,1 @@
-"""Renderings of values computed upstream: annotated copies, totals workbook, README tables."""
+"""Renderings of values computed upstream: annotated copies, totals workbook, tables of the user guide."""

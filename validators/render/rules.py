@@ -1,4 +1,4 @@
-"""The rules of the checks in the terminal (`registro regole`) and as the README's Markdown table."""
+"""The rules of the checks in the terminal (`registro regole`) and as the Markdown table of the guide (docs/guida/regole.md)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def print_rules(console) -> None:
 
 
 def markdown() -> str:
-    """The rules as the Markdown table of the README (a test keeps it in sync)."""
+    """The rules as the Markdown table of docs/guida/regole.md (a test keeps it in sync)."""
     lines = ["| Regola | Gravità | Colonna | Quando | Fonte nella tabella regionale |", "|---|---|---|---|---|"]
     for r in RULES:
         source = f"«{r.source}»" if r.source else ""

@@ -1,6 +1,8 @@
-"""README sections generated from the code's registries (rules, register columns).
+"""Tables of the user guide generated from the code's registries (rules, register columns, programmes).
 
-`python -m registro.validators.render.readme` rewrites them in README.md; a test fails when they are stale.
+A generated table sits between `<!-- NAME:inizio -->` and `<!-- NAME:fine -->` in a page of docs/guida/
+(regole.md, controllare-un-mese.md, catalogo.md). `python -m registro.validators.render.doc_tables`
+rewrites them; a test fails when one is stale.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from registro.validators.catalogue.view import it_date, programme_records, reser
 from registro.validators.read.register import FIELDS
 from registro.validators.render.rules import markdown as rules_table
 
-README = Path(__file__).parents[2] / "README.md"
+ROOT = Path(__file__).parents[2]
+GUIDE = ROOT / "docs" / "guida"
 VALUES = {
     "Data": "data di Excel, gg/mm/aaaa (anche con l'ora) o '2 marzo 2026'",
     "Tipo utente": "Persona o Azienda",
@@ -34,7 +37,7 @@ def _programmes() -> str:
 
 
 def columns_table() -> str:
-    """Rows of the register-columns table (the header lines live in the README)."""
+    """Rows of the register-columns table (the header lines live in the page)."""
     values = VALUES | {"Programma": _programmes()}
     return "\n".join(
         f"| {f.name} | {'sì' if f.required else 'no'} | {values.get(f.name, 'testo')} | "
@@ -65,17 +68,23 @@ SECTIONS = {"colonne": columns_table, "regole": rules_table, "programmi": progra
 
 
 def render(text: str) -> str:
-    """The README text with every generated section rewritten."""
+    """The text of a page with every generated section it holds rewritten."""
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- {name}:inizio -->\n).*?(<!-- {name}:fine -->)", re.S)
         text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
     return text
 
 
+def pages() -> list[Path]:
+    """The pages that may hold generated tables: README.md and the user guide."""
+    return [ROOT / "README.md", *sorted(GUIDE.glob("*.md"))]
+
+
 if __name__ == "__main__":
-    current = README.read_text(encoding="utf-8")
-    updated = render(current)
-    if updated != current:
-        README.write_text(updated, encoding="utf-8")
-        print("README.md aggiornato.")
+    for page in pages():
+        current = page.read_text(encoding="utf-8")
+        updated = render(current)
+        if updated != current:
+            page.write_text(updated, encoding="utf-8")
+            print(f"{page.relative_to(ROOT)} aggiornato.")
     sys.exit(0)
