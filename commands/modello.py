@@ -33,7 +33,7 @@ def modello(output, catalogue, rows, config_path, lite, package):
       registro modello
       registro modello -o registro_ancona.xlsx --config elenchi_ancona.yaml
       registro modello --righe 3000 --catalogo catalogo_2027.yaml
-      registro modello --lite -o registro_lite.xlsx --pacchetto https://intranet.example/registro-0.1.0-py3-none-any.whl
+      registro modello --lite -o registro_lite.xlsx --pacchetto https://intranet.example/registro-0.2.0-py3-none-any.whl
     """
     from registro import build_template, lite_requirement
 

@@ -18,6 +18,9 @@ import pytest
 ROOT = Path(__file__).parents[2]
 BUNDLE = runpy.run_path(str(ROOT / "scripts/bundle.py"))
 VERSIONS = BUNDLE["VERSIONS"]
+from importlib.metadata import version as _version
+
+PROJECT_VERSION = _version("registro")  # the version pyproject.toml gives, as installed
 
 
 def _require_index() -> None:
@@ -74,10 +77,10 @@ def test_le_dipendenze_solo_windows_sono_aggiunte_anche_se_pip_gira_su_linux():
 
 @pytest.mark.lento
 def test_il_pacchetto_windows_si_installa_senza_rete_per_ogni_python(windows_zip, tmp_path):
-    assert windows_zip.name == "registro-0.1.0-windows.zip"
+    assert windows_zip.name == f"registro-{PROJECT_VERSION}-windows.zip"
     top = _extract(windows_zip, tmp_path)
     wheels = sorted(p.name for p in (top / "pacchetti").iterdir())
-    assert all(name.endswith(".whl") for name in wheels) and "registro-0.1.0-py3-none-any.whl" in wheels
+    assert all(name.endswith(".whl") for name in wheels) and f"registro-{PROJECT_VERSION}-py3-none-any.whl" in wheels
     assert all(name.endswith(("-none-any.whl", "-win_amd64.whl")) for name in wheels), wheels
     for version in VERSIONS:  # xlwings needs pywin32 on Windows: a marker pip skips on Linux
         tag = "cp" + version.replace(".", "")

@@ -50,4 +50,4 @@ def test_celle_unite_e_righe_di_totale_salvate_da_libreoffice_danno_i_verdetti_d
     assert _verdicts(report) == _verdicts(plain)
     assert report.total_rows == 2 and report.total_rows_at == {next(iter(report.total_rows_at)): (len(rows) + 2,
                                                                                                     len(rows) + 3)}
-    assert any("celle unite nelle colonne Data, Sede;" in n for n in report.notes)
+    assert any("celle unite nelle colonne Data, Sede;" in note for _, note in report.notes)

@@ -70,7 +70,7 @@ def lite_requirement(package: str | None) -> str:
     """
     from registro.validators.errors import UsageError
 
-    example = "https://intranet.example/registro-0.1.0-py3-none-any.whl"
+    example = "https://intranet.example/registro-0.2.0-py3-none-any.whl"
     package = (package or "").strip()
     if not package:
         raise UsageError("manca {package}: xlwings Lite installa registro dalla rete, indicare l'indirizzo del "
