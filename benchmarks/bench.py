@@ -64,9 +64,9 @@ READ_EACH_SCRIPT = (
 )
 # The same files read side by side as `registro mese` reads them (registro.validators.api's reading step).
 READ_SIDE_SCRIPT = (
-    "import sys, time, pathlib; from registro.validators import api; "
+    "import sys, time, pathlib; from registro.validators import api; from registro.validators.read import discover; "
     "files = sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')); t = time.perf_counter(); "
-    "out = api._read_all(files, None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
+    "out = api._read_all(discover.find(files), None, None); print(time.perf_counter() - t, sum(r.frame.height for r in out))"
 )
 SUMMARY = re.compile(r"Controllat[ae] (\d+) rig(?:a|he) .*?: (\d+) error[ei](?: in \d+ rig(?:a|he))?, (\d+) avvis[oi]")
 
