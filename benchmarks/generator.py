@@ -250,7 +250,14 @@ def generate(n_rows: int, month: str = "2026-10", seed: int = 1, offices=None, e
         from benchmarks.mistakes import inject
 
         register.rows, register.injected = inject(register.rows, error_rate, rng, cat.cat, first, days[-1])
+        if len(register.rows) > EXCEL_DATA_ROWS:  # the mistakes that add a row must not overflow a sheet
+            register.rows = register.rows[:EXCEL_DATA_ROWS]
+            register.injected = [(i, kind) for i, kind in register.injected if i < EXCEL_DATA_ROWS]
     return register
+
+
+# An .xlsx sheet holds 1,048,576 rows: the header and this many register rows.
+EXCEL_DATA_ROWS = 1_048_575
 
 
 def _cumulative(programmes: list[str], default: str, share: float) -> list[float]:

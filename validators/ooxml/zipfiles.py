@@ -106,6 +106,49 @@ def data_offset(raw, part: zipfile.ZipInfo) -> int:
     return part.header_offset + 30 + name_length + extra_length
 
 
+def fast_zlib():
+    """ISA-L's zlib when installed: it inflates 2.3 times and checksums 8 times faster than zlib
+    (docs/sviluppo/performance.md); the standard zlib otherwise."""
+    try:
+        from isal import isal_zlib
+
+        return isal_zlib
+    except ImportError:
+        return zlib
+
+
+INFLATE_IN = 8 * 1024**2  # compressed bytes inflated at a time (few calls: each gives the GIL away)
+INFLATE_OUT = 8 * INFLATE_IN  # at most this much out of one call (a bomb never inflates at once)
+
+
+def inflated_blocks(raw, part: zipfile.ZipInfo, *, block: int = INFLATE_IN, out_block: int = INFLATE_OUT):
+    """A stored or deflated part of the zip file `raw` in blocks, never more than its declared size
+    (zipfile.BadZipFile when truncated, larger than declared or otherwise compressed)."""
+    if part.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        raise zipfile.BadZipFile("compression")
+    raw.seek(data_offset(raw, part))
+    left, produced = part.compress_size, 0
+    inflate = fast_zlib().decompressobj(-15) if part.compress_type == zipfile.ZIP_DEFLATED else None
+    while left > 0:
+        data = raw.read(min(left, block))
+        if not data:
+            raise zipfile.BadZipFile("truncated")
+        left -= len(data)
+        while data:
+            out, data = (inflate.decompress(data, out_block), inflate.unconsumed_tail) if inflate else (data, b"")
+            produced += len(out)
+            if produced > part.file_size:
+                raise zipfile.BadZipFile("larger than declared")
+            if out:
+                yield out
+    if inflate:
+        tail = inflate.flush()
+        if produced + len(tail) > part.file_size:
+            raise zipfile.BadZipFile("larger than declared")
+        if tail:
+            yield tail
+
+
 def stored_bytes(raw, part: zipfile.ZipInfo) -> bytes:
     """The compressed bytes of a part, as stored in the zip file `raw`."""
     raw.seek(data_offset(raw, part))

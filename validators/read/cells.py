@@ -11,6 +11,7 @@ Coordinates are 0-based (row 0 = Excel row 1, column 0 = column A).
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import zipfile
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from registro.validators.ooxml import refs
 from registro.validators.ooxml.parts import relationships, rels_name, resolve, sheets, workbook_part
+from registro.validators.ooxml.zipfiles import inflated_blocks
 
 CHUNK = 8 * 1024**2
 # The functions of a total: SUM and SUBTOTAL (AGGREGATE), as files store them whatever the
@@ -111,34 +113,37 @@ _SHARED = re.compile(rb'\bsi="(\d+)"')
 _VALUE_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})\d+"[^>/]*>\s*<(?:\w+:)?(?:v|is|f)\b')
 
 
+def _sheet_blocks(zin: zipfile.ZipFile, part: str):
+    """The sheet part's XML in blocks, inflated with ISA-L where installed (the scan costs one
+    inflate of the sheet, beside calamine's)."""
+    with open(zin.filename, "rb") as raw:
+        yield from inflated_blocks(raw, zin.getinfo(part), out_block=CHUNK)
+
+
 def _xlsx_marks(zin: zipfile.ZipFile, part: str) -> SheetMarks:
     marks = SheetMarks(first_column=1 << 20)
     shared: dict[bytes, bool] = {}  # shared formula id -> is a total
     carry = b""
-    with zin.open(part) as xml:
-        while True:
-            block = xml.read(CHUNK)
-            data = carry + block
-            if block:  # cut after the last complete row; the rest waits for the next block
-                cut = data.rfind(b"</row>")
-                cut = len(data) - 4096 if cut < 0 else cut + 6
-                cut = max(cut, 0)
-                data, carry = data[:cut], data[cut:]
-            if marks.first_column:
-                for m in _VALUE_CELL.finditer(data):
-                    marks.first_column = min(marks.first_column, column_index(m.group(1).decode()))
-                    if not marks.first_column:
-                        break
-            if b"<f" in data or b":f>" in data or b":f " in data:
-                _formulas(data, marks, shared)
-            if b"mergeCell" in data:
-                for m in _MERGE.finditer(data):
-                    c1, r1 = column_index(m.group(1).decode()), int(m.group(2)) - 1
-                    c2, r2 = (column_index(m.group(3).decode()), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
-                    if (r1, c1) != (r2, c2):
-                        marks.merged.append((r1, c1, r2, c2))
-            if not block:
-                break
+    for block in itertools.chain(_sheet_blocks(zin, part), [b""]):  # b"": the end, with what is carried
+        data = carry + block
+        if block:  # cut after the last complete row; the rest waits for the next block
+            cut = data.rfind(b"</row>")
+            cut = len(data) - 4096 if cut < 0 else cut + 6
+            cut = max(cut, 0)
+            data, carry = data[:cut], data[cut:]
+        if marks.first_column:
+            for m in _VALUE_CELL.finditer(data):
+                marks.first_column = min(marks.first_column, column_index(m.group(1).decode()))
+                if not marks.first_column:
+                    break
+        if b"<f" in data or b":f>" in data or b":f " in data:
+            _formulas(data, marks, shared)
+        if b"mergeCell" in data:
+            for m in _MERGE.finditer(data):
+                c1, r1 = column_index(m.group(1).decode()), int(m.group(2)) - 1
+                c2, r2 = (column_index(m.group(3).decode()), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
+                if (r1, c1) != (r2, c2):
+                    marks.merged.append((r1, c1, r2, c2))
     if marks.first_column == 1 << 20:
         marks.first_column = 0
     return marks
