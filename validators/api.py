@@ -389,8 +389,12 @@ def _write_month(values: Month, folder: Path, out: OutputSet, *, excel: bool = T
         unusable = {p.file for p in report.unusable_files}
         sources = [checked.source(f) for f in report.files if f in with_problems and f not in unusable]
         not_annotated = [s for s in sources if s.suffix.lower() not in ANNOTATABLE]  # said, not failed
-        copies = annotated_names([s for s in sources if s not in not_annotated], folder,
-                                 taken=(REPORT_XLSX, REPORT_JSON, TOTALS_XLSX, EXPORT_FILE, REJECTS_XLSX))
+        # Named among every register read, not only those with problems: a copy of Ancona/registro.xlsx
+        # beside Macerata/registro.xlsx says which office it is even when only one has problems.
+        readable = [checked.source(f) for f in report.files if f not in unusable]
+        named = annotated_names([s for s in readable if s.suffix.lower() in ANNOTATABLE], folder,
+                                taken=(REPORT_XLSX, REPORT_JSON, TOTALS_XLSX, EXPORT_FILE, REJECTS_XLSX))
+        copies = {s: named[s] for s in sources if s not in not_annotated}
         name_of = {checked.source(f): f for f in report.files}
         tasks += [lambda s=s, t=t: out.write(t, lambda p: annotate_one(s, report, p, inputs, name_of[s]))
                   for s, t in copies.items()]

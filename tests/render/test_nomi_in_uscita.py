@@ -97,6 +97,17 @@ def test_mese_con_due_uffici_scrive_due_copie_annotate_con_il_nome_dell_ufficio(
     assert written == ["ancona_registro_annotato.xlsx", "fano_annotato.xlsx", "macerata_registro_annotato.xlsx"]
 
 
+def test_mese_nomina_l_ufficio_anche_quando_solo_un_registro_ha_problemi(tmp_path):
+    """A folder of offices whose registers share a name: the one copy written says which office it is."""
+    (tmp_path / "ottobre" / "ancona").mkdir(parents=True)
+    (tmp_path / "ottobre" / "macerata").mkdir()
+    write_xlsx(tmp_path / "ottobre" / "ancona" / "registro.xlsx", [riga(sede="Ancona", codice="ZZ")])
+    write_xlsx(tmp_path / "ottobre" / "macerata" / "registro.xlsx", [riga(sede="Macerata")])
+    result = run("mese", tmp_path / "ottobre", "--mese", "2026-10", "--oggi", "2026-11-01", "-o", tmp_path / "uscita")
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in (tmp_path / "uscita").glob("*_annotato.xlsx")) == ["ancona_registro_annotato.xlsx"]
+
+
 def test_valida_con_un_registro_e_una_cartella_scrive_la_copia_nella_cartella(tmp_path):
     ancona, _ = _two_offices(tmp_path)
     (tmp_path / "copie").mkdir()
