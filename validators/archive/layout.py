@@ -74,49 +74,43 @@ def _check_schema2(folder: Path, meta: dict, *, staging: bool) -> list[str]:
             continue
         if not (entry.name == DATA and entry.is_dir()):
             raise foreign(entry.path)
-        for month in os.scandir(entry.path):
-            if month.name in IGNORED:
-                continue
-            if not (MONTH_DIR.match(month.name) and month.is_dir()):
-                raise foreign(month.path)
-            for office in os.scandir(month.path):
-                if office.name in IGNORED:
-                    continue
-                if not (OFFICE_DIR.match(office.name) and office.is_dir()):
-                    raise foreign(office.path)
-                for part in os.scandir(office.path):
-                    if part.name in IGNORED:
-                        continue
-                    relative = f"{DATA}/{month.name}/{office.name}/{part.name}"
-                    if part.name != PART_NAME or not part.is_file():
-                        raise foreign(part.path)
-                    if relative not in referenced:
-                        raise ArchiveError(f"file estraneo nell'archivio: '{part.path}' non è registrato in {META} "
-                                           "(i programmi che leggono la cartella dati/ ne conterebbero le righe): "
-                                           "spostarlo altrove, poi eseguire 'registro archivio verifica'.")
+        for month, office, part in _partition_entries(os.scandir(entry.path)):
+            if part.name != PART_NAME or not part.is_file():
+                raise foreign(part.path)
+            if f"{DATA}/{month.name}/{office.name}/{part.name}" not in referenced:
+                raise ArchiveError(f"file estraneo nell'archivio: '{part.path}' non è registrato in {META} "
+                                   "(i programmi che leggono la cartella dati/ ne conterebbero le righe): "
+                                   "spostarlo altrove, poi eseguire 'registro archivio verifica'.")
     return leftovers
 
 
-def _check_schema1(folder: Path, meta: dict) -> list[str]:
-    referenced = {p.file for p in partitions(meta)}
-    leftovers: list[str] = []
-    for entry in os.scandir(folder):
-        if _top_level(folder, meta, entry, leftovers):
+def _partition_entries(months):
+    """(month, office, part) directory entries below the month folders given (names in IGNORED
+    skipped); a month or office entry not shaped as a partition folder raises foreign()."""
+    for month in months:
+        if month.name in IGNORED:
             continue
-        if not (MONTH_DIR.match(entry.name) and entry.is_dir()):
-            raise foreign(entry.path)
-        for office in os.scandir(entry.path):
+        if not (MONTH_DIR.match(month.name) and month.is_dir()):
+            raise foreign(month.path)
+        for office in os.scandir(month.path):
             if office.name in IGNORED:
                 continue
             if not (OFFICE_DIR.match(office.name) and office.is_dir()):
                 raise foreign(office.path)
             for part in os.scandir(office.path):
-                if part.name in IGNORED:
-                    continue
-                if not (PART.match(part.name) and part.is_file()):
-                    raise foreign(part.path)
-                if f"{entry.name}/{office.name}/{part.name}" not in referenced:
-                    leftovers.append(part.path)
+                if part.name not in IGNORED:
+                    yield month, office, part
+
+
+def _check_schema1(folder: Path, meta: dict) -> list[str]:
+    referenced = {p.file for p in partitions(meta)}
+    leftovers: list[str] = []
+    months = (entry for entry in os.scandir(folder) if not _top_level(folder, meta, entry, leftovers))
+    for month, office, part in _partition_entries(months):
+        if not (PART.match(part.name) and part.is_file()):
+            raise foreign(part.path)
+        if f"{month.name}/{office.name}/{part.name}" not in referenced:
+            leftovers.append(part.path)
     return leftovers
 
 
